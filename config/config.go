@@ -1,0 +1,305 @@
+// Package config holds Sambad's typed configuration, read in one place from
+// flags, the environment, `*_FILE` secret files and an optional `.env` file in
+// the data directory (in that order of precedence).
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Storage modes.
+const (
+	StorageLocal  = "local"
+	StorageCloud  = "cloud"
+	StorageHybrid = "hybrid"
+)
+
+// Config is the whole of Sambad's configuration. Every field maps to one
+// variable documented in the README.
+type Config struct {
+	DataDir         string        // SAMBAD_DATA_DIR
+	Addr            string        // SAMBAD_ADDR
+	Storage         string        // SAMBAD_STORAGE
+	DatabaseURL     string        // DATABASE_URL (secret)
+	PGExecMode      string        // SAMBAD_PG_EXEC_MODE
+	DefaultRegion   string        // SAMBAD_DEFAULT_REGION
+	APIToken        string        // SAMBAD_API_TOKEN (secret)
+	Password        string        // SAMBAD_PASSWORD (secret)
+	WhatsAppURL     string        // SAMBAD_WHATSAPP_URL
+	ChromePath      string        // SAMBAD_CHROME_PATH
+	ChromeDownload  bool          // SAMBAD_CHROME_DOWNLOAD
+	BrowserMemoryMB int           // SAMBAD_BROWSER_MEMORY_MB
+	Headless        bool          // SAMBAD_HEADLESS
+	TimeZone        string        // SAMBAD_TIMEZONE
+	LogLevel        string        // SAMBAD_LOG_LEVEL
+	LogMaxSizeMB    int           // SAMBAD_LOG_MAX_SIZE_MB
+	LogMaxBackups   int           // SAMBAD_LOG_MAX_BACKUPS
+	ImportMaxMB     int           // SAMBAD_IMPORT_MAX_MB
+	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
+	NoBrowser       bool          // SAMBAD_NO_BROWSER
+}
+
+// Secrets lists the variables whose values are never logged or shown.
+var Secrets = []string{"DATABASE_URL", "SAMBAD_API_TOKEN", "SAMBAD_PASSWORD"}
+
+// Error reports one invalid setting, naming the variable so a person can fix it.
+type Error struct {
+	Var    string
+	Value  string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("config: %s: %s", e.Var, e.Reason)
+	}
+	return fmt.Sprintf("config: %s=%q: %s", e.Var, e.Value, e.Reason)
+}
+
+// DefaultDataDir returns os.UserConfigDir()/Sambad.
+func DefaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("config: unable to find the user config directory (set SAMBAD_DATA_DIR): %w", err)
+	}
+	return filepath.Join(dir, "Sambad"), nil
+}
+
+// Load builds the configuration. flags holds values given on the command line
+// (keyed by variable name); lookup reads the environment (os.LookupEnv in
+// production, a map in tests).
+func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config, error) {
+	src := &source{flags: flags, lookup: lookup}
+	dataDir := src.get("SAMBAD_DATA_DIR")
+	if dataDir == "" {
+		d, err := DefaultDataDir()
+		if err != nil {
+			return nil, err
+		}
+		dataDir = d
+	}
+	dataDir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, &Error{Var: "SAMBAD_DATA_DIR", Value: dataDir, Reason: err.Error()}
+	}
+	dotenv, err := readDotEnv(filepath.Join(dataDir, ".env"))
+	if err != nil {
+		return nil, err
+	}
+	src.dotenv = dotenv
+
+	c := &Config{DataDir: dataDir}
+	var errs []error
+	str := func(name, def string) string {
+		v, err := src.secretOrValue(name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	c.Addr = str("SAMBAD_ADDR", "127.0.0.1:8080")
+	c.DatabaseURL = str("DATABASE_URL", "")
+	c.Storage = str("SAMBAD_STORAGE", "")
+	c.PGExecMode = str("SAMBAD_PG_EXEC_MODE", "")
+	c.DefaultRegion = strings.ToUpper(str("SAMBAD_DEFAULT_REGION", "IN"))
+	c.APIToken = str("SAMBAD_API_TOKEN", "")
+	c.Password = str("SAMBAD_PASSWORD", "")
+	c.WhatsAppURL = strings.TrimRight(str("SAMBAD_WHATSAPP_URL", "https://web.whatsapp.com"), "/")
+	c.ChromePath = str("SAMBAD_CHROME_PATH", "")
+	c.TimeZone = str("SAMBAD_TIMEZONE", "Local")
+	c.LogLevel = strings.ToLower(str("SAMBAD_LOG_LEVEL", "info"))
+
+	boolean := func(name string, def bool) bool {
+		v := str(name, "")
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, &Error{Var: name, Value: v, Reason: "must be true or false"})
+		}
+		return b
+	}
+	c.ChromeDownload = boolean("SAMBAD_CHROME_DOWNLOAD", false)
+	c.Headless = boolean("SAMBAD_HEADLESS", true)
+	c.NoBrowser = boolean("SAMBAD_NO_BROWSER", false)
+
+	integer := func(name string, def, min, max int) int {
+		v := str(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min || n > max {
+			errs = append(errs, &Error{Var: name, Value: v, Reason: fmt.Sprintf("must be a whole number from %d to %d", min, max)})
+			return def
+		}
+		return n
+	}
+	c.BrowserMemoryMB = integer("SAMBAD_BROWSER_MEMORY_MB", 1024, 0, 1<<20)
+	c.LogMaxSizeMB = integer("SAMBAD_LOG_MAX_SIZE_MB", 10, 1, 1024)
+	c.LogMaxBackups = integer("SAMBAD_LOG_MAX_BACKUPS", 5, 0, 100)
+	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
+
+	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
+	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
+		errs = append(errs, &Error{Var: "SAMBAD_SHUTDOWN_GRACE", Value: grace, Reason: "must be a positive duration such as 15s"})
+	} else {
+		c.ShutdownGrace = d
+	}
+
+	errs = append(errs, c.validate()...)
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	return c, nil
+}
+
+func (c *Config) validate() []error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, &Error{Var: "SAMBAD_ADDR", Value: c.Addr, Reason: "must be host:port, such as 127.0.0.1:8080"})
+	}
+	if c.Storage == "" {
+		c.Storage = StorageLocal
+		if c.DatabaseURL != "" {
+			c.Storage = StorageHybrid
+		}
+	}
+	switch c.Storage {
+	case StorageLocal:
+	case StorageCloud, StorageHybrid:
+		if c.DatabaseURL == "" {
+			errs = append(errs, &Error{Var: "DATABASE_URL", Reason: fmt.Sprintf("is required when SAMBAD_STORAGE=%s", c.Storage)})
+		}
+	default:
+		errs = append(errs, &Error{Var: "SAMBAD_STORAGE", Value: c.Storage, Reason: "must be local, cloud or hybrid"})
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			// The value is a secret: never echo it.
+			errs = append(errs, &Error{Var: "DATABASE_URL", Reason: "must be a postgres:// or postgresql:// URL"})
+		}
+	}
+	switch c.PGExecMode {
+	case "", "cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol":
+	default:
+		errs = append(errs, &Error{Var: "SAMBAD_PG_EXEC_MODE", Value: c.PGExecMode, Reason: "must be one of cache_statement, cache_describe, describe_exec, exec, simple_protocol"})
+	}
+	if !validRegion(c.DefaultRegion) {
+		errs = append(errs, &Error{Var: "SAMBAD_DEFAULT_REGION", Value: c.DefaultRegion, Reason: "must be a two-letter region code such as IN, US or GB"})
+	}
+	if u, err := url.Parse(c.WhatsAppURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, &Error{Var: "SAMBAD_WHATSAPP_URL", Value: c.WhatsAppURL, Reason: "must be an http(s) URL"})
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		errs = append(errs, &Error{Var: "SAMBAD_TIMEZONE", Value: c.TimeZone, Reason: "unknown time zone; use an IANA name such as Asia/Kolkata"})
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "warning", "error":
+	default:
+		errs = append(errs, &Error{Var: "SAMBAD_LOG_LEVEL", Value: c.LogLevel, Reason: "must be debug, info, warn or error"})
+	}
+	return errs
+}
+
+func validRegion(r string) bool {
+	if len(r) != 2 {
+		return false
+	}
+	return phonenumbers.GetCountryCodeForRegion(r) != 0
+}
+
+// Location returns the configured time zone.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.Local
+	}
+	return loc
+}
+
+// IsLoopback reports whether Addr only listens on the loopback interface.
+func (c *Config) IsLoopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ProfileDir is the persistent WhatsApp Web session profile (0700, never synced).
+func (c *Config) ProfileDir() string { return filepath.Join(c.DataDir, "whatsapp-session") }
+
+// SQLitePath is the local database file.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sambad.db") }
+
+// LogPath is the error log.
+func (c *Config) LogPath() string { return filepath.Join(c.DataDir, "error.log") }
+
+// Redacted returns the settings as name → value with secrets masked, for
+// support bundles and `doctor`.
+func (c *Config) Redacted() map[string]string {
+	mask := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return "(set)"
+	}
+	return map[string]string{
+		"SAMBAD_DATA_DIR":          c.DataDir,
+		"SAMBAD_ADDR":              c.Addr,
+		"SAMBAD_STORAGE":           c.Storage,
+		"DATABASE_URL":             mask(c.DatabaseURL),
+		"SAMBAD_PG_EXEC_MODE":      c.PGExecMode,
+		"SAMBAD_DEFAULT_REGION":    c.DefaultRegion,
+		"SAMBAD_API_TOKEN":         mask(c.APIToken),
+		"SAMBAD_PASSWORD":          mask(c.Password),
+		"SAMBAD_WHATSAPP_URL":      c.WhatsAppURL,
+		"SAMBAD_CHROME_PATH":       c.ChromePath,
+		"SAMBAD_CHROME_DOWNLOAD":   strconv.FormatBool(c.ChromeDownload),
+		"SAMBAD_BROWSER_MEMORY_MB": strconv.Itoa(c.BrowserMemoryMB),
+		"SAMBAD_HEADLESS":          strconv.FormatBool(c.Headless),
+		"SAMBAD_TIMEZONE":          c.TimeZone,
+		"SAMBAD_LOG_LEVEL":         c.LogLevel,
+		"SAMBAD_LOG_MAX_SIZE_MB":   strconv.Itoa(c.LogMaxSizeMB),
+		"SAMBAD_LOG_MAX_BACKUPS":   strconv.Itoa(c.LogMaxBackups),
+		"SAMBAD_IMPORT_MAX_MB":     strconv.Itoa(c.ImportMaxMB),
+		"SAMBAD_SHUTDOWN_GRACE":    c.ShutdownGrace.String(),
+		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
+	}
+}
+
+// EnsureDataDir creates the data directory with mode 0700 and tightens an
+// existing one that is more open.
+func EnsureDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("config: unable to create data directory %s: %w", dir, err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("config: unable to read data directory %s: %w", dir, err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("config: unable to restrict data directory %s to 0700: %w", dir, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,210 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ContactQuery selects a page of contacts.
+type ContactQuery struct {
+	Q       string // matched against name, phone and v1..v10
+	GroupID string // only members of this group
+	Page    int    // 1-based
+	PerPage int
+}
+
+// MaxPerPage bounds a page of contacts.
+const MaxPerPage = 500
+
+func (q *ContactQuery) normalise() {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 {
+		q.PerPage = 50
+	}
+	if q.PerPage > MaxPerPage {
+		q.PerPage = MaxPerPage
+	}
+}
+
+// likePattern escapes LIKE's wildcards in a user's search term.
+func likePattern(term string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(term))) + "%"
+}
+
+func (s *Store) contactScope(ctx context.Context, q ContactQuery) *gorm.DB {
+	tx := s.db.WithContext(ctx).Model(&Contact{})
+	if t := strings.TrimSpace(q.Q); t != "" {
+		tx = tx.Where(`search_text LIKE ? ESCAPE '\'`, likePattern(t))
+	}
+	if q.GroupID != "" {
+		tx = tx.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", q.GroupID)
+	}
+	return tx
+}
+
+// ListContacts returns one page of contacts ordered by name, and how many match in all.
+func (s *Store) ListContacts(ctx context.Context, q ContactQuery) ([]Contact, int64, error) {
+	q.normalise()
+	if q.GroupID != "" && !ValidID(q.GroupID) {
+		return nil, 0, fmt.Errorf("store: group %s: %w", q.GroupID, ErrNotFound)
+	}
+	var total int64
+	if err := s.contactScope(ctx, q).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count contacts: %w", err)
+	}
+	items := []Contact{}
+	err := s.contactScope(ctx, q).Order("name, id").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&items).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list contacts: %w", err)
+	}
+	return items, total, nil
+}
+
+// GetContact returns one contact.
+func (s *Store) GetContact(ctx context.Context, id string) (*Contact, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
+	}
+	var c Contact
+	err := s.db.WithContext(ctx).First(&c, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load contact: %w", err)
+	}
+	return &c, nil
+}
+
+// GetContactByPhone returns the contact with this E.164 phone.
+func (s *Store) GetContactByPhone(ctx context.Context, phone string) (*Contact, error) {
+	var c Contact
+	err := s.db.WithContext(ctx).First(&c, "phone = ?", phone).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("store: contact with phone %s: %w", phone, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load contact: %w", err)
+	}
+	return &c, nil
+}
+
+// CreateContact stores a new contact; a phone already stored is ErrDuplicate.
+func (s *Store) CreateContact(ctx context.Context, c *Contact) error {
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Contact{}).Where("phone = ?", c.Phone).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already a contact", c.Phone)}
+		}
+		return tx.Create(c).Error
+	})
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%w: %w", ErrDuplicate, ve)
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to create contact: %w", err)
+	}
+	return nil
+}
+
+// UpdateContact saves every field of an existing contact.
+func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Contact{}).Where("phone = ? AND id <> ?", c.Phone, c.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
+		}
+		c.UpdatedAt = time.Now().UTC()
+		c.refreshSearch()
+		res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: contact %s: %w", c.ID, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDuplicate) {
+		return fmt.Errorf("store: unable to update contact: %w", err)
+	}
+	return err
+}
+
+// DeleteContacts deletes contacts by id and returns how many were deleted.
+func (s *Store) DeleteContacts(ctx context.Context, ids []string) (int64, error) {
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var deleted int64
+	for _, chunk := range chunks(ids, 500) {
+		res := s.db.WithContext(ctx).Where("id IN ?", chunk).Delete(&Contact{})
+		if res.Error != nil {
+			return deleted, fmt.Errorf("store: unable to delete contacts: %w", res.Error)
+		}
+		deleted += res.RowsAffected
+	}
+	return deleted, nil
+}
+
+// CountContacts returns how many contacts are stored.
+func (s *Store) CountContacts(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Contact{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: unable to count contacts: %w", err)
+	}
+	return n, nil
+}
+
+// ContactGroups returns the groups a contact belongs to.
+func (s *Store) ContactGroups(ctx context.Context, contactID string) ([]Group, error) {
+	var gs []Group
+	err := s.db.WithContext(ctx).Where("id IN (SELECT group_id FROM group_members WHERE contact_id = ?)", contactID).Order("name").Find(&gs).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load the contact's groups: %w", err)
+	}
+	return gs, nil
+}
+
+func validIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if ValidID(id) && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+// Package models holds Sambad's GORM models, the store that reads and writes
+// them, and the versioned SQL migrations for SQLite and Postgres.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Dialects.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Sentinel errors. Every "not found" the store reports wraps ErrNotFound.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("already exists")
+)
+
+// OpenOptions says which database to open.
+type OpenOptions struct {
+	// SQLitePath opens a SQLite file; DatabaseURL a Postgres database. Exactly one.
+	SQLitePath  string
+	DatabaseURL string
+	// PGExecMode sets pgx's default_query_exec_mode (exec, simple_protocol, ...).
+	// Empty picks "exec" for Supabase's transaction pooler port 6543 and pgx's
+	// default otherwise.
+	PGExecMode string
+}
+
+// Store reads and writes business data. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+}
+
+// Open connects, applies pending migrations and returns the store.
+func Open(ctx context.Context, o OpenOptions) (*Store, error) {
+	var (
+		db      *gorm.DB
+		err     error
+		dialect string
+	)
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	switch {
+	case o.SQLitePath != "" && o.DatabaseURL == "":
+		dialect = DialectSQLite
+		db, err = gorm.Open(sqlite.Open(SQLiteDSN(o.SQLitePath)), cfg)
+	case o.DatabaseURL != "" && o.SQLitePath == "":
+		dialect = DialectPostgres
+		dsn, derr := PostgresDSN(o.DatabaseURL, o.PGExecMode)
+		if derr != nil {
+			return nil, derr
+		}
+		db, err = gorm.Open(postgres.Open(dsn), cfg)
+	default:
+		return nil, errors.New("store: give either a SQLite path or a database URL")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if dialect == DialectSQLite {
+		// One writer at a time is what SQLite allows; readers go in parallel under WAL.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: unable to reach the %s database: %w", dialect, err)
+	}
+	s := &Store{db: db, dialect: dialect}
+	if err := s.migrate(ctx, sqlDB); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQLiteDSN returns the DSN for a SQLite file: busy timeout before WAL,
+// foreign keys on, and writers take the lock when their transaction begins.
+func SQLiteDSN(path string) string {
+	return "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_txlock=immediate"
+}
+
+// PostgresDSN adds the pgx query exec mode to a database URL.
+func PostgresDSN(databaseURL, execMode string) (string, error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		// Never echo the URL: it carries the password.
+		return "", errors.New("store: DATABASE_URL is not a valid URL")
+	}
+	q := u.Query()
+	if execMode == "" && u.Port() == "6543" && q.Get("default_query_exec_mode") == "" {
+		// Supabase's transaction pooler refuses prepared statements.
+		execMode = "exec"
+	}
+	if execMode != "" {
+		q.Set("default_query_exec_mode", execMode)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
+	dir := "migrations/sqlite"
+	dialect := goose.DialectSQLite3
+	if s.dialect == DialectPostgres {
+		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrationsFS, dir)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, db, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("store: unable to prepare migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: unable to migrate the %s database: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the newest migration applied.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied").Scan(&v).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to read the schema version: %w", err)
+	}
+	return v, nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// DB exposes the connection to other store packages (sync, campaigns'
+// stores). Handlers never call it.
+func (s *Store) DB() *gorm.DB { return s.db }
