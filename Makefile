@@ -1,0 +1,21 @@
+# Sambad — the README's commands.
+.PHONY: run test test-go fuzz bench
+
+run:
+	go run .
+
+# Every test: installs what the tests need (Chromium, pgbouncer, PostgreSQL), then runs them.
+test:
+	./scripts/test-deps.sh
+	$(MAKE) test-go
+	$(MAKE) fuzz
+
+test-go:
+	go test -count=1 -timeout 30m ./...
+
+# A short run of every fuzz target.
+fuzz:
+	./scripts/fuzz.sh 10s
+
+bench:
+	go test -run '^$$' -bench . -benchtime 1x ./...

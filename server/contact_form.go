@@ -1,0 +1,72 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/models"
+)
+
+// contactFormView is what contact_form.html shows.
+type contactFormView struct {
+	ID             string
+	Region         string
+	Input          models.ContactInput
+	VarFields      []varField
+	AttributesText string
+	Groups         []models.Group
+}
+
+type varField struct{ Key, Value string }
+
+func newContactFormView(id, region string, in models.ContactInput) contactFormView {
+	v := contactFormView{ID: id, Region: region, Input: in}
+	for i := 1; i <= models.VariableCount; i++ {
+		k := fmt.Sprintf("v%d", i)
+		v.VarFields = append(v.VarFields, varField{Key: k, Value: in.Variables[k]})
+	}
+	keys := make([]string, 0, len(in.Attributes))
+	for k := range in.Attributes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%s\n", k, in.Attributes[k])
+	}
+	v.AttributesText = b.String()
+	return v
+}
+
+// contactInputFromForm reads the add/edit form. A malformed attributes line
+// is reported as a validation error.
+func contactInputFromForm(c *gin.Context) (models.ContactInput, error) {
+	in := models.ContactInput{
+		Phone:      c.PostForm("phone"),
+		Name:       c.PostForm("name"),
+		Variables:  map[string]string{},
+		Attributes: map[string]string{},
+		OptedOut:   c.PostForm("opted_out") != "",
+	}
+	for i := 1; i <= models.VariableCount; i++ {
+		k := fmt.Sprintf("v%d", i)
+		if v := strings.TrimSpace(c.PostForm(k)); v != "" {
+			in.Variables[k] = v
+		}
+	}
+	for n, line := range strings.Split(c.PostForm("attributes"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return in, &models.ValidationError{Field: "attributes", Message: fmt.Sprintf("line %d: write name=value", n+1)}
+		}
+		in.Attributes[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return in, nil
+}

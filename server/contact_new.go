@@ -1,0 +1,14 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/models"
+)
+
+// contactNew shows the empty add-contact form.
+func (s *Server) contactNew(c *gin.Context) {
+	s.render(c, http.StatusOK, "contact_form", "contacts", newContactFormView("", s.cfg.DefaultRegion, models.ContactInput{}))
+}

@@ -1,0 +1,33 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// contactUpdate saves the edit form.
+func (s *Server) contactUpdate(c *gin.Context) {
+	contact, err := s.store.GetContact(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	in, err := contactInputFromForm(c)
+	if err == nil {
+		err = in.Apply(contact, s.cfg.DefaultRegion)
+	}
+	if err == nil {
+		err = s.store.UpdateContact(c.Request.Context(), contact)
+	}
+	if msg := userMessage(err); msg != "" {
+		s.renderContactForm(c, http.StatusUnprocessableEntity, contact.ID, in, msg)
+		return
+	}
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	flash(c, "notice", "Contact "+contact.Phone+" saved.")
+	redirect(c, "/contacts")
+}

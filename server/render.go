@@ -1,0 +1,164 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/templates"
+)
+
+// pageData is what every page template receives.
+type pageData struct {
+	Nav      string
+	Notice   string
+	Error    string
+	SignedIn bool
+	Data     any
+}
+
+// pages holds one parsed template set per page: the layout plus that page.
+type pages struct{ byName map[string]*template.Template }
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"pct": func(part, whole int64) int64 {
+		if whole <= 0 {
+			return 0
+		}
+		return part * 100 / whole
+	},
+	"ago": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		d := time.Since(t).Round(time.Second)
+		if d < time.Minute {
+			return fmt.Sprintf("%ds ago", int(d.Seconds()))
+		}
+		if d < time.Hour {
+			return fmt.Sprintf("%dm ago", int(d.Minutes()))
+		}
+		return t.Local().Format("2 Jan 15:04")
+	},
+}
+
+func loadPages() (*pages, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: unable to parse layout: %w", err)
+	}
+	names, err := fs.Glob(templates.FS, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templates.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("server: unable to parse template %s: %w", name, err)
+		}
+		// Partials (files starting with _) are available to every page.
+		if partials, _ := fs.Glob(templates.FS, "_*.html"); len(partials) > 0 {
+			if t, err = t.ParseFS(templates.FS, partials...); err != nil {
+				return nil, fmt.Errorf("server: unable to parse partials: %w", err)
+			}
+		}
+		p.byName[strings.TrimSuffix(name, ".html")] = t
+	}
+	return p, nil
+}
+
+// render writes a full page. The page is rendered to a buffer first so a
+// template error becomes a clean 500, not half a page.
+func (s *Server) render(c *gin.Context, status int, page, nav string, data any) {
+	t, ok := s.pages.byName[page]
+	if !ok {
+		logrus.WithFields(logrus.Fields{"page": page}).Error("server: unknown page")
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
+	pd.Notice, pd.Error = takeFlash(c)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", pd); err != nil {
+		logrus.WithFields(logrus.Fields{"page": page, "error": err}).Error("server: unable to render page")
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// renderFragment renders one named template of a page (for htmx and SSE).
+func (s *Server) renderFragment(page, name string, data any) (string, error) {
+	t, ok := s.pages.byName[page]
+	if !ok {
+		return "", fmt.Errorf("server: unknown page %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+type errorPage struct{ Title, Message, Back string }
+
+func (s *Server) renderError(c *gin.Context, status int, title, message string) {
+	back := c.GetHeader("Referer")
+	if back == "" || !sameOrigin(c, back) {
+		back = "/"
+	}
+	s.render(c, status, "error", "", errorPage{Title: title, Message: message, Back: back})
+}
+
+func sameOrigin(c *gin.Context, ref string) bool {
+	u, err := url.Parse(ref)
+	return err == nil && u.Host == c.Request.Host
+}
+
+const flashCookie = "sambad_flash"
+
+// flash stores a one-time message for the next page (kind is "notice" or "error").
+func flash(c *gin.Context, kind, msg string) {
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(flashCookie, url.QueryEscape(kind+":"+msg), 60, "/", "", false, true)
+}
+
+// flashNow shows an error on the page being rendered now.
+func flashNow(c *gin.Context, msg string) { c.Set("flash_now", msg) }
+
+func takeFlash(c *gin.Context) (notice, errMsg string) {
+	if msg := c.GetString("flash_now"); msg != "" {
+		return "", msg
+	}
+	v, err := c.Cookie(flashCookie)
+	if err != nil || v == "" {
+		return "", ""
+	}
+	c.SetCookie(flashCookie, "", -1, "/", "", false, true)
+	raw, err := url.QueryUnescape(v)
+	if err != nil {
+		return "", ""
+	}
+	kind, msg, _ := strings.Cut(raw, ":")
+	if kind == "error" {
+		return "", msg
+	}
+	return msg, ""
+}
+
+// redirect sends the browser on after a form post.
+func redirect(c *gin.Context, to string) { c.Redirect(http.StatusSeeOther, to) }

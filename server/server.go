@@ -1,0 +1,76 @@
+// Package server serves Sambad's pages and JSON API with Gin.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/models"
+)
+
+// Deps are what the server needs; optional parts may be nil.
+type Deps struct {
+	Config *config.Config
+	Store  *models.Store
+}
+
+// Server holds the HTTP routes and their dependencies.
+type Server struct {
+	cfg    *config.Config
+	store  *models.Store
+	pages  *pages
+	router *gin.Engine
+}
+
+// New parses the templates (a missing or broken one fails here, at start-up)
+// and builds the routes.
+func New(d Deps) (*Server, error) {
+	if d.Config == nil || d.Store == nil {
+		return nil, errors.New("server: config and store are required")
+	}
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the whole HTTP handler, with cross-origin protection for
+// every state-changing request.
+func (s *Server) Handler() http.Handler {
+	return http.NewCrossOriginProtection().Handler(s.router)
+}
+
+// ListenAndServe serves until ctx is done, then shuts down gracefully within grace.
+func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		logrus.WithFields(logrus.Fields{"error": err}).Error("server: shutdown was not clean")
+		return err
+	}
+	return nil
+}
