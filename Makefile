@@ -1,5 +1,5 @@
 # Sambad — the README's commands.
-.PHONY: run test test-go fuzz bench
+.PHONY: run test test-go fuzz bench release
 
 run:
 	go run .
@@ -19,3 +19,7 @@ fuzz:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 1x ./...
+
+# dist/sambad-<os>-<arch>/ with the binary and a bundled Chromium, plus an archive (see README: Releases).
+release:
+	./scripts/release.sh
