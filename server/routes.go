@@ -32,6 +32,12 @@ func (s *Server) routes() {
 	r.POST("/groups/:id/delete", s.groupDelete)
 	r.POST("/groups/:id/members/remove", s.groupMembersRemove)
 
+	r.GET("/whatsapp", s.whatsappShow)
+	r.GET("/whatsapp/events", s.whatsappEvents)
+	r.POST("/whatsapp/session/:action", s.whatsappAction)
+	r.POST("/whatsapp/link-code", s.whatsappLinkCode)
+	r.POST("/whatsapp/test-message", s.messageSend)
+
 	api := r.Group("/api/v1", s.requireAPIToken())
 	api.GET("/contacts", s.apiContactList)
 	api.POST("/contacts", s.apiContactCreate)
@@ -45,6 +51,9 @@ func (s *Server) routes() {
 	api.DELETE("/groups/:id", s.apiGroupDelete)
 	api.POST("/groups/:id/members", s.apiGroupMembersAdd)
 	api.DELETE("/groups/:id/members", s.apiGroupMembersRemove)
+	api.GET("/session", s.apiSessionGet)
+	api.POST("/session/:action", s.apiSessionAction)
+	api.POST("/messages", s.apiMessageSend)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

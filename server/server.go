@@ -20,6 +20,10 @@ import (
 type Deps struct {
 	Config *config.Config
 	Store  *models.Store
+	// WhatsApp is the driver; nil when it could not be set up, with
+	// WhatsAppOffReason saying why.
+	WhatsApp          WhatsApp
+	WhatsAppOffReason string
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -28,6 +32,9 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+
+	wa          WhatsApp
+	waOffReason string
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -41,7 +48,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason}
 	s.routes()
 	return s, nil
 }
