@@ -11,6 +11,7 @@ type SessionStatus struct {
 	Percent    int       `json:"percent"`
 	QR         *string   `json:"qr"`
 	QRRotation int       `json:"qr_rotation"`
+	QRExpired  bool      `json:"qr_expired,omitempty"`
 	LinkCode   string    `json:"link_code,omitempty"`
 	Since      time.Time `json:"since"`
 	Error      string    `json:"error,omitempty"`
