@@ -295,6 +295,10 @@ func startPipeline(ctx context.Context, src source, lay *layout, region string) 
 				out := make([]checkedRow, len(j.rows))
 				for i, r := range j.rows {
 					out[i] = lay.check(r, region)
+					// Let the database writer in: when it comes back from
+					// SQLite it would otherwise wait a whole time slice for
+					// a core these CPU-bound workers hold.
+					runtime.Gosched()
 				}
 				j.done <- out
 			}

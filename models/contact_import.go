@@ -67,24 +67,43 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 	if err != nil {
 		return res, fmt.Errorf("store: %w", err)
 	}
-	tx, err := sqlDB.BeginTx(ctx, nil)
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start the import: %w", err)
+	}
+	defer conn.Close()
+	if s.dialect == DialectSQLite {
+		// A bigger page cache for this connection while it imports: with the
+		// default 2 MiB, index pages are evicted and read back over and over.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+			return res, fmt.Errorf("store: unable to start the import: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to start the import: %w", err)
 	}
 	defer tx.Rollback()
-	imp := &bulkImport{tx: tx, dialect: s.dialect, mode: mode, fields: fields, groups: map[string]string{}, res: &res}
+	imp := &bulkImport{tx: tx, dialect: s.dialect, mode: mode, fields: fields, groups: map[string]string{}, res: &res, stmts: map[string]*sql.Stmt{}}
+	defer imp.closeStmts()
+	// Rows are written importChunk at a time, whatever size next's batches are.
+	var pending []ImportRecord
 	for {
 		batch, err := next()
 		if err != nil {
 			return ImportResult{}, err
 		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, chunk := range chunks(batch, importChunk) {
-			if err := imp.write(ctx, chunk); err != nil {
+		pending = append(pending, batch...)
+		for len(pending) >= importChunk || (len(batch) == 0 && len(pending) > 0) {
+			n := min(importChunk, len(pending))
+			if err := imp.write(ctx, pending[:n]); err != nil {
 				return ImportResult{}, fmt.Errorf("store: unable to import contacts: %w", err)
 			}
+			pending = append(pending[:0], pending[n:]...)
+		}
+		if len(batch) == 0 {
+			break
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -100,6 +119,32 @@ type bulkImport struct {
 	fields  ImportFields
 	groups  map[string]string // lower(name) → id
 	res     *ImportResult
+	stmts   map[string]*sql.Stmt
+}
+
+// exec runs a statement, prepared once per import on SQLite: parsing a
+// 9,000-parameter INSERT costs more than running it.
+func (b *bulkImport) exec(ctx context.Context, query string, args ...any) error {
+	if b.dialect != DialectSQLite {
+		_, err := b.tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	st, ok := b.stmts[query]
+	if !ok {
+		var err error
+		if st, err = b.tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		b.stmts[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
+
+func (b *bulkImport) closeStmts() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
 }
 
 func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
@@ -216,6 +261,7 @@ func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
 	query := "INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES " +
 		b.placeholders(len(rows), len(contactColumns)) + onConflict
 	args := make([]any, 0, len(rows)*len(contactColumns))
+	now := b.timeArg(rows[0].UpdatedAt)
 	for i := range rows {
 		c := &rows[i]
 		attrs, err := c.Attributes.Value()
@@ -223,10 +269,9 @@ func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
 			return err
 		}
 		args = append(args, c.ID, c.Phone, c.Name, c.V1, c.V2, c.V3, c.V4, c.V5, c.V6, c.V7, c.V8, c.V9, c.V10,
-			attrs, c.OptedOut, c.SearchText, c.CreatedAt, c.UpdatedAt)
+			attrs, c.OptedOut, c.SearchText, b.timeArg(c.CreatedAt), now)
 	}
-	_, err := b.tx.ExecContext(ctx, query, args...)
-	return err
+	return b.exec(ctx, query, args...)
 }
 
 func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {
@@ -255,11 +300,19 @@ func (b *bulkImport) addMembers(ctx context.Context, members [][2]string, now ti
 			args = append(args, m[0], m[1], now)
 		}
 		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + b.placeholders(len(chunk), 3) + " ON CONFLICT DO NOTHING"
-		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
+		if err := b.exec(ctx, q, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// timeArg formats a time as the SQLite driver would, once instead of per row.
+func (b *bulkImport) timeArg(t time.Time) any {
+	if b.dialect != DialectSQLite {
+		return t
+	}
+	return t.Format("2006-01-02 15:04:05.999999999-07:00")
 }
 
 // rebind turns ? placeholders into $n for Postgres.
