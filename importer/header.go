@@ -30,6 +30,9 @@ type layout struct {
 	cols   []column
 	fields models.ImportFields
 	notes  []string // shown in the preview: columns renamed or ignored
+	// neutralised is true for CSV files, whose formula-like cells an
+	// export prefixed with an apostrophe (XLSX text cells need no prefix).
+	neutralised bool
 }
 
 var (

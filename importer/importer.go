@@ -86,6 +86,7 @@ func Run(ctx context.Context, st Store, path string, o Options) (*Report, error)
 		src.Close()
 		return nil, err
 	}
+	_, lay.neutralised = src.(*csvSource)
 	ctx, cancel := context.WithCancel(ctx)
 	p := startPipeline(ctx, src, lay, o.Region)
 	defer func() {

@@ -30,7 +30,10 @@ func (l *layout) check(r rawRow, region string) checkedRow {
 	var groups []string
 	empty := true
 	for i, v := range r.fields {
-		v = Unneutralise(strings.TrimSpace(v))
+		v = strings.TrimSpace(v)
+		if l.neutralised {
+			v = Unneutralise(v)
+		}
 		if v == "" {
 			continue
 		}
