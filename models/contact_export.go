@@ -22,7 +22,7 @@ func (s *Store) ContactAttributeKeys(ctx context.Context, q ContactQuery) ([]str
 		each, key = "jsonb_object_keys(c.attributes) AS j(key)", "j.key"
 	}
 	var keys []string
-	err := s.db.WithContext(ctx).Table("(?) AS c", inner).Joins("CROSS JOIN " + each).Distinct(key).Pluck(key, &keys).Error
+	err := s.db.WithContext(ctx).Table("(?) AS c", inner).Joins("CROSS JOIN "+each).Distinct(key).Pluck(key, &keys).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attribute names: %w", err)
 	}
