@@ -28,6 +28,8 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+	// uploads holds import files between their preview and their commit.
+	uploads *uploads
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -41,7 +43,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir)}
 	s.routes()
 	return s, nil
 }
