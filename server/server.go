@@ -32,6 +32,8 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+	// uploads holds import files between their preview and their commit.
+	uploads *uploads
 
 	wa          WhatsApp
 	waOffReason string
@@ -48,7 +50,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason}
 	s.routes()
 	return s, nil
 }
