@@ -11,10 +11,11 @@ import (
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(recoverLogged(), securityHeaders())
+	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)
+	s.opsRoutes(r)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/contacts") })
 
 	r.GET("/contacts", s.contactList)

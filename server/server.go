@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
 )
@@ -24,6 +25,14 @@ type Deps struct {
 	// WhatsAppOffReason saying why.
 	WhatsApp          WhatsApp
 	WhatsAppOffReason string
+	// Auth signs the user in; nil builds one on Store.
+	Auth *auth.Service
+	// BrowserReady reports the WhatsApp browser's state for /readyz (nil: not
+	// part of readiness, e.g. SAMBAD_NO_BROWSER).
+	BrowserReady func(ctx context.Context) error
+	// Diagnose returns `sambad doctor --json` output for the support bundle
+	// (nil: left out of the bundle).
+	Diagnose func(ctx context.Context) ([]byte, error)
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -37,6 +46,7 @@ type Server struct {
 
 	wa          WhatsApp
 	waOffReason string
+	ops         opsDeps
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -52,6 +62,9 @@ func New(d Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason}
+	if err := s.setupOps(d); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
