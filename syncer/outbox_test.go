@@ -86,9 +86,9 @@ func TestOutboxRecordsEveryWrite(t *testing.T) {
 		got = append(got, op.Table+" "+op.Kind)
 	}
 	want := []string{
-		"contacts insert",      // the row stored before sync was set up
-		"contacts insert",      // Asha
-		"contacts update",      // rename
+		"contacts insert",       // the row stored before sync was set up
+		"contacts insert",       // Asha
+		"contacts update",       // rename
 		"contact_groups insert", //
 		"group_members insert", "group_members insert",
 		"group_members delete", // cascaded by deleting the contact

@@ -130,6 +130,42 @@ func prefixCols(p string, cols []string) string {
 	return strings.Join(out, ", ")
 }
 
+// cascadeDelete does what ON DELETE CASCADE would have done, since pulled
+// rows are applied with foreign keys off: a child row added here while the
+// parent was being deleted elsewhere never reached the cloud, so no tombstone
+// will come for it.
+func cascadeDelete(ctx context.Context, tx *sql.Tx, parent Table, ids []string) error {
+	if len(parent.PK) != 1 {
+		return nil
+	}
+	for _, child := range Tables() {
+		rows, err := tx.QueryContext(ctx, `SELECT "from", "to", on_delete FROM pragma_foreign_key_list(?) WHERE "table" = ?`, child.Name, parent.Name)
+		if err != nil {
+			return err
+		}
+		var cols []string
+		for rows.Next() {
+			var from string
+			var to sql.NullString
+			var onDelete string
+			if err := rows.Scan(&from, &to, &onDelete); err != nil {
+				rows.Close()
+				return err
+			}
+			if onDelete == "CASCADE" && (!to.Valid || to.String == parent.PK[0]) {
+				cols = append(cols, from)
+			}
+		}
+		rows.Close()
+		for _, col := range cols {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %q = ?`, child.Name, col), ids[0]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (t Table) rowIDOf(m map[string]json.RawMessage) string {
 	vals := make([]string, len(t.PK))
 	for i, pk := range t.PK {
@@ -205,8 +241,10 @@ func applyRow(ctx context.Context, tx *sql.Tx, r pulledRow) error {
 	}
 	if r.Deleted {
 		// Deletes win, even over local edits still waiting to be pushed.
-		_, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %s`, t.Name, strings.Join(where, " AND ")), keyArgs...)
-		return err
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %q WHERE %s`, t.Name, strings.Join(where, " AND ")), keyArgs...); err != nil {
+			return err
+		}
+		return cascadeDelete(ctx, tx, t, ids)
 	}
 	if r.Data == nil || p.deleted || p.all {
 		// Gone again, deleted here (the delete will win), or created here.
@@ -312,22 +350,8 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 	if err := setState(ctx, tx, "applying", "1"); err != nil {
 		return 0, err
 	}
-	held, err := loadHeld(ctx, tx)
-	if err != nil {
+	if err := retryHeld(ctx, tx); err != nil {
 		return 0, err
-	}
-	for _, h := range held {
-		err := applyRow(ctx, tx, h)
-		var hold *errHold
-		if errors.As(err, &hold) {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("syncer: unable to apply a held row of %s: %w", h.Table, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_held WHERE tbl = ? AND row_id = ?`, h.Table, h.RowID); err != nil {
-			return 0, fmt.Errorf("syncer: %w", err)
-		}
 	}
 	for _, r := range page {
 		err := applyRow(ctx, tx, r)
@@ -346,6 +370,11 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 			return 0, fmt.Errorf("syncer: unable to apply a pulled row of %s: %w", r.Table, err)
 		}
 	}
+	// Rows held in this page may have been unblocked by later rows of it
+	// (a phone freed by a delete that came after).
+	if err := retryHeld(ctx, tx); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sync_state WHERE key = 'applying'`); err != nil {
 		return 0, fmt.Errorf("syncer: %w", err)
 	}
@@ -361,6 +390,28 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 		return 0, fmt.Errorf("syncer: unable to apply pulled changes: %w", err)
 	}
 	return applied, nil
+}
+
+// retryHeld applies the held rows that can be applied now.
+func retryHeld(ctx context.Context, tx *sql.Tx) error {
+	held, err := loadHeld(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, h := range held {
+		err := applyRow(ctx, tx, h)
+		var hold *errHold
+		if errors.As(err, &hold) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("syncer: unable to apply a held row of %s: %w", h.Table, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_held WHERE tbl = ? AND row_id = ?`, h.Table, h.RowID); err != nil {
+			return fmt.Errorf("syncer: %w", err)
+		}
+	}
+	return nil
 }
 
 func loadHeld(ctx context.Context, tx *sql.Tx) ([]pulledRow, error) {

@@ -2,6 +2,7 @@ package syncer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -168,3 +169,5 @@ func TestTwoInstallsShareChanges(t *testing.T) {
 		t.Fatalf("status = %+v, %v", st, err)
 	}
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
