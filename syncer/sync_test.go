@@ -110,8 +110,19 @@ func migratedCloud(t *testing.T) (string, *models.Store) {
 // TestTwoInstallsShareChanges: a change on one install reaches the other
 // through Postgres, field by field, and deletes win over edits.
 func TestTwoInstallsShareChanges(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		url, cloud := migratedCloud(t)
+		testShare(t, url, cloud)
+	})
+	t.Run("pgbouncer", func(t *testing.T) {
+		url, cloud := migratedCloud(t)
+		// Transaction pooling: exec mode, as for Supabase's port 6543.
+		testShare(t, testdb.PgBouncerURL(t, url)+"&default_query_exec_mode=exec", cloud)
+	})
+}
+
+func testShare(t *testing.T, url string, cloud *models.Store) {
 	ctx := context.Background()
-	url, cloud := migratedCloud(t)
 	a, b := testdb.SQLite(t), testdb.SQLite(t)
 	wa, wb := newWorker(a, url), newWorker(b, url)
 
