@@ -15,7 +15,7 @@ import (
 )
 
 // runServe starts Sambad and serves until ctx is done. Shutdown order: HTTP
-// server, then the database.
+// server, sync worker, then the database.
 func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stderr io.Writer) error {
 	if err := config.EnsureDataDir(cfg.DataDir); err != nil {
 		return err
@@ -33,10 +33,17 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	}
 	defer store.Close()
 
-	srv, err := server.New(server.Deps{Config: cfg, Store: store})
+	deps := server.Deps{Config: cfg, Store: store}
+	worker := newSyncWorker(cfg, store)
+	if worker != nil {
+		deps.Sync = worker
+	}
+	srv, err := server.New(deps)
 	if err != nil {
 		return err
 	}
+	stopSync := startSync(worker)
+	defer stopSync()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s (set SAMBAD_ADDR to another address): %w", cfg.Addr, err)

@@ -32,6 +32,11 @@ func (s *Server) routes() {
 	r.POST("/groups/:id/delete", s.groupDelete)
 	r.POST("/groups/:id/members/remove", s.groupMembersRemove)
 
+	r.GET("/sync", s.syncShow)
+	r.POST("/sync/now", s.syncNow)
+	r.POST("/sync/rejected/:op/dismiss", s.syncDismiss)
+	r.POST("/sync/rejected/:op/retry", s.syncRetry)
+
 	api := r.Group("/api/v1", s.requireAPIToken())
 	api.GET("/contacts", s.apiContactList)
 	api.POST("/contacts", s.apiContactCreate)

@@ -20,6 +20,7 @@ import (
 type Deps struct {
 	Config *config.Config
 	Store  *models.Store
+	Sync   SyncService // hybrid mode only
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -28,6 +29,7 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+	sync   SyncService
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -41,7 +43,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), sync: d.Sync}
 	s.routes()
 	return s, nil
 }

@@ -70,7 +70,7 @@ func TestRejectedChangeIsVisible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Rejected) != 1 || st.Rejected[0].RowID != mine.ID || !strings.Contains(st.Rejected[0].Reason, "duplicate key") {
+	if len(st.Rejected) != 1 || st.Rejected[0].RowID != mine.ID || !strings.Contains(st.Rejected[0].Reason, "already has a contact with this phone") {
 		t.Fatalf("rejected = %+v", st.Rejected)
 	}
 	if st.Pending != 0 || st.Held != 1 {
@@ -82,19 +82,43 @@ func TestRejectedChangeIsVisible(t *testing.T) {
 	if n, _ := cloud.CountContacts(ctx); n != 1 {
 		t.Fatalf("cloud has %d contacts", n)
 	}
-	// Resolving it locally (deleting b's copy) lets the held row in.
-	if _, err := b.DeleteContacts(ctx, []string{mine.ID}); err != nil {
+	// Resolving it: b's contact gets another phone and is sent again; the
+	// held row from the cloud then comes in too.
+	mine.Phone = "+919876500009"
+	if err := b.UpdateContact(ctx, mine); err != nil {
 		t.Fatal(err)
 	}
 	round(t, wb)
-	if got, err := b.GetContactByPhone(ctx, "+919876500001"); err != nil || got.Name != "Asha on a" {
-		t.Fatalf("after resolving: %+v %v", got, err)
+	st, _ = wb.Status(ctx)
+	if len(st.Rejected) != 2 {
+		t.Fatalf("editing a row the cloud never got: rejected = %+v", st.Rejected)
 	}
-	if err := wb.DismissRejected(ctx, st.Rejected[0].OpID); err != nil {
+	if err := wb.RetryRejected(ctx, st.Rejected[0].OpID); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := wb.Status(ctx); len(st.Rejected) != 0 || st.Held != 0 {
-		t.Fatalf("after dismissing: %+v", st)
+	round(t, wb)
+	round(t, wa)
+	if st, _ := wb.Status(ctx); len(st.Rejected) != 0 || st.Held != 0 || st.Pending != 0 {
+		t.Fatalf("after retrying: %+v", st)
+	}
+	if got, err := b.GetContactByPhone(ctx, "+919876500001"); err != nil || got.Name != "Asha on a" {
+		t.Fatalf("the held row did not come in: %+v %v", got, err)
+	}
+	assertSame(t, "a and cloud", takeSnapshot(t, a), takeSnapshot(t, cloud))
+	assertSame(t, "b and cloud", takeSnapshot(t, b), takeSnapshot(t, cloud))
+
+	// Dismissing removes an entry from the list.
+	mine.Phone = "+919876500001"
+	if err := b.UpdateContact(ctx, mine); err == nil {
+		t.Fatal("a duplicate phone was accepted locally")
+	}
+	db, _ := b.DB().DB()
+	db.Exec(`INSERT INTO sync_rejected (op_id, seq, tbl, row_id, kind, fields, reason) VALUES ('x', 1, 'contacts', 'r', 'update', '{}', 'test')`)
+	if err := wb.DismissRejected(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := wb.Status(ctx); len(st.Rejected) != 0 {
+		t.Fatalf("after dismissing: %+v", st.Rejected)
 	}
 }
 

@@ -174,6 +174,10 @@ func (w *Worker) round(ctx context.Context) error {
 			break
 		}
 	}
+	// The outbox is empty as far as this round goes: a successful push.
+	if err := setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return err
+	}
 	for {
 		var raw string
 		if err := local.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM sync_state WHERE key = 'cursor'), '')`).Scan(&raw); err != nil {
