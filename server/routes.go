@@ -45,6 +45,10 @@ func (s *Server) routes() {
 	r.POST("/whatsapp/session/:action", s.whatsappAction)
 	r.POST("/whatsapp/link-code", s.whatsappLinkCode)
 	r.POST("/whatsapp/test-message", s.messageSend)
+	r.GET("/sync", s.syncShow)
+	r.POST("/sync/now", s.syncNow)
+	r.POST("/sync/rejected/:op/dismiss", s.syncDismiss)
+	r.POST("/sync/rejected/:op/retry", s.syncRetry)
 
 	api := r.Group("/api/v1", s.requireAPIToken())
 	api.GET("/contacts", s.apiContactList)

@@ -33,6 +33,7 @@ type Deps struct {
 	// Diagnose returns `sambad doctor --json` output for the support bundle
 	// (nil: left out of the bundle).
 	Diagnose func(ctx context.Context) ([]byte, error)
+	Sync     SyncService // hybrid mode only
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -47,6 +48,7 @@ type Server struct {
 	wa          WhatsApp
 	waOffReason string
 	ops         opsDeps
+	sync        SyncService
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -61,7 +63,7 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
-		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason}
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}
