@@ -42,11 +42,18 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 		return err
 	}
 
-	srv, err := server.New(server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)})
+	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
+	worker := newSyncWorker(cfg, store)
+	if worker != nil {
+		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
+	}
+	srv, err := server.New(deps)
 	if err != nil {
 		sd.run(cfg.ShutdownGrace)
 		return err
 	}
+	stopSync := startSync(worker)
+	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		sd.run(cfg.ShutdownGrace)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -132,7 +131,7 @@ func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
 		if n > 0 {
 			return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
 		}
-		c.UpdatedAt = time.Now().UTC()
+		c.UpdatedAt = s.now()
 		c.refreshSearch()
 		res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)
 		if res.Error != nil {

@@ -21,6 +21,10 @@ import (
 type Deps struct {
 	Config *config.Config
 	Store  *models.Store
+	// WhatsApp is the driver; nil when it could not be set up, with
+	// WhatsAppOffReason saying why.
+	WhatsApp          WhatsApp
+	WhatsAppOffReason string
 	// Auth signs the user in; nil builds one on Store.
 	Auth *auth.Service
 	// BrowserReady reports the WhatsApp browser's state for /readyz (nil: not
@@ -29,6 +33,7 @@ type Deps struct {
 	// Diagnose returns `sambad doctor --json` output for the support bundle
 	// (nil: left out of the bundle).
 	Diagnose func(ctx context.Context) ([]byte, error)
+	Sync     SyncService // hybrid mode only
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -37,7 +42,13 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
-	ops    opsDeps
+	// uploads holds import files between their preview and their commit.
+	uploads *uploads
+
+	wa          WhatsApp
+	waOffReason string
+	ops         opsDeps
+	sync        SyncService
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -51,7 +62,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}
