@@ -45,7 +45,7 @@ func (s *Server) requireSignIn() gin.HandlerFunc {
 			return
 		}
 		if !s.ops.auth.PasswordSet() {
-			if s.cfg.IsLoopback() {
+			if s.openLocal() {
 				// Local install without a password: open, as on first run.
 				c.Next()
 				return
@@ -56,6 +56,14 @@ func (s *Server) requireSignIn() gin.HandlerFunc {
 		}
 		s.toLogin(c)
 	}
+}
+
+// openLocal reports whether pages and API are open without signing in: no
+// password is set and Sambad listens on loopback only. An empty address is
+// a Config built in code (tests), not one loaded from the environment,
+// which always has one.
+func (s *Server) openLocal() bool {
+	return !s.ops.auth.PasswordSet() && (s.cfg.Addr == "" || s.cfg.IsLoopback())
 }
 
 // toLogin redirects to the login page, remembering a GET's address.

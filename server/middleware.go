@@ -46,7 +46,7 @@ func (s *Server) requireAPIToken() gin.HandlerFunc {
 		case !hasBearer && c.GetBool(ctxSignedIn):
 			c.Next()
 			return
-		case want == "" && !s.ops.auth.PasswordSet() && s.cfg.IsLoopback():
+		case want == "" && s.openLocal():
 			c.Next()
 			return
 		}

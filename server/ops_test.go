@@ -263,3 +263,14 @@ func TestSecureCookieBehindTrustedProxy(t *testing.T) {
 		t.Error("X-Forwarded-Proto from an untrusted peer was believed")
 	}
 }
+
+func TestNeverOpenBeyondLoopback(t *testing.T) {
+	// Start-up refuses this configuration; the server still never serves it open.
+	ts := newTestServer(t, map[string]string{"SAMBAD_ADDR": "0.0.0.0:8080"}, nil)
+	if rec := ts.do("GET", "/contacts", nil); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("page beyond loopback without a password: %d", rec.Code)
+	}
+	if rec := ts.do("GET", "/api/v1/contacts", nil); rec.Code != http.StatusUnauthorized {
+		t.Errorf("API beyond loopback without a password or token: %d", rec.Code)
+	}
+}
