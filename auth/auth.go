@@ -41,6 +41,7 @@ var (
 // PasswordError says why a new password was refused.
 type PasswordError struct{ Reason string }
 
+// Error reads "password must be ...".
 func (e *PasswordError) Error() string { return "password " + e.Reason }
 
 // Service checks passwords and sessions. It is safe for concurrent use.

@@ -26,6 +26,7 @@ func (e *RateLimitError) Seconds() int {
 	return max(1, int(math.Ceil(e.RetryAfter.Seconds())))
 }
 
+// Error says how long to wait.
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("too many sign-in attempts; try again in %d s", e.Seconds())
 }
