@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // listContactsSQLite is ListContacts for SQLite, shaped for 100,000+
-// contacts. Both the count and the page's ids come from the
-// (name, id, search_text) index alone, never the table: the page walks it
-// in order and stops once it has its rows, and the two queries run side by
-// side on two connections (WAL lets readers run in parallel). Only the
+// contacts: the page's ids and the count come from the
+// (name, id, search_text) index alone, never the table, and only the
 // page's rows are then read from the table.
 func (s *Store) listContactsSQLite(ctx context.Context, q ContactQuery) ([]Contact, int64, error) {
 	var where []string
@@ -29,18 +25,21 @@ func (s *Store) listContactsSQLite(ctx context.Context, q ContactQuery) ([]Conta
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int64
+	// The page first: it walks the index in order and stops at its last row.
+	// A short page tells the total without the count's full scan, which is
+	// what a search for something rare would otherwise pay twice.
+	offset := (q.Page - 1) * q.PerPage
 	var ids []string
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return s.db.WithContext(gctx).Raw("SELECT COUNT(*) FROM contacts INDEXED BY contacts_name_search"+cond, args...).Scan(&total).Error
-	})
-	g.Go(func() error {
-		return s.db.WithContext(gctx).Raw("SELECT id FROM contacts INDEXED BY contacts_name_search"+cond+" ORDER BY name, id LIMIT ? OFFSET ?",
-			append(args, q.PerPage, (q.Page-1)*q.PerPage)...).Scan(&ids).Error
-	})
-	if err := g.Wait(); err != nil {
+	err := s.db.WithContext(ctx).Raw("SELECT id FROM contacts INDEXED BY contacts_name_search"+cond+" ORDER BY name, id LIMIT ? OFFSET ?",
+		append(args, q.PerPage, offset)...).Scan(&ids).Error
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list contacts: %w", err)
+	}
+	total := int64(offset + len(ids))
+	if len(ids) == q.PerPage || (len(ids) == 0 && offset > 0) {
+		if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM contacts INDEXED BY contacts_name_search"+cond, args...).Scan(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("store: unable to count contacts: %w", err)
+		}
 	}
 	items := []Contact{}
 	if len(ids) > 0 {
