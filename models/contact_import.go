@@ -67,7 +67,20 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 	if err != nil {
 		return res, fmt.Errorf("store: %w", err)
 	}
-	tx, err := sqlDB.BeginTx(ctx, nil)
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start the import: %w", err)
+	}
+	defer conn.Close()
+	if s.dialect == DialectSQLite {
+		// A bigger page cache for this connection while it imports: with the
+		// default 2 MiB, index pages are evicted and read back over and over.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+			return res, fmt.Errorf("store: unable to start the import: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to start the import: %w", err)
 	}
