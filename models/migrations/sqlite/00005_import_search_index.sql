@@ -4,8 +4,8 @@
 -- and stops once it has found enough rows (see listContactsSQLite). It
 -- starts with (name, id), so it replaces contacts_name_id.
 CREATE INDEX contacts_name_search ON contacts (name, id, search_text);
-DROP INDEX contacts_name_id;
+DROP INDEX IF EXISTS contacts_name_id;
 
 -- +goose Down
 CREATE INDEX contacts_name_id ON contacts (name, id);
-DROP INDEX contacts_name_search;
+DROP INDEX IF EXISTS contacts_name_search;
