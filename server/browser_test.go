@@ -50,7 +50,7 @@ func launchChromium(t *testing.T) *rod.Browser {
 // saves screenshots of the import form, the preview and the list.
 func TestBrowserAddAndFindContact(t *testing.T) {
 	store := testdb.SQLite(t)
-	srv, err := server.New(server.Deps{Config: &config.Config{DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 32}, Store: store})
+	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 32}, Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ type site struct {
 
 func newSite(t *testing.T, apiToken string) *site {
 	t.Helper()
-	cfg := &config.Config{DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: apiToken}
+	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: apiToken}
 	store := testdb.SQLite(t)
 	srv, err := server.New(server.Deps{Config: cfg, Store: store})
 	if err != nil {
