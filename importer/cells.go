@@ -46,12 +46,15 @@ func SplitGroups(cell string) []string {
 	if cell == "" {
 		return nil
 	}
-	r := csv.NewReader(strings.NewReader(cell))
-	r.TrimLeadingSpace = true
-	r.LazyQuotes = true
-	names, err := r.Read()
-	if err != nil {
-		names = strings.Split(cell, ",")
+	names := strings.Split(cell, ",")
+	if strings.IndexByte(cell, '"') >= 0 {
+		// Quoted names may hold commas: read the cell as a CSV line.
+		r := csv.NewReader(strings.NewReader(cell))
+		r.TrimLeadingSpace = true
+		r.LazyQuotes = true
+		if quoted, err := r.Read(); err == nil {
+			names = quoted
+		}
 	}
 	var out []string
 	for _, n := range names {

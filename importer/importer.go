@@ -198,7 +198,7 @@ func (c *collector) next() ([]models.ImportRecord, error) {
 		if err != nil || rows == nil {
 			return nil, err
 		}
-		var recs []models.ImportRecord
+		recs := make([]models.ImportRecord, 0, len(rows))
 		for i := range rows {
 			r := &rows[i]
 			switch {

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -302,5 +303,47 @@ func TestNeutraliseRoundTrip(t *testing.T) {
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, []string{"Diwali", "VIP"}) {
 		t.Errorf("SplitGroups = %q", got)
+	}
+}
+
+// failingStore breaks the import after its first batch of rows.
+type failingStore struct{ *models.Store }
+
+func (f failingStore) ImportContacts(ctx context.Context, mode models.ImportMode, fields models.ImportFields, next func() ([]models.ImportRecord, error)) (models.ImportResult, error) {
+	calls := 0
+	return f.Store.ImportContacts(ctx, mode, fields, func() ([]models.ImportRecord, error) {
+		if calls++; calls == 3 {
+			return nil, errors.New("disk on fire")
+		}
+		return next()
+	})
+}
+
+// An import that fails half-way stores nothing: not the rows before the
+// failure, not their groups.
+func TestFailedImportStoresNothing(t *testing.T) {
+	s := testdb.SQLite(t)
+	var sb strings.Builder
+	sb.WriteString("phone,name,groups\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&sb, "98%08d,Person %d,Team\n", i, i)
+	}
+	good := sb.String()
+	_, err := importer.Run(context.Background(), failingStore{s}, writeFile(t, "a.csv", good), importer.Options{Mode: models.ImportUpdate, Region: "IN"})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("error = %v", err)
+	}
+	// A bad byte far into the file is found during the commit, after
+	// earlier rows were written: the transaction takes them back.
+	_, err = importer.Run(context.Background(), s, writeFile(t, "b.csv", good+"9999999999,Jos\xe9,\n"), importer.Options{Mode: models.ImportUpdate, Region: "IN"})
+	var fe *importer.FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "row 2002 is not UTF-8 text") {
+		t.Fatalf("error = %v", err)
+	}
+	if n := count(t, s); n != 0 {
+		t.Fatalf("a failed import left %d contacts", n)
+	}
+	if gs, _ := s.ListGroups(context.Background()); len(gs) != 0 {
+		t.Fatalf("a failed import left groups: %+v", gs)
 	}
 }

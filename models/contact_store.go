@@ -55,6 +55,9 @@ func (s *Store) ListContacts(ctx context.Context, q ContactQuery) ([]Contact, in
 	if q.GroupID != "" && !ValidID(q.GroupID) {
 		return nil, 0, fmt.Errorf("store: group %s: %w", q.GroupID, ErrNotFound)
 	}
+	if s.dialect == DialectSQLite {
+		return s.listContactsSQLite(ctx, q)
+	}
 	var total int64
 	if err := s.contactScope(ctx, q).Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count contacts: %w", err)

@@ -11,17 +11,9 @@ import (
 	"github.com/sambad/sambad/models"
 )
 
-// contactExportCSV answers GET /contacts/export.csv?q=&group_id=: a CSV
-// with a UTF-8 byte-order mark, so Excel reads names in any script.
-func (s *Server) contactExportCSV(c *gin.Context) { s.exportContacts(c, "csv") }
-
-// contactExportXLSX answers GET /contacts/export.xlsx?q=&group_id=.
-func (s *Server) contactExportXLSX(c *gin.Context) { s.exportContacts(c, "xlsx") }
-
-// apiContactExport answers GET /api/v1/contacts/export.csv?q=&group_id=
-// (no byte-order mark).
-func (s *Server) apiContactExport(c *gin.Context) { s.exportContacts(c, "csv") }
-
+// exportContacts streams the contacts ?q= and ?group_id= select as a CSV or
+// XLSX download. Page CSVs start with a UTF-8 byte-order mark, so Excel reads
+// names in any script; the API's do not.
 func (s *Server) exportContacts(c *gin.Context, format string) {
 	q := models.ContactQuery{Q: c.Query("q"), GroupID: c.Query("group_id")}
 	exp, err := importer.NewExport(c.Request.Context(), s.store, q)
