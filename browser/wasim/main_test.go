@@ -110,7 +110,7 @@ func waitJS(t *testing.T, p *rod.Page, what, expr string, within time.Duration) 
 
 func evalStr(t *testing.T, p *rod.Page, expr string) string {
 	t.Helper()
-	r, err := p.Eval("() => String(" + expr + ")")
+	r, err := p.Eval("async () => String(await (" + expr + "))")
 	if err != nil {
 		t.Fatalf("eval %s: %v", expr, err)
 	}

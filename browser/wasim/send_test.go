@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-rod/rod/lib/input"
 )
 
 const (
@@ -53,4 +55,150 @@ func TestClickToChatSendsExactText(t *testing.T) {
 	if got := evalStr(t, p, `document.querySelector('#main header span[title]').textContent`); !strings.Contains(got, phone) {
 		t.Fatalf("chat header says %q", got)
 	}
+}
+
+// Typing by hand: CDP Input.insertText (with newlines), Shift+Enter, a
+// Backspace, then Enter to send.
+func TestComposeTypingAndEnter(t *testing.T) {
+	s, base := startSim(t, fastOptions())
+	p := linkPage(t, s, base)
+	if err := p.Navigate(sendURL(base, "14155550123", "")); err != nil {
+		t.Fatal(err)
+	}
+	box := element(t, p, composeBox)
+	element(t, p, `button[aria-label="Voice message"]`)
+	if has, _, _ := p.Has(sendButton); has {
+		t.Fatal("send button shown for an empty compose box")
+	}
+	if err := box.Input("first line\n  indented 😀"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.KeyActions().Press(input.ShiftLeft).Type(input.Enter).Release(input.ShiftLeft).Do(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.InsertText("thirdx"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Keyboard.Type(input.Backspace); err != nil {
+		t.Fatal(err)
+	}
+	element(t, p, sendButton)
+	if err := p.Keyboard.Type(input.Enter); err != nil {
+		t.Fatal(err)
+	}
+	l := waitLedger(t, s, 1, 5*time.Second)
+	if want := "first line\n  indented 😀\nthird"; l[0].Text != want {
+		t.Fatalf("ledger %q, want %q", l[0].Text, want)
+	}
+	waitJS(t, p, "an emptied compose box", `document.querySelector('div[contenteditable="true"][data-tab="10"]').textContent === ''`, 3*time.Second)
+}
+
+func TestAcksArriveLate(t *testing.T) {
+	opts := fastOptions()
+	opts.Acks = AckPolicy{SentAfter: 700 * time.Millisecond, DeliveredAfter: 1400 * time.Millisecond, ReadAfter: 2100 * time.Millisecond}
+	s, base := startSim(t, opts)
+	p := linkPage(t, s, base)
+	if err := p.Navigate(sendURL(base, "5511987654321", "olá")); err != nil {
+		t.Fatal(err)
+	}
+	click(t, element(t, p, sendButton))
+	out := `.message-out [data-icon]`
+	waitJS(t, p, "the clock", `document.querySelector('`+out+`[data-icon="msg-time"]')`, 2*time.Second)
+	steps := []string{
+		`[data-icon="msg-check"][aria-label=" Sent "]`,
+		`[data-icon="msg-dblcheck"][aria-label=" Delivered "]`,
+		`[data-icon="msg-dblcheck"][aria-label=" Read "]`,
+	}
+	for _, sel := range steps {
+		waitJS(t, p, sel, `document.querySelector('.message-out span`+sel+`')`, 4*time.Second)
+	}
+	l := s.Ledger()
+	if len(l) != 1 || l[0].Text != "olá" || l[0].Phone != "5511987654321" {
+		t.Fatalf("ledger %+v", l)
+	}
+	if ack, ok := s.Ack(l[0].ID); !ok || ack != AckRead {
+		t.Fatalf("Ack(%s) = %d, %v", l[0].ID, ack, ok)
+	}
+
+	// History: reopening the chat shows the sent bubble with its id.
+	s.AddIncoming("5511987654321", "obrigado 👍")
+	if err := p.Navigate(sendURL(base, "5511987654321", "")); err != nil {
+		t.Fatal(err)
+	}
+	element(t, p, `[data-id="true_5511987654321@c.us_`+l[0].ID+`"] .message-out`)
+	element(t, p, `[data-id^="false_5511987654321@c.us_"] .message-in img.emoji[alt="👍"]`)
+}
+
+func TestInvalidNumberModal(t *testing.T) {
+	s, base := startSim(t, fastOptions())
+	p := linkPage(t, s, base)
+	s.SetUnknown("15550001111")
+	for _, phone := range []string{"15550001111", "12ab", "123"} {
+		if err := p.Navigate(sendURL(base, phone, "hello")); err != nil {
+			t.Fatal(err)
+		}
+		dialog := element(t, p, `[role="dialog"]`)
+		if txt, _ := dialog.Text(); !strings.Contains(txt, "Phone number shared via url is invalid.") {
+			t.Fatalf("%s: modal says %q", phone, txt)
+		}
+		if has, _, _ := p.Has(composeBox); has {
+			t.Fatalf("%s: compose box shown for an invalid number", phone)
+		}
+		ok, err := p.Timeout(3*time.Second).ElementR(`[role="dialog"] div[role="button"]`, `^OK$`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		click(t, ok)
+		waitJS(t, p, "the modal to close", `!document.querySelector('[role="dialog"]')`, 3*time.Second)
+	}
+	if n := len(s.Ledger()); n != 0 {
+		t.Fatalf("ledger has %d entries", n)
+	}
+}
+
+func TestOfflineHoldsMessages(t *testing.T) {
+	s, base := startSim(t, fastOptions())
+	p := linkPage(t, s, base)
+	s.SetOffline(true)
+	waitJS(t, p, "the offline banner", `document.querySelector('#side').textContent.includes('Trying to reach phone')`, 3*time.Second)
+	if err := p.Navigate(sendURL(base, "919812345678", "wait for me")); err != nil {
+		t.Fatal(err)
+	}
+	click(t, element(t, p, sendButton))
+	element(t, p, `.message-out span[data-icon="msg-time"]`)
+	time.Sleep(500 * time.Millisecond) // longer than every ack delay
+	if has, _, _ := p.Has(`.message-out span[data-icon="msg-check"]`); has || len(s.Ledger()) != 0 {
+		t.Fatal("message left the clock while the phone was offline")
+	}
+	s.SetOffline(false)
+	if l := waitLedger(t, s, 1, 3*time.Second); l[0].Text != "wait for me" {
+		t.Fatalf("ledger %q", l[0].Text)
+	}
+	element(t, p, `.message-out span[data-icon="msg-dblcheck"]`)
+	waitJS(t, p, "the banner to go", `!document.querySelector('#side').textContent.includes('Trying to reach phone')`, 3*time.Second)
+}
+
+func TestDroppedMessageStaysOnTheClock(t *testing.T) {
+	opts := fastOptions()
+	opts.SendIcon = SendIconFilled
+	s, base := startSim(t, opts)
+	p := linkPage(t, s, base)
+	s.SetAcks(AckPolicy{SentAfter: 100 * time.Millisecond, Drop: true})
+	if err := p.Navigate(sendURL(base, "919812345678", "lost")); err != nil {
+		t.Fatal(err)
+	}
+	click(t, element(t, p, sendButton+` span[data-icon="wds-ic-send-filled"]`))
+	element(t, p, `.message-out span[data-icon="msg-time"]`)
+	time.Sleep(600 * time.Millisecond)
+	if has, _, _ := p.Has(`.message-out span[data-icon="msg-check"]`); has || len(s.Ledger()) != 0 {
+		t.Fatal("a dropped message got an ack or reached the ledger")
+	}
+	// The clock survives a reload: unsent messages live in the profile.
+	if err := p.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Navigate(sendURL(base, "919812345678", "")); err != nil {
+		t.Fatal(err)
+	}
+	element(t, p, `[data-id^="true_919812345678@c.us_"] span[data-icon="msg-time"]`)
 }

@@ -241,7 +241,11 @@
 
   async function readToken() {
     var t = null;
-    try { t = await idbGet('session'); } catch (e) { t = null; }
+    try {
+      // Do not create the database just to look: a logged-out profile stays empty.
+      var dbs = indexedDB.databases ? await indexedDB.databases() : [{ name: IDB_NAME }];
+      if (dbs.some(function (d) { return d.name === IDB_NAME; })) t = await idbGet('session');
+    } catch (e) { t = null; }
     if (t && t.token) return t.token;
     return localStorage.getItem(LS_TOKEN);
   }
