@@ -7,6 +7,7 @@ func (s *Server) routes() {
 	// The WhatsApp Web page.
 	m.HandleFunc("GET /{$}", s.handleApp)
 	m.HandleFunc("GET /send", s.handleApp)
+	m.HandleFunc("GET /send/{$}", s.handleApp)
 	m.HandleFunc("GET /static/app.js", s.handleAsset)
 	m.HandleFunc("GET /static/app.css", s.handleAsset)
 	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })

@@ -129,6 +129,7 @@
     'main': 'display:flex;flex-direction:column;height:100%',
     'chat-head': 'display:flex;align-items:center;gap:12px;height:59px;padding:0 16px;background:#f0f2f5',
     'ch-info': 'flex:1',
+    'ch-icons': 'display:flex;gap:10px',
     'ch-name': 'font-size:16px',
     'ch-sub': 'font-size:13px;color:#667781',
     'conv': 'flex:1;position:relative;min-height:0',
@@ -384,6 +385,9 @@
       if (r.ok) {
         if (r.data.token) { await linked(r.data.token); return; }
         if (document.contains(pair.box)) showQR(r.data);
+      } else if (r.status === 404) {
+        landing(); // the server forgot this landing (restarted): start over
+        return;
       }
     } catch (e) { /* server away: keep the last QR */ }
     setTimeout(pollPair, BOOT.pollMs || 250);
@@ -459,7 +463,7 @@
     refreshChats();
     schedulePoll(0);
     var q = new URLSearchParams(location.search);
-    if (location.pathname === '/send') {
+    if (/^\/send\/?$/.test(location.pathname)) {
       var phone = (q.get('phone') || '').replace(/[\s+\-()]/g, '');
       var text = q.get('text') || '';
       history.replaceState(null, '', '/');
@@ -516,6 +520,9 @@
     var r;
     try { r = await api('GET', '/wa/chats'); } catch (e) { return; }
     if (!r.ok || !Array.isArray(r.data)) return;
+    var sig = JSON.stringify(r.data);
+    if (sig === paneList.__sig) return;
+    paneList.__sig = sig;
     while (paneList.firstChild) paneList.removeChild(paneList.firstChild);
     paneList.setAttribute('aria-rowcount', String(r.data.length));
     r.data.forEach(function (c, i) {
@@ -535,6 +542,9 @@
 
   async function clickToChat(phone, text) {
     var exists = false;
+    // The real page shows a transient "Starting chat" dialog while it looks
+    // the number up.
+    var starting = modal(h('div', { c: 'starting' }, h('span', { 'data-icon': 'spinner', c: 'spin' }), ' Starting chat'), []);
     if (/^[0-9]+$/.test(phone)) {
       var r = await apiRetry('GET', '/wa/contact/' + encodeURIComponent(phone));
       if (r.status === 401) { await logOutLocally(); return; }
@@ -542,6 +552,7 @@
     }
     // The real page takes a moment to resolve the number.
     await sleep(150 + Math.random() * 200);
+    starting.remove();
     if (!exists) { invalidModal(); return; }
     await openChatView(phone, text);
   }
@@ -793,11 +804,16 @@
     parts.forEach(function (g) {
       if (EMOJI.test(g)) {
         if (buf) { span.appendChild(document.createTextNode(buf)); buf = ''; }
-        span.appendChild(h('img', { crossorigin: 'anonymous', src: 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', alt: g, draggable: 'false', cls: 'emoji wa selectable-text copyable-text', c: 'emj', 'data-plain-text': g }));
+        span.appendChild(h('img', { crossorigin: 'anonymous', src: emojiSrc(g), alt: g, draggable: 'false', cls: 'emoji wa selectable-text copyable-text', c: 'emj', 'data-plain-text': g }));
       } else buf += g;
     });
     if (buf) span.appendChild(document.createTextNode(buf));
     return span;
+  }
+
+  function emojiSrc(g) {
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20"><text x="0" y="16" font-size="16">' + g + '</text></svg>';
+    return 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
   }
 
   function addRow(m) {
