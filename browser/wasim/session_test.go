@@ -168,3 +168,23 @@ func focusCompose(t *testing.T, p *rod.Page) {
 		t.Fatal(err)
 	}
 }
+
+func TestMenuLogout(t *testing.T) {
+	s, base := startSim(t, fastOptions())
+	p := linkPage(t, s, base)
+	click(t, element(t, p, `#side header [data-icon="menu"]`))
+	item, err := p.Timeout(3*time.Second).ElementR(`li[role="button"]`, `^Log out$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, item)
+	confirm, err := p.Timeout(3*time.Second).ElementR(`[role="dialog"] button`, `^Log out$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, confirm)
+	waitJS(t, p, "the post-logout landing", `location.search.includes('post_logout=1') && document.querySelector('div[data-ref] canvas')`, 10*time.Second)
+	if s.Linked() {
+		t.Fatal("device still linked on the server after logging out from the page")
+	}
+}

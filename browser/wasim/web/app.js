@@ -155,6 +155,7 @@
     'modal-popup': 'background:#fff;border-radius:3px;box-shadow:0 17px 50px 0 rgba(11,20,26,.19);padding:22px 24px 20px;max-width:500px',
     'modal-text': 'color:#3b4a54;font-size:14.2px;line-height:20px',
     'modal-actions': 'display:flex;justify-content:flex-end;gap:10px;margin-top:28px',
+    'lo-t': 'font-size:20px;font-weight:400;margin:0 0 12px',
     'mbtn': 'color:#008069;border:1px solid #d1d7db;border-radius:24px;padding:10px 24px',
     'mbtn-p': 'color:#fff;background:#008069;border-radius:24px;padding:10px 24px',
     'closed': 'height:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:16px;background:#fcf5eb',
@@ -505,8 +506,17 @@
     var old = document.querySelector('[data-sim-menu]');
     if (old) { old.remove(); return; }
     var item = h('li', { role: 'button', tabindex: '0', c: 'menu-item' }, h('div', { 'aria-label': 'Log out', c: 'menu-t' }, 'Log out'));
-    item.addEventListener('click', logOutFromMenu);
+    item.addEventListener('click', function () {
+      menu.remove();
+      var confirmBox = modal(h('div', {}, h('h1', { c: 'lo-t' }, 'Log out?'), h('div', {}, 'Are you sure you want to log out?')), [
+        h('button', { c: 'mbtn', onclick: function () { confirmBox.remove(); } }, h('div', { c: 'mbtn-t' }, 'Cancel')),
+        h('button', { c: 'mbtn-p', onclick: logOutFromMenu }, h('div', { c: 'mbtn-t' }, 'Log out'))
+      ]);
+    });
     var menu = h('div', { role: 'application', 'data-sim-menu': '', c: 'menu' }, h('ul', { c: 'menu-ul' }, item));
+    document.addEventListener('click', function closeMenu(ev) {
+      if (!menu.contains(ev.target)) { menu.remove(); document.removeEventListener('click', closeMenu, true); }
+    }, true);
     e.currentTarget.parentNode.appendChild(menu);
   }
 
