@@ -13,11 +13,13 @@ func (s *Server) handleContactCheck(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, errLoggedOut)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"exists": s.knownPhone(r.PathValue("phone"))})
+	phone := r.PathValue("phone")
+	writeJSON(w, http.StatusOK, map[string]any{"exists": s.knownPhone(phone), "name": displayPhone(phone)})
 }
 
 type chatSummary struct {
 	Phone string `json:"phone"`
+	Name  string `json:"name"`
 	Last  string `json:"last"`
 	Time  int64  `json:"time"`
 }
@@ -36,7 +38,7 @@ func (s *Server) handleChatList(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		last := msgs[len(msgs)-1]
-		out = append(out, chatSummary{Phone: phone, Last: last.Text, Time: last.Time.UnixMilli()})
+		out = append(out, chatSummary{Phone: phone, Name: displayPhone(phone), Last: last.Text, Time: last.Time.UnixMilli()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Time > out[j].Time })
 	writeJSON(w, http.StatusOK, out)

@@ -158,3 +158,28 @@ func TestControlAPI(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+func TestAcksNeverOvertake(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name   string
+		policy AckPolicy
+		at     time.Duration
+		want   int
+	}{
+		{"pending", AckPolicy{SentAfter: 100 * ms, DeliveredAfter: 200 * ms, ReadAfter: 300 * ms}, 50 * ms, AckPending},
+		{"sent", AckPolicy{SentAfter: 100 * ms, DeliveredAfter: 200 * ms, ReadAfter: 300 * ms}, 150 * ms, AckSent},
+		{"delivered", AckPolicy{SentAfter: 100 * ms, DeliveredAfter: 200 * ms, ReadAfter: 300 * ms}, 250 * ms, AckDelivered},
+		{"read", AckPolicy{SentAfter: 100 * ms, DeliveredAfter: 200 * ms, ReadAfter: 300 * ms}, 350 * ms, AckRead},
+		{"long sent delay holds the rest", AckPolicy{SentAfter: time.Second, DeliveredAfter: 200 * ms, ReadAfter: 300 * ms}, 500 * ms, AckPending},
+		{"never delivered", AckPolicy{SentAfter: 0, DeliveredAfter: -1, ReadAfter: 10 * ms}, time.Hour, AckSent},
+		{"never read", AckPolicy{SentAfter: 0, DeliveredAfter: 10 * ms, ReadAfter: -1}, time.Hour, AckDelivered},
+	}
+	now := time.Now()
+	for _, tt := range tests {
+		m := &message{FromMe: true, accepted: now.Add(-tt.at), policy: tt.policy}
+		if got := m.ack(now); got != tt.want {
+			t.Errorf("%s: ack = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -42,15 +42,18 @@ func (m *message) ack(now time.Time) int {
 	}
 	since := now.Sub(m.accepted)
 	p := m.policy
+	// Acks never overtake each other: a long SentAfter delays the rest too.
+	delivered := max(p.DeliveredAfter, p.SentAfter)
+	read := max(p.ReadAfter, delivered)
 	switch {
-	case p.ReadAfter >= 0 && since >= p.ReadAfter && since >= p.DeliveredAfter && p.DeliveredAfter >= 0:
-		return AckRead
-	case p.DeliveredAfter >= 0 && since >= p.DeliveredAfter:
-		return AckDelivered
-	case since >= p.SentAfter:
+	case since < p.SentAfter:
+		return AckPending
+	case p.DeliveredAfter < 0 || since < delivered:
 		return AckSent
+	case p.ReadAfter < 0 || since < read:
+		return AckDelivered
 	}
-	return AckPending
+	return AckRead
 }
 
 var plausiblePhone = regexp.MustCompile(`^[1-9][0-9]{6,14}$`)

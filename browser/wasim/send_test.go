@@ -52,8 +52,8 @@ func TestClickToChatSendsExactText(t *testing.T) {
 	row := fmt.Sprintf(`[data-id="true_%s@c.us_%s"]`, phone, l[0].ID)
 	element(t, p, row+` .message-out`)
 	element(t, p, row+` span[data-icon="msg-dblcheck"][aria-label=" Read "]`)
-	if got := evalStr(t, p, `document.querySelector('#main header span[title]').textContent`); !strings.Contains(got, phone) {
-		t.Fatalf("chat header says %q", got)
+	if got := evalStr(t, p, `document.querySelector('#main header span[title]').textContent`); got != "+91 98765 43210" {
+		t.Fatalf("chat header says %q, want the formatted number", got)
 	}
 }
 

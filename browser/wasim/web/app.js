@@ -536,14 +536,14 @@
     while (paneList.firstChild) paneList.removeChild(paneList.firstChild);
     paneList.setAttribute('aria-rowcount', String(r.data.length));
     r.data.forEach(function (c, i) {
-      var name = '+' + c.phone;
+      var name = c.name || '+' + c.phone;
       var row = h('div', { role: 'listitem', c: 'chat-row', style: 'z-index:' + (r.data.length - i) },
         wrap(1, h('div', { role: 'gridcell', 'aria-selected': 'false', tabindex: '-1', c: 'cell' },
           h('div', { c: 'cell-av' }, icon('default-user')),
           h('div', { c: 'cell-body' },
             h('div', { c: 'cell-top' }, h('span', { dir: 'auto', title: name, c: 'cell-name' }, name), h('div', { c: 'cell-time' }, fmtTime(c.time))),
             h('div', { c: 'cell-last' }, h('span', { dir: 'ltr', title: c.last, c: 'cell-last-t' }, c.last.split('\n')[0])))), 'cr'));
-      row.addEventListener('click', function () { openChatView(c.phone, ''); });
+      row.addEventListener('click', function () { openChatView(c.phone, '', name); });
       paneList.appendChild(row);
     });
   }
@@ -551,7 +551,7 @@
   // ---- click-to-chat ------------------------------------------------------
 
   async function clickToChat(phone, text) {
-    var exists = false;
+    var exists = false, displayName = null;
     // The real page shows a transient "Starting chat" dialog while it looks
     // the number up.
     var starting = modal(h('div', { c: 'starting' }, h('span', { 'data-icon': 'spinner', c: 'spin' }), ' Starting chat'), []);
@@ -559,12 +559,13 @@
       var r = await apiRetry('GET', '/wa/contact/' + encodeURIComponent(phone));
       if (r.status === 401) { await logOutLocally(); return; }
       exists = r.ok && r.data.exists;
+      if (r.ok) displayName = r.data.name;
     }
     // The real page takes a moment to resolve the number.
     await sleep(150 + Math.random() * 200);
     starting.remove();
     if (!exists) { invalidModal(); return; }
-    await openChatView(phone, text);
+    await openChatView(phone, text, displayName);
   }
 
   function modal(textNode, buttons) {
@@ -671,8 +672,8 @@
 
   // ---- chat view --------------------------------------------------------------
 
-  async function openChatView(phone, text) {
-    var name = '+' + phone;
+  async function openChatView(phone, text, displayName) {
+    var name = displayName || '+' + phone;
     var list = h('div', { role: 'application', tabindex: '-1', 'aria-label': 'Message list. Press right arrow key on a message to open message context menu.', c: 'msg-list' });
     var scroller = h('div', { c: 'scroller', tabindex: '0' }, wrap(1, list, 'ml'));
     var editor = h('div', { contenteditable: 'true', role: 'textbox', spellcheck: 'true', 'aria-label': 'Type a message', 'aria-placeholder': 'Type a message', 'aria-multiline': 'true', 'data-tab': '10', 'data-lexical-editor': 'true', c: 'compose', tabindex: '10', style: 'max-height: 11.76em; min-height: 1.47em; user-select: text; white-space: pre-wrap; word-break: break-word;' });
