@@ -22,7 +22,8 @@ func (s *Server) Scan() error {
 
 // ScanRef links the page showing the QR payload ref ("" means whichever QR
 // is showing). An old payload of a rotated or expired QR is rejected, as on
-// the real phone.
+// the real phone, except within a short grace after a rotation (the page
+// learns of a rotation by polling, so it may still show the previous code).
 func (s *Server) ScanRef(ref string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -31,8 +32,7 @@ func (s *Server) ScanRef(ref string) error {
 		if !p.showing(now, s.opts) {
 			continue
 		}
-		i, _ := p.index(now, s.opts)
-		if ref != "" && p.payload(i) != ref {
+		if ref != "" && !p.accepts(ref, now, s.opts) {
 			continue
 		}
 		s.link(p, now)

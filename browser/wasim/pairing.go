@@ -64,6 +64,20 @@ func (p *pairing) payload(i int) string {
 	return "2@" + p.refs[i] + p.keys
 }
 
+// accepts reports whether a scanned payload links this pairing at now: the
+// current code, or the previous one within a grace after the rotation.
+func (p *pairing) accepts(ref string, now time.Time, o Options) bool {
+	i, _ := p.index(now, o)
+	if p.payload(i) == ref {
+		return true
+	}
+	if i == 0 || p.payload(i-1) != ref {
+		return false
+	}
+	rotated := p.start.Add(o.FirstQRLifetime + time.Duration(i-1)*o.NextQRLifetime)
+	return now.Sub(rotated) < max(2*o.PollInterval, 500*time.Millisecond)
+}
+
 // showing reports whether this pairing's QR is on a screen right now.
 func (p *pairing) showing(now time.Time, o Options) bool {
 	if p.token != "" || now.Sub(p.lastPoll) > showingWindow {
