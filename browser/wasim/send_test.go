@@ -62,10 +62,20 @@ func TestClickToChatSendsExactText(t *testing.T) {
 func TestComposeTypingAndEnter(t *testing.T) {
 	s, base := startSim(t, fastOptions())
 	p := linkPage(t, s, base)
-	if err := p.Navigate(sendURL(base, "14155550123", "")); err != nil {
+	if err := p.Navigate(sendURL(base, "14155550123", "old draft")); err != nil {
 		t.Fatal(err)
 	}
 	box := element(t, p, composeBox)
+	element(t, p, sendButton)
+	if err := box.Focus(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.KeyActions().Press(input.ControlLeft).Type(input.KeyA).Release(input.ControlLeft).Do(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Keyboard.Type(input.Backspace); err != nil {
+		t.Fatal(err)
+	}
 	element(t, p, `button[aria-label="Voice message"]`)
 	if has, _, _ := p.Has(sendButton); has {
 		t.Fatal("send button shown for an empty compose box")

@@ -303,10 +303,14 @@
   async function boot() {
     var wait = loading(BOOT.loadingMs || 1500, 'Loading your chats');
     token = await readToken();
-    var valid = false;
-    if (token) valid = (await apiRetry('GET', '/wa/session')).ok;
+    var rejected = false;
+    while (token) {
+      var r = await apiRetry('GET', '/wa/session');
+      if (r.ok || r.status === 401) { rejected = r.status === 401; break; }
+      await sleep(1000); // server trouble is not a logout
+    }
     await wait;
-    if (token && !valid) { await logOutLocally(); return; }
+    if (token && rejected) { await logOutLocally(); return; }
     if (!token) { landing(); return; }
     await ready();
   }
