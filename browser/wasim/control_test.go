@@ -2,6 +2,7 @@ package wasim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -181,5 +182,36 @@ func TestAcksNeverOvertake(t *testing.T) {
 		if got := m.ack(now); got != tt.want {
 			t.Errorf("%s: ack = %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, addr, Options{}) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/__sim/state")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("simulator not serving: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if _, err := http.Get("http://" + addr + "/"); err == nil {
+		t.Fatal("still serving after Run returned")
 	}
 }
