@@ -94,3 +94,21 @@ func TestLinkWithPhoneNumber(t *testing.T) {
 	}
 	element(t, p, `#side [data-icon="search"]`)
 }
+
+// The simulated phone page links a device with one click.
+func TestPhonePageScans(t *testing.T) {
+	s, base := startSim(t, fastOptions())
+	wa := newPage(t, base+"/")
+	element(t, wa, qrCanvas)
+	phone := newPage(t, base+"/__sim/")
+	btn, err := phone.Timeout(5*time.Second).ElementR("button", "Scan the QR code shown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, btn)
+	element(t, wa, `#side [data-icon="search"]`)
+	if !s.Linked() {
+		t.Fatal("not linked after the phone page scanned")
+	}
+	waitJS(t, phone, "the state to show the link", `document.getElementById('state').textContent.includes('"linked": true')`, 3*time.Second)
+}
