@@ -93,8 +93,11 @@ func (d *pageDriver) run(ctx context.Context, op string, arg, out any) error {
 			if err := res.Value.Unmarshal(out); err != nil {
 				return fmt.Errorf("browser: unable to read the page's answer: %w", err)
 			}
-			if h, ok := out.(interface{ hitMap() map[string]int }); ok {
-				d.sels.noteHits(h.hitMap())
+			var h struct {
+				Hits map[string]int `json:"hits"`
+			}
+			if res.Value.Unmarshal(&h) == nil && len(h.Hits) > 0 {
+				d.sels.noteHits(h.Hits)
 			}
 			return nil
 		}
@@ -111,8 +114,6 @@ func (d *pageDriver) run(ctx context.Context, op string, arg, out any) error {
 		}
 	}
 }
-
-func (p *probeResult) hitMap() map[string]int { return p.Hits }
 
 func (d *pageDriver) probe(ctx context.Context) (probeResult, error) {
 	var r probeResult
@@ -170,8 +171,6 @@ type okResult struct {
 	Known  []string       `json:"known"`
 	Hits   map[string]int `json:"hits"`
 }
-
-func (o *okResult) hitMap() map[string]int { return o.Hits }
 
 // click clicks the element of key (inside key within, when set).
 func (d *pageDriver) click(ctx context.Context, key, within string) (bool, error) {

@@ -40,6 +40,8 @@ func applyFlags(l interface {
 		}
 	}
 	l.Set("component-updater", "url-source=http://127.0.0.1:9/")
+	// navigator.webdriver=false, as in a browser a person uses.
+	l.Set("disable-blink-features", "AutomationControlled")
 	l.Set("disable-features", disabledFeatures...)
 	// enable-automation shows the "controlled by automated software" marker
 	// that WhatsApp can read; stealth hides navigator.webdriver as well.
