@@ -14,10 +14,10 @@ var appTemplate = template.Must(template.ParseFS(webFS, "web/app.html"))
 
 // bootConfig is what the page learns from the server at load time.
 type bootConfig struct {
-	LoadingMS      int64  `json:"loadingMs"`
-	PollMS         int64  `json:"pollMs"`
-	SendIcon       string `json:"sendIcon"`
-	OfflineNoticeS int    `json:"offlineNoticeS"`
+	LoadingMS     int64  `json:"loadingMs"`
+	PollMS        int64  `json:"pollMs"`
+	SendIcon      string `json:"sendIcon"`
+	ReadMoreAfter int    `json:"readMoreAfter"`
 }
 
 func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
@@ -25,6 +25,8 @@ func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
 		LoadingMS: s.opts.LoadingDuration.Milliseconds(),
 		PollMS:    s.opts.PollInterval.Milliseconds(),
 		SendIcon:  s.opts.SendIcon,
+		// Deliberately last: optional fidelity switches.
+		ReadMoreAfter: s.opts.ReadMoreAfter,
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := appTemplate.Execute(w, cfg); err != nil {

@@ -35,6 +35,11 @@ type Options struct {
 	// SendIcon is the data-icon of the send button's span: SendIconClassic
 	// ("send", default) or SendIconFilled ("wds-ic-send-filled").
 	SendIcon string
+	// ReadMoreAfter, when positive, cuts bubbles longer than this many
+	// characters and adds a "Read more" button (div[role=button]) that shows
+	// the rest, as the real page does for long messages (its exact threshold
+	// is not known). Zero shows every bubble in full.
+	ReadMoreAfter int
 	// PollInterval is how often the page asks the server for updates (QR,
 	// acks, logout, conflict, offline).
 	PollInterval time.Duration

@@ -32,8 +32,14 @@ func longText() string {
 	return string(append(r[:4095], '!'))
 }
 
+// bubbleText reads a bubble's text as a user sees it: emoji images count as
+// their alt text.
+const bubbleText = `(row => { let out = ''; const walk = n => { if (n.nodeType === 3) out += n.data; else if (n.tagName === 'IMG') out += n.alt; else if (n.getAttribute && n.getAttribute('role') === 'button') return; else n.childNodes.forEach(walk); }; walk(row.querySelector('span.selectable-text')); return out; })`
+
 func TestClickToChatSendsExactText(t *testing.T) {
-	s, base := startSim(t, fastOptions())
+	opts := fastOptions()
+	opts.ReadMoreAfter = 1000
+	s, base := startSim(t, opts)
 	p := linkPage(t, s, base)
 	const phone = "919876543210"
 	text := longText()
@@ -52,6 +58,17 @@ func TestClickToChatSendsExactText(t *testing.T) {
 	row := fmt.Sprintf(`[data-id="true_%s@c.us_%s"]`, phone, l[0].ID)
 	element(t, p, row+` .message-out`)
 	element(t, p, row+` span[data-icon="msg-dblcheck"][aria-label=" Read "]`)
+	if got := evalStr(t, p, bubbleText+`(document.querySelector('`+row+`'))`); got != string([]rune(text)[:1000])+"..." {
+		t.Fatalf("cut bubble shows %d runes: %q", len([]rune(got)), got)
+	}
+	more, err := p.Timeout(3*time.Second).ElementR(row+` div[role="button"]`, `^Read more$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, more)
+	if got := evalStr(t, p, bubbleText+`(document.querySelector('`+row+`'))`); got != text {
+		t.Fatalf("expanded bubble shows %d runes, want the exact text", len([]rune(got)))
+	}
 	if got := evalStr(t, p, `document.querySelector('#main header span[title]').textContent`); got != "+91 98765 43210" {
 		t.Fatalf("chat header says %q, want the formatted number", got)
 	}

@@ -136,6 +136,7 @@
     'scroller': 'position:absolute;inset:0;overflow-y:auto;padding:12px 6%',
     'msg-list': 'display:flex;flex-direction:column;gap:4px',
     'mrow': 'display:flex',
+    'rm': 'color:#027eb5;cursor:pointer;display:inline-block;margin-left:4px',
     'bubble': 'max-width:560px;padding:6px 8px 8px 9px;border-radius:8px;box-shadow:0 1px .5px rgba(11,20,26,.13)',
     'st': 'white-space:pre-wrap;word-break:break-word',
     'meta': 'display:flex;justify-content:flex-end;align-items:center;gap:4px;font-size:11px;color:#667781',
@@ -148,6 +149,7 @@
     'ptt-btn': 'background:none;border:0;color:#54656f;padding:8px',
     'ib': 'background:none;border:0;padding:6px;color:#54656f',
     'banner': 'display:block;background:#ffecb3;padding:12px 16px',
+    'banner-n': 'display:block;background:#53bdeb;color:#fff;padding:12px 16px',
     'banner-in': 'display:flex;gap:12px;align-items:center',
     'banner-t': 'font-size:16px',
     'banner-s': 'font-size:13px;color:#54656f',
@@ -628,18 +630,35 @@
 
   // ---- offline banner -------------------------------------------------------
 
+  // The banner slot above the chat list shows the phone-offline banner, or
+  // on a fresh profile the notifications nag of the real page.
+  var bannerKind = null;
+  var notifyDismissed = false;
+
   function setOffline(off, ms) {
     if (!banner) return;
-    if (!off) { while (banner.firstChild) banner.removeChild(banner.firstChild); return; }
-    var title = ms < 5000 ? 'Trying to reach phone' : 'Phone not connected';
-    var cur = banner.querySelector('[data-sim-title]');
-    if (cur && cur.textContent === title) return;
+    var kind = off ? (ms < 5000 ? 'Trying to reach phone' : 'Phone not connected') : (notifyDismissed ? 'none' : 'notify');
+    if (kind === bannerKind) return;
+    bannerKind = kind;
     while (banner.firstChild) banner.removeChild(banner.firstChild);
+    if (kind === 'none') return;
+    if (kind === 'notify') {
+      var close = h('div', { role: 'button', 'aria-label': 'Close', c: 'ib' }, icon('x-alt'));
+      close.addEventListener('click', function (e) { e.stopPropagation(); notifyDismissed = true; setOffline(false, 0); });
+      banner.appendChild(h('span', { c: 'banner-n' },
+        h('div', { c: 'banner-in', role: 'button' },
+          h('div', { c: 'banner-i' }, icon('alert-notification')),
+          h('div', { c: 'banner-b' },
+            h('div', { c: 'banner-t' }, 'Get notified of new messages'),
+            h('div', { c: 'banner-s' }, h('span', {}, 'Turn on desktop notifications'), ' ', icon('chevron-right-text'))),
+          close)));
+      return;
+    }
     banner.appendChild(h('span', { c: 'banner' },
       h('div', { c: 'banner-in', role: 'button' },
         h('div', { c: 'banner-i' }, icon('alert-phone')),
         h('div', { c: 'banner-b' },
-          h('div', { c: 'banner-t', 'data-sim-title': '' }, title),
+          h('div', { c: 'banner-t' }, kind),
           h('div', { c: 'banner-s' }, 'Make sure your phone has an active internet connection.')))));
   }
 
@@ -826,6 +845,22 @@
     return span;
   }
 
+  // Long messages are cut with a "Read more" button when the simulator is
+  // configured to (BOOT.readMoreAfter characters).
+  function bubbleText(text) {
+    var limit = BOOT.readMoreAfter || 0;
+    var chars = Array.from(text);
+    if (!limit || chars.length <= limit) return richText(text);
+    var box = h('span', {}, richText(chars.slice(0, limit).join('') + '...'));
+    var more = h('div', { role: 'button', tabindex: '0', cls: 'read-more-button', c: 'rm' }, 'Read more');
+    more.addEventListener('click', function () {
+      while (box.firstChild) box.removeChild(box.firstChild);
+      box.appendChild(richText(text));
+    });
+    box.appendChild(more);
+    return box;
+  }
+
   function emojiSrc(g) {
     var svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20"><text x="0" y="16" font-size="16">' + g + '</text></svg>';
     return 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
@@ -838,7 +873,7 @@
     var pre = '[' + fmtTime(m.time) + ', ' + fmtDate(m.time) + '] ' + (m.fromMe ? 'You' : '+' + openChat.phone) + ': ';
     var bubble = h('div', { c: 'bubble' },
       h('div', { cls: 'copyable-text', c: 'ct', 'data-pre-plain-text': pre },
-        h('div', { c: 'tx' }, h('span', { dir: 'ltr', cls: 'selectable-text copyable-text', c: 'st', style: 'min-height: 0px;' }, richText(m.text)))),
+        h('div', { c: 'tx' }, h('span', { dir: 'ltr', cls: 'selectable-text copyable-text', c: 'st', style: 'min-height: 0px;' }, bubbleText(m.text)))),
       h('div', { c: 'meta' }, h('span', { dir: 'auto', c: 'mt' }, fmtTime(m.time)), m.fromMe ? ackSlot : null));
     var inner = h('div', { cls: (m.fromMe ? 'message-out' : 'message-in') + ' focusable-list-item', c: 'mrow', tabindex: '-1' },
       h('span', { c: 'tail' }), wrap(2, bubble, 'bb'));
