@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/sirupsen/logrus"
 )
 
 // Server is a running WhatsApp Web simulator. Its zero value is not usable;
@@ -68,9 +70,10 @@ func (s *Server) Start(addr string) (string, error) {
 	}
 	s.ln = ln
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := s.httpSrv
 	go func() {
-		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			_ = err // the listener was closed under us; Close reports nothing more useful
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logrus.WithFields(logrus.Fields{"addr": ln.Addr().String(), "error": err}).Error("wasim: simulator stopped serving")
 		}
 	}()
 	return "http://" + ln.Addr().String(), nil
@@ -84,14 +87,17 @@ func (s *Server) URL() string {
 	return "http://" + s.ln.Addr().String()
 }
 
-// Close stops a started server.
+// Close stops a started server; calling it again does nothing. The state
+// (sessions, ledger) is kept, so Start may serve it again.
 func (s *Server) Close() error {
 	if s.httpSrv == nil {
 		return nil
 	}
+	srv := s.httpSrv
+	s.httpSrv = nil
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := s.httpSrv.Shutdown(ctx); err != nil {
+	if err := srv.Shutdown(ctx); err != nil {
 		return fmt.Errorf("wasim: unable to stop the server: %w", err)
 	}
 	return nil

@@ -75,8 +75,14 @@ func TestProfileSurvivesBrowserRestart(t *testing.T) {
 	element(t, p, `#side [data-icon="search"]`)
 	_ = b.Close()
 
-	// A new server process on the same port keeps its state in memory here;
-	// what matters is that the new browser finds the session in the profile.
+	// The simulator restarts on the same port (its state lives in the
+	// Server); the new browser must find the session in the profile.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.Start(addr); err != nil || again != base {
+		t.Fatalf("restart on %s: %v (%s)", addr, err, again)
+	}
 	b = launchOn(t, profile)
 	p = b.MustPage(base + "/")
 	element(t, p, `#side [data-icon="search"]`)
