@@ -508,9 +508,10 @@
       h('div', { c: 'intro-e2e' }, icon('lock-outline'), ' Your personal messages are end-to-end encrypted'));
   }
 
+  var menuEl = null;
+
   function openMenu(e) {
-    var old = document.querySelector('[data-sim-menu]');
-    if (old) { old.remove(); return; }
+    if (menuEl && menuEl.isConnected) { menuEl.remove(); menuEl = null; return; }
     var item = h('li', { role: 'button', tabindex: '0', c: 'menu-item' }, h('div', { 'aria-label': 'Log out', c: 'menu-t' }, 'Log out'));
     item.addEventListener('click', function () {
       menu.remove();
@@ -519,7 +520,7 @@
         h('button', { c: 'mbtn-p', onclick: logOutFromMenu }, h('div', { c: 'mbtn-t' }, 'Log out'))
       ]);
     });
-    var menu = h('div', { role: 'application', 'data-sim-menu': '', c: 'menu' }, h('ul', { c: 'menu-ul' }, item));
+    var menu = menuEl = h('div', { role: 'application', c: 'menu' }, h('ul', { c: 'menu-ul' }, item));
     document.addEventListener('click', function closeMenu(ev) {
       if (!menu.contains(ev.target)) { menu.remove(); document.removeEventListener('click', closeMenu, true); }
     }, true);
