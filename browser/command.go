@@ -88,28 +88,35 @@ func stateIn(s State, list []State) bool {
 // for the chat or the invalid-number modal. It returns ErrInvalidNumber
 // (after dismissing the modal) or ErrNotReady when the page shows another state.
 func (m *Manager) openChat(ctx context.Context, pd *pageDriver, digits, text string) error {
+	_, err := m.openChatPrepared(ctx, pd, digits, text, false)
+	return err
+}
+
+// openChatPrepared is openChat that, with prepare, also focuses and clears
+// the compose box in the same round trip and reports how that went.
+func (m *Manager) openChatPrepared(ctx context.Context, pd *pageDriver, digits, text string, prepare bool) (*okResult, error) {
 	url := m.opts.BaseURL + "/send?phone=" + digits
 	if text != "" {
 		url += "&text=" + encodeURIComponent(text)
 	}
 	token, err := pd.navigate(ctx, url)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r, err := pd.wait(ctx, waitCond{Fresh: token, Compose: true, Invalid: true, LoggedOut: true, States: []string{"qr", "conflict"}}, m.opts.LoadTimeout)
+	r, err := pd.wait(ctx, waitCond{Fresh: token, Compose: true, Prepare: prepare, Invalid: true, LoggedOut: true, States: []string{"qr", "conflict"}}, m.opts.LoadTimeout)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case r.Invalid:
 		_, _ = pd.click(ctx, "modal_ok", "invalid_modal")
-		return ErrInvalidNumber
+		return nil, ErrInvalidNumber
 	case r.Compose:
-		return nil
+		return r.Prepared, nil
 	case r.TimedOut:
-		return fmt.Errorf("the chat did not open within %s: %w", m.opts.LoadTimeout, ErrTimeout)
+		return nil, fmt.Errorf("the chat did not open within %s: %w", m.opts.LoadTimeout, ErrTimeout)
 	default:
 		m.applyProbe(r)
-		return fmt.Errorf("the page shows %s: %w", r.State, ErrNotReady)
+		return nil, fmt.Errorf("the page shows %s: %w", r.State, ErrNotReady)
 	}
 }

@@ -50,12 +50,20 @@ func (m *Manager) SendText(ctx context.Context, phone, text string) (SendResult,
 	return res, err
 }
 
+// sendResult is the answer of page.js "send" with a wait.
+type sendResult struct {
+	probeResult
+	OK     bool   `json:"ok"`
+	Reason string `json:"reason"`
+}
+
 func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text string, res *SendResult) error {
 	urlText := ""
 	if m.opts.TextMode == TextURL {
 		urlText = text
 	}
-	if err := m.openChat(ctx, pd, digits, urlText); err != nil {
+	prep, err := m.openChatPrepared(ctx, pd, digits, urlText, m.opts.TextMode != TextURL)
+	if err != nil {
 		return err
 	}
 	if m.opts.TextMode == TextURL {
@@ -67,9 +75,11 @@ func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text s
 			return fmt.Errorf("browser: the compose box did not receive the text: %w", ErrTimeout)
 		}
 	} else {
-		var prep okResult
-		if err := pd.run(ctx, "prepare", nil, &prep); err != nil {
-			return err
+		if prep == nil {
+			prep = &okResult{}
+			if err := pd.run(ctx, "prepare", nil, prep); err != nil {
+				return err
+			}
 		}
 		if !prep.OK {
 			return fmt.Errorf("browser: unable to prepare the compose box: %s", prep.Reason)
@@ -78,22 +88,19 @@ func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text s
 			return err
 		}
 	}
-	var sent okResult
-	if err := pd.run(ctx, "send", map[string]any{"text": text}, &sent); err != nil {
-		return err
-	}
-	if !sent.OK {
-		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
-		return fmt.Errorf("browser: message not sent: %s", sent.Reason)
-	}
-	if sent.Known == nil {
-		sent.Known = []string{}
-	}
-	r, err := pd.wait(ctx, waitCond{Ours: &oursCond{Known: sent.Known, Text: &text, MinAck: int(AckSent)}}, m.opts.SendTimeout)
+	var r sendResult
+	err = pd.runOnce(ctx, "send", map[string]any{"text": text, "wait": map[string]any{"minAck": int(AckSent), "timeout": m.opts.SendTimeout.Milliseconds()}}, &r)
 	if r.Msg != nil {
 		res.MessageID, res.Ack = r.Msg.ID, r.Msg.Ack
 	}
+	if err == nil && !r.OK {
+		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
+		return fmt.Errorf("browser: message not sent: %s", r.Reason)
+	}
 	if err != nil {
+		if isContextGone(err) {
+			return fmt.Errorf("browser: the page reloaded during the send, outcome unknown: %w", ErrTimeout)
+		}
 		return err
 	}
 	if r.TimedOut {

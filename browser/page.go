@@ -16,6 +16,8 @@ import (
 //go:embed page.js
 var pageJS string
 
+var installPageJS = strings.Replace(installJS, "__PAGEJS__", strings.TrimSpace(pageJS), 1)
+
 // probeResult is what page.js reports about the page.
 type probeResult struct {
 	URL       string         `json:"url"`
@@ -30,6 +32,7 @@ type probeResult struct {
 	LoggedOut bool           `json:"loggedOut"`
 	TimedOut  bool           `json:"timedOut"`
 	Msg       *rowResult     `json:"msg"`
+	Prepared  *okResult      `json:"prepared"`
 	Hits      map[string]int `json:"hits"`
 }
 
@@ -41,13 +44,15 @@ type rowResult struct {
 
 // waitCond is a condition page.js waits for (any field that matches).
 type waitCond struct {
-	States    []string  `json:"states,omitempty"`
-	LoggedOut bool      `json:"loggedOut,omitempty"`
-	Compose   bool      `json:"compose,omitempty"`
-	Invalid   bool      `json:"invalid,omitempty"`
-	QRChange  *string   `json:"qrChange,omitempty"`
-	LinkCode  bool      `json:"linkCode,omitempty"`
-	Ours      *oursCond `json:"ours,omitempty"`
+	States    []string `json:"states,omitempty"`
+	LoggedOut bool     `json:"loggedOut,omitempty"`
+	Compose   bool     `json:"compose,omitempty"`
+	// Prepare focuses and clears the compose box as soon as it shows.
+	Prepare  bool      `json:"prepare,omitempty"`
+	Invalid  bool      `json:"invalid,omitempty"`
+	QRChange *string   `json:"qrChange,omitempty"`
+	LinkCode bool      `json:"linkCode,omitempty"`
+	Ours     *oursCond `json:"ours,omitempty"`
 	// Fresh requires a document loaded after the marker was set (see markDocument).
 	Fresh string `json:"fresh,omitempty"`
 	// ComposeText waits for the compose box to hold this text (URL mode).
@@ -83,30 +88,69 @@ func isContextGone(err error) bool {
 // run evaluates op in the page and decodes the result into out. A document
 // replaced during the call (navigation, reload) is retried until ctx ends.
 func (d *pageDriver) run(ctx context.Context, op string, arg, out any) error {
-	sels := d.sels.get()
+	return d.eval(ctx, op, arg, out, true)
+}
+
+// runOnce is run without the retry: for a click that must not happen twice.
+func (d *pageDriver) runOnce(ctx context.Context, op string, arg, out any) error {
+	return d.eval(ctx, op, arg, out, false)
+}
+
+// callJS calls the helper installed in the page; it answers {"__install":
+// true} when the document has no helper or one built from older selectors.
+const callJS = `(v, op, a) => {
+  const h = window.__sambadHelper;
+  if (!h || h.v !== v) return { __install: true };
+  return h.f(op, a);
+}`
+
+// installJS keeps page.js and the selectors in the document, so later calls
+// send only the operation (page.js is compiled once per document).
+const installJS = `(S, v) => {
+  const fn = ` + "__PAGEJS__" + `;
+  window.__sambadHelper = { v, f: (op, a) => fn(S, op, a) };
+}`
+
+func (d *pageDriver) eval(ctx context.Context, op string, arg, out any, retry bool) error {
+	sels, version := d.sels.current()
+	installed := false
 	for {
-		res, err := d.page.Context(ctx).Evaluate(rod.Eval(pageJS, sels, op, arg).ByPromise())
+		res, err := d.page.Context(ctx).Evaluate(rod.Eval(callJS, version, op, arg).ByPromise())
 		if err == nil {
-			if out == nil {
+			var inst struct {
+				Install bool           `json:"__install"`
+				Hits    map[string]int `json:"hits"`
+			}
+			_ = res.Value.Unmarshal(&inst)
+			if inst.Install {
+				if installed {
+					return fmt.Errorf("browser: unable to install the page helper")
+				}
+				installed = true
+				_, err = d.page.Context(ctx).Evaluate(rod.Eval(installPageJS, sels, version))
+				if err == nil {
+					continue
+				}
+			} else {
+				if len(inst.Hits) > 0 {
+					d.sels.noteHits(inst.Hits)
+				}
+				if out == nil {
+					return nil
+				}
+				if err := res.Value.Unmarshal(out); err != nil {
+					return fmt.Errorf("browser: unable to read the page's answer: %w", err)
+				}
 				return nil
 			}
-			if err := res.Value.Unmarshal(out); err != nil {
-				return fmt.Errorf("browser: unable to read the page's answer: %w", err)
-			}
-			var h struct {
-				Hits map[string]int `json:"hits"`
-			}
-			if res.Value.Unmarshal(&h) == nil && len(h.Hits) > 0 {
-				d.sels.noteHits(h.Hits)
-			}
-			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !isContextGone(err) {
+		if !isContextGone(err) || !retry {
 			return err
 		}
+		installed = false
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -143,7 +143,10 @@ function (S, op, a) {
     }
     if (c.states && c.states.includes(p.state)) return p;
     if (c.loggedOut && p.loggedOut) return p;
-    if (c.compose && p.compose) return p;
+    if (c.compose && p.compose) {
+      if (c.prepare) p.prepared = prepare();
+      return p;
+    }
     if (c.invalid && p.invalid) return p;
     if (c.qrChange != null && p.state === 'qr' && (p.qr !== c.qrChange || p.linkCode)) return p;
     if (c.linkCode && p.linkCode) return p;
@@ -182,6 +185,19 @@ function (S, op, a) {
     });
   }
 
+  // prepare focuses the compose box and clears any draft left in it.
+  function prepare() {
+    const box = compose();
+    if (!box) return { ok: false, reason: 'no compose box' };
+    if (textOf(box).trim() !== '') {
+      const sel = window.getSelection();
+      sel.selectAllChildren(box);
+      document.execCommand('delete');
+    }
+    const left = textOf(box);
+    return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'draft could not be cleared' };
+  }
+
   function compose() {
     const box = find('compose');
     if (box) box.focus();
@@ -197,16 +213,9 @@ function (S, op, a) {
     case 'wait':
       return wait(a.cond, a.timeout);
     case 'prepare': {
-      // Focus the compose box and clear any draft left in it.
-      const box = compose();
-      if (!box) return { ok: false, reason: 'no compose box', hits };
-      if (textOf(box).trim() !== '') {
-        const sel = window.getSelection();
-        sel.selectAllChildren(box);
-        document.execCommand('delete');
-      }
-      const left = textOf(box);
-      return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'draft could not be cleared', hits };
+      const r = prepare();
+      r.hits = hits;
+      return r;
     }
     case 'send': {
       // Check the composed text, note the rows present, click send.
@@ -232,6 +241,14 @@ function (S, op, a) {
       obs.observe(document.body, { subtree: true, childList: true });
       window.__sambadObs = obs;
       btn.click();
+      if (a.wait) {
+        // Wait for our bubble in the same call: one round trip less.
+        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck } }, a.wait.timeout).then((p) => {
+          p.ok = true;
+          p.known = known;
+          return p;
+        });
+      }
       return { ok: true, known, hits };
     }
     case 'outgoing': {

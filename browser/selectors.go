@@ -73,15 +73,26 @@ type selectorStore struct {
 	modTime  time.Time
 	size     int64
 	hits     map[string]int
+	version  string
+	loads    int
 }
 
 func newSelectorStore(dataDir string) *selectorStore {
 	s := &selectorStore{defaults: DefaultSelectors(), hits: map[string]int{}}
 	s.cur = s.defaults
+	s.bump()
 	if dataDir != "" {
 		s.path = filepath.Join(dataDir, "selectors.json")
 	}
 	return s
+}
+
+// current returns the selectors and a version that changes with them.
+func (s *selectorStore) current() (Selectors, string) {
+	sels := s.get()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sels, s.version
 }
 
 // get returns the current selectors, reloading the override if it changed.
@@ -98,6 +109,7 @@ func (s *selectorStore) get() Selectors {
 		}
 		if !s.modTime.IsZero() {
 			s.modTime, s.size, s.cur = time.Time{}, 0, s.defaults
+			s.bump()
 			logrus.WithField("path", s.path).Info("browser: selectors override removed, using built-in selectors")
 		}
 		return s.cur
@@ -119,6 +131,7 @@ func (s *selectorStore) get() Selectors {
 				merged[k] = v
 			}
 			s.cur = merged
+			s.bump()
 			logrus.WithFields(logrus.Fields{"path": s.path, "keys": len(over)}).Info("browser: selectors override loaded")
 			return s.cur
 		}
@@ -148,4 +161,10 @@ func (s *selectorStore) noteHits(hits map[string]int) {
 			entry.Debug("browser: selector matched")
 		}
 	}
+}
+
+// bump gives the selectors a new version (pages reinstall their helper).
+func (s *selectorStore) bump() {
+	s.loads++
+	s.version = fmt.Sprintf("%d-%d", time.Now().UnixNano(), s.loads)
 }
