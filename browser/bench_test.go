@@ -155,10 +155,12 @@ func BenchmarkMemoryAtReady(b *testing.B) {
 		{"rod-defaults", func(dir string) launcher.Options {
 			return launcher.Options{DataDir: dir, ChromePath: chromiumBin, Headless: true, RodDefaults: true, TestHostRules: "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"}
 		}},
-		{"sambad", func(dir string) launcher.Options {
-			return testOptions(dir).launcherOptions()
+		{"sambad-multi-process", func(dir string) launcher.Options {
+			o := testOptions(dir).launcherOptions()
+			o.SingleProcess = false
+			return o
 		}},
-		{"sambad-single-process", func(dir string) launcher.Options {
+		{"sambad (single-process, the default)", func(dir string) launcher.Options {
 			o := testOptions(dir).launcherOptions()
 			o.SingleProcess = true
 			return o

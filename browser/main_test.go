@@ -78,7 +78,7 @@ func testOptions(dir string) Options {
 		LoadTimeout:   20 * time.Second,
 		SendTimeout:   15 * time.Second,
 		PollInterval:  100 * time.Millisecond,
-		SingleProcess: os.Getenv("SAMBAD_TEST_MULTI_PROCESS") == "",
+		MultiProcess:  os.Getenv("SAMBAD_TEST_MULTI_PROCESS") != "",
 	}
 }
 

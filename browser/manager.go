@@ -28,7 +28,6 @@ type Manager struct {
 	done    chan struct{}
 	res     *launcher.Resolution
 	tracked map[string]trackedMsg
-	recycle bool
 }
 
 type trackedMsg struct {

@@ -30,11 +30,15 @@ type Options struct {
 	AllowDownload bool
 	// Headless runs the browser without a window (set it on servers).
 	Headless bool
-	// SingleProcess runs Chromium with --single-process (see BENCHMARKS.md).
-	SingleProcess bool
+	// MultiProcess runs Chromium with its usual process model. By default
+	// Sambad adds --single-process: at ready it needs about half the memory
+	// (PSS) and passed the same crash and restart tests (see BENCHMARKS.md).
+	MultiProcess bool
 	// MemoryLimitMB recycles the browser when its process tree's PSS passes
 	// this many MiB; zero disables the watchdog.
 	MemoryLimitMB int
+	// MemoryCheckInterval is how often the watchdog measures; default 10 s.
+	MemoryCheckInterval time.Duration
 	// TestHostRules is passed to Chromium as --host-resolver-rules (tests only).
 	TestHostRules string
 	// ExtraFlags are added to Chromium's command line.
@@ -78,6 +82,9 @@ func (o Options) withDefaults() Options {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 300 * time.Millisecond
 	}
+	if o.MemoryCheckInterval <= 0 {
+		o.MemoryCheckInterval = 10 * time.Second
+	}
 	if o.MaxRestarts <= 0 {
 		o.MaxRestarts = 5
 	}
@@ -91,7 +98,7 @@ func (o Options) launcherOptions() launcher.Options {
 		ChromePath:    o.ChromePath,
 		AllowDownload: o.AllowDownload,
 		Headless:      o.Headless,
-		SingleProcess: o.SingleProcess,
+		SingleProcess: !o.MultiProcess,
 		TestHostRules: o.TestHostRules,
 		ExtraFlags:    o.ExtraFlags,
 		LaunchTimeout: o.LaunchTimeout,

@@ -16,15 +16,13 @@ var (
 	errMemoryRecyle = errors.New("browser: memory limit reached, recycling the browser")
 )
 
-// watchdogEvery is how often the memory watchdog measures the process tree.
-const watchdogEvery = 10 * time.Second
-
 // run is the supervised worker: it keeps one browser alive until ctx ends,
 // restarting it with backoff when it dies.
 func (m *Manager) run(ctx context.Context, done chan struct{}) {
 	defer close(done)
 	failures := 0
 	for ctx.Err() == nil {
+		started := time.Now()
 		reachedReady, err := m.runSession(ctx)
 		if ctx.Err() != nil {
 			break
@@ -38,7 +36,9 @@ func (m *Manager) run(ctx context.Context, done chan struct{}) {
 			logrus.WithField("error", err).Error("browser: no browser to start")
 			return
 		}
-		if errors.Is(err, errMemoryRecyle) {
+		if errors.Is(err, errMemoryRecyle) && time.Since(started) > time.Minute {
+			// A recycle after a useful run is routine; one right after the
+			// start (a limit set too low) backs off like a failure.
 			m.setState(StateRestarting, err.Error())
 			continue
 		}
@@ -150,7 +150,7 @@ func (m *Manager) runSession(ctx context.Context) (reachedReady bool, err error)
 			if st := m.Status().State; st == StateReady {
 				reachedReady = true
 			}
-			if m.opts.MemoryLimitMB > 0 && time.Since(lastWatch) >= watchdogEvery {
+			if m.opts.MemoryLimitMB > 0 && time.Since(lastWatch) >= m.opts.MemoryCheckInterval {
 				lastWatch = time.Now()
 				if m.overMemory(s) {
 					m.closeIdle(s)

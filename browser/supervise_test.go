@@ -2,6 +2,7 @@ package browser
 
 import (
 	"errors"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -128,4 +129,35 @@ func TestLogoutFromPhoneAndFromSambad(t *testing.T) {
 	}
 	waitState(t, m, 30*time.Second, StateQR)
 	linkAndWait(t, m)
+}
+
+// The watchdog recycles a browser whose process tree passes the memory
+// limit, on the same profile.
+func TestMemoryWatchdogRecycles(t *testing.T) {
+	opts := testOptions(t.TempDir())
+	opts.MemoryLimitMB = 1
+	opts.MemoryCheckInterval = 300 * time.Millisecond
+	m := newManager(t, opts)
+	events, unsub := m.Subscribe()
+	defer unsub()
+	waitState(t, m, 30*time.Second, StateQR, StateLoading)
+	first := m.session()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Kind == EventState && e.Status.State == StateRestarting {
+				if !strings.Contains(e.Status.Error, "memory") {
+					t.Fatalf("restart reason %q", e.Status.Error)
+				}
+				waitState(t, m, 30*time.Second, StateQR, StateLoading)
+				if s := m.session(); s == nil || s == first {
+					t.Fatal("no new browser after the recycle")
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no recycle; status %+v", m.Status())
+		}
+	}
 }
