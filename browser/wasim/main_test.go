@@ -97,7 +97,7 @@ func waitJS(t *testing.T, p *rod.Page, what, expr string, within time.Duration) 
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		r, err := p.Eval("() => !!(" + expr + ")")
+		r, err := p.Timeout(2 * time.Second).Eval("() => !!(" + expr + ")")
 		if err == nil && r.Value.Bool() {
 			return
 		}
@@ -110,7 +110,7 @@ func waitJS(t *testing.T, p *rod.Page, what, expr string, within time.Duration) 
 
 func evalStr(t *testing.T, p *rod.Page, expr string) string {
 	t.Helper()
-	r, err := p.Eval("async () => String(await (" + expr + "))")
+	r, err := p.Timeout(5 * time.Second).Eval("async () => String(await (" + expr + "))")
 	if err != nil {
 		t.Fatalf("eval %s: %v", expr, err)
 	}
@@ -128,7 +128,7 @@ func element(t *testing.T, p *rod.Page, selector string) *rod.Element {
 
 func click(t *testing.T, el *rod.Element) {
 	t.Helper()
-	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
+	if err := el.Timeout(10*time.Second).Click(proto.InputMouseButtonLeft, 1); err != nil {
 		t.Fatalf("click: %v", err)
 	}
 }

@@ -166,6 +166,24 @@ func TestConflictModal(t *testing.T) {
 	if has, _, _ := second.Has(`[role="dialog"]`); has {
 		t.Fatal("the newer window shows the conflict modal")
 	}
+
+	// CLOSE leaves a screen whose USE HERE takes the session back. The
+	// older tab is in the background now: bring it forward to click in it.
+	if _, err := p.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	closeBtn, err := p.Timeout(3*time.Second).ElementR(`[role="dialog"] div[role="button"]`, `^CLOSE$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, closeBtn)
+	again, err := p.Timeout(3*time.Second).ElementR(`div[role="button"]`, `^USE HERE$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(t, again)
+	element(t, p, `#side [data-icon="search"]`)
+	element(t, second, `[role="dialog"]`)
 }
 
 func focusCompose(t *testing.T, p *rod.Page) {
