@@ -154,3 +154,8 @@ func (c *Chrome) Alive() bool {
 func (c *Chrome) PSS() (int64, int, error) {
 	return TreePSS(c.PID)
 }
+
+// Memory measures the browser's process tree (PSS and its anonymous part).
+func (c *Chrome) Memory() (Memory, error) {
+	return TreeMemory(c.PID)
+}

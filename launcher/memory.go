@@ -10,28 +10,46 @@ import (
 	"strings"
 )
 
-// TreePSS sums the proportional set size (Pss in /proc/<pid>/smaps_rollup) of
-// pid and all its descendants, in bytes, and returns the process count. PSS,
-// unlike RSS, does not double-count pages Chromium's processes share. Linux only.
-func TreePSS(pid int) (int64, int, error) {
+// Memory is the proportional set size of a process tree, in bytes.
+type Memory struct {
+	// PSS is the total (Pss): anonymous, shared memory and file pages.
+	PSS int64
+	// Anon is Pss_Anon + Pss_Shmem: what cannot be dropped without swap.
+	// File pages (mostly the browser binary, ~200 MiB for Chromium) are
+	// reclaimable and are shared with any other Chromium on the machine.
+	Anon int64
+	// Processes is how many processes were measured.
+	Processes int
+}
+
+// TreeMemory sums /proc/<pid>/smaps_rollup over pid and its descendants.
+// PSS, unlike RSS, does not double-count pages Chromium's processes share.
+// Linux only.
+func TreeMemory(pid int) (Memory, error) {
 	pids, err := processTree(pid)
 	if err != nil {
-		return 0, 0, err
+		return Memory{}, err
 	}
-	var total int64
-	n := 0
+	var m Memory
 	for _, p := range pids {
-		kb, err := pssKB(p)
+		r, err := rollup(p)
 		if err != nil {
 			continue // exited meanwhile
 		}
-		total += kb * 1024
-		n++
+		m.PSS += r["Pss"] * 1024
+		m.Anon += (r["Pss_Anon"] + r["Pss_Shmem"]) * 1024
+		m.Processes++
 	}
-	if n == 0 {
-		return 0, 0, fmt.Errorf("launcher: process %d not found", pid)
+	if m.Processes == 0 {
+		return m, fmt.Errorf("launcher: process %d not found", pid)
 	}
-	return total, n, nil
+	return m, nil
+}
+
+// TreePSS is TreeMemory's total PSS in bytes and the process count.
+func TreePSS(pid int) (int64, int, error) {
+	m, err := TreeMemory(pid)
+	return m.PSS, m.Processes, err
 }
 
 // processTree returns pid and its descendants by scanning /proc/*/stat.
@@ -65,21 +83,25 @@ func processTree(root int) ([]int, error) {
 	return out, nil
 }
 
-func pssKB(pid int) (int64, error) {
+// rollup reads the kB fields of /proc/<pid>/smaps_rollup.
+func rollup(pid int) (map[string]int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer f.Close()
+	out := map[string]int64{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "Pss:") {
-			fs := strings.Fields(line)
-			if len(fs) >= 2 {
-				return strconv.ParseInt(fs[1], 10, 64)
+		fs := strings.Fields(sc.Text())
+		if len(fs) >= 2 && strings.HasSuffix(fs[0], ":") {
+			if v, err := strconv.ParseInt(fs[1], 10, 64); err == nil {
+				out[strings.TrimSuffix(fs[0], ":")] = v
 			}
 		}
 	}
-	return 0, fmt.Errorf("launcher: no Pss line for %d", pid)
+	if _, ok := out["Pss"]; !ok {
+		return nil, fmt.Errorf("launcher: no Pss line for %d", pid)
+	}
+	return out, nil
 }
