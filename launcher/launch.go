@@ -81,7 +81,7 @@ func LaunchResolved(ctx context.Context, opts Options, res Resolution) (*Chrome,
 		}
 	}
 	args := l.FormatArgs()
-	u, err := l.Launch()
+	u, err := launchBounded(ctx, l)
 	if err != nil {
 		return nil, fmt.Errorf("launcher: unable to start %s: %w", res.Path, err)
 	}
@@ -158,4 +158,29 @@ func (c *Chrome) PSS() (int64, int, error) {
 // Memory measures the browser's process tree (PSS and its anonymous part).
 func (c *Chrome) Memory() (Memory, error) {
 	return TreeMemory(c.PID)
+}
+
+// launchBounded runs rod's Launch, which can wait without a deadline on
+// leakless's TCP lock, and gives up when ctx ends (killing a late start).
+func launchBounded(ctx context.Context, l *rodlauncher.Launcher) (string, error) {
+	type launched struct {
+		u   string
+		err error
+	}
+	ch := make(chan launched, 1)
+	go func() {
+		u, err := l.Launch()
+		ch <- launched{u, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.u, r.err
+	case <-ctx.Done():
+		go func() {
+			if r := <-ch; r.err == nil {
+				killTree(l.PID())
+			}
+		}()
+		return "", fmt.Errorf("the browser did not start in time: %w", ctx.Err())
+	}
 }
