@@ -110,12 +110,17 @@ func (m *Manager) setState(state State, reason string) {
 
 // Start launches the supervised browser in the background and returns at
 // once; follow the progress with Status or Subscribe. Starting a running
-// manager does nothing.
+// manager does nothing; starting a failed one tries again.
 func (m *Manager) Start(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.done != nil {
-		return nil
+		select {
+		case <-m.done: // the worker gave up (failed): start afresh
+			m.cancel()
+		default:
+			return nil
+		}
 	}
 	if m.opts.DataDir == "" {
 		return fmt.Errorf("browser: no data directory configured")

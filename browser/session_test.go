@@ -129,3 +129,66 @@ func TestCommandsBeforeReady(t *testing.T) {
 		t.Fatalf("bad phone: %v, want ErrBadPhone", err)
 	}
 }
+
+// After the last rotation WhatsApp stops showing a QR and offers a reload;
+// ReloadQR starts a new series.
+func TestQRExpiresAndReloads(t *testing.T) {
+	m := newManager(t, testOptions(filepath.Join(t.TempDir(), "data")))
+	first := waitQRPayload(t, m)
+	deadline := time.Now().Add(30 * time.Second)
+	for !m.Status().QRExpired {
+		if time.Now().After(deadline) {
+			t.Fatalf("QR never expired: %+v", m.Status())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st := m.Status(); st.QR != "" || st.State != StateQR {
+		t.Fatalf("expired QR still offered: %+v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := m.ReloadQR(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := m.Status()
+	if st.QRExpired || st.QR == "" || st.QR == first.QR || st.QRRotation != 0 {
+		t.Fatalf("after ReloadQR: %+v", st)
+	}
+}
+
+// A browser that cannot start ends in failed with the reason, after the
+// configured number of restarts, instead of retrying forever.
+func TestLaunchFailureEndsInFailed(t *testing.T) {
+	opts := testOptions(filepath.Join(t.TempDir(), "data"))
+	opts.ChromePath = "/bin/false"
+	opts.MaxRestarts = 1
+	opts.LaunchTimeout = 5 * time.Second
+	m := newManager(t, opts)
+	st := waitState(t, m, 20*time.Second, StateFailed)
+	if !strings.Contains(st.Error, "unable to start /bin/false") {
+		t.Fatalf("failed with %q", st.Error)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := m.SendText(ctx, "+919800000000", "x"); !errorsIs(err, ErrStopped) {
+		t.Fatalf("send after failure: %v", err)
+	}
+	// Start on a failed manager tries again (here: fails again).
+	events, unsub := m.Subscribe()
+	defer unsub()
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(20 * time.Second)
+	for started := false; ; {
+		select {
+		case e := <-events:
+			started = started || e.Status.State == StateStarting
+			if started && e.Status.State == StateFailed {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no new attempt after Start; status %+v", m.Status())
+		}
+	}
+}
