@@ -103,6 +103,9 @@ func BenchmarkSendText(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if mem, err := m.session().chrome.Memory(); err == nil {
+		b.Logf("after %d sends: PSS %.0f MiB (anon+shmem %.0f MiB) over %d processes", 3*b.N, float64(mem.PSS)/(1<<20), float64(mem.Anon)/(1<<20), mem.Processes)
+	}
 	dm, dp := percentile(drv, 0.5), percentile(drv, 0.95)
 	um, up := percentile(url, 0.5), percentile(url, 0.95)
 	rm, rp := percentile(raw, 0.5), percentile(raw, 0.95)
