@@ -114,7 +114,7 @@ func (m *Manager) openChatPrepared(ctx context.Context, pd *pageDriver, digits, 
 	case r.Compose:
 		return r.Prepared, nil
 	case r.TimedOut:
-		return nil, fmt.Errorf("the chat did not open within %s: %w", m.opts.LoadTimeout, ErrTimeout)
+		return nil, fmt.Errorf("the chat did not open within %s (if WhatsApp changed its page, update selectors.json): %w", m.opts.LoadTimeout, ErrTimeout)
 	default:
 		m.applyProbe(r)
 		return nil, fmt.Errorf("the page shows %s: %w", r.State, ErrNotReady)

@@ -28,6 +28,8 @@ type Manager struct {
 	done    chan struct{}
 	res     *launcher.Resolution
 	tracked map[string]trackedMsg
+	// unknownSince is when the page stopped matching any known state.
+	unknownSince time.Time
 }
 
 type trackedMsg struct {

@@ -97,3 +97,25 @@ func TestSelectorsOverrideTakesEffectLive(t *testing.T) {
 		t.Fatalf("after removing override: %+v, %v", got, err)
 	}
 }
+
+// A page that matches no selector is reported in Status.Error (markup changed).
+func TestUnrecognisedPageIsReported(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	override := `{"app": {"css": ["#no-such-app"]}}`
+	if err := os.WriteFile(filepath.Join(dir, "selectors.json"), []byte(override), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(dir)
+	opts.LoadTimeout = time.Second
+	m := newManager(t, opts)
+	deadline := time.Now().Add(20 * time.Second)
+	for m.Status().Error != unrecognisedHint {
+		if time.Now().After(deadline) {
+			t.Fatalf("no hint; status %+v", m.Status())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -204,6 +204,7 @@ func (m *Manager) poll(s *session) {
 		return
 	}
 	m.applyProbe(r)
+	m.noteUnrecognised(r)
 	st := m.Status().State
 	if st == StateConflict && m.opts.AutoTakeOver {
 		if ok, err := s.pd.click(ctx, "conflict_use_here", ""); ok && err == nil {
@@ -251,4 +252,28 @@ func (m *Manager) applyProbe(r probeResult) {
 	case "conflict":
 		m.setState(StateConflict, "WhatsApp is open in another window")
 	}
+}
+
+// unrecognisedHint is the status error when no selector matches the page.
+const unrecognisedHint = "the WhatsApp Web page is not recognised; if WhatsApp changed its page, update the selectors (selectors.json in the data directory)"
+
+// noteUnrecognised flags a page that matched no known state for longer
+// than LoadTimeout: the markup most likely changed.
+func (m *Manager) noteUnrecognised(r probeResult) {
+	m.mu.Lock()
+	if r.State != "unknown" && r.State != "blank" {
+		m.unknownSince = time.Time{}
+		m.mu.Unlock()
+		return
+	}
+	if m.unknownSince.IsZero() {
+		m.unknownSince = time.Now()
+	}
+	long := time.Since(m.unknownSince) > m.opts.LoadTimeout
+	m.mu.Unlock()
+	if !long || m.Status().Error == unrecognisedHint {
+		return
+	}
+	logrus.WithFields(logrus.Fields{"url": r.URL, "state": m.Status().State}).Error("browser: WhatsApp Web page not recognised")
+	m.updateStatus(func(s *Status) { s.Error = unrecognisedHint })
 }
