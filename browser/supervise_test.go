@@ -90,6 +90,28 @@ func TestConflictTakeOverAndOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// After CLOSE the page shows the "open in another window" screen
+	// without a dialog; it is still a conflict and Use here still works.
+	sim.RaiseConflict()
+	waitState(t, m, 10*time.Second, StateConflict)
+	m.ops <- struct{}{}
+	_, err := m.session().pd.page.Eval(`() => [...document.querySelectorAll('[role="dialog"] [role="button"]')].find((b) => b.textContent.trim() === 'CLOSE').click()`)
+	<-m.ops
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if st := m.Status().State; st != StateConflict {
+		t.Fatalf("closed conflict screen seen as %s", st)
+	}
+	if err := m.TakeOver(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, m, 10*time.Second, StateReady)
+	if _, err := m.SendText(ctx, "+919870000001", "after the closed screen"); err != nil {
+		t.Fatal(err)
+	}
+
 	sim.SetOffline(true)
 	st := waitState(t, m, 10*time.Second, StatePhoneOffline)
 	if st.State != StatePhoneOffline {
