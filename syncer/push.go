@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
-	"time"
+	"strings"
 )
 
 // op is one outbox entry as it travels to sync_apply.
@@ -20,6 +21,9 @@ type op struct {
 	Kind      string          `json:"kind"`
 	Fields    json.RawMessage `json:"fields"`
 	Schema    int64           `json:"schema"`
+	// Run numbers consecutive ops the cloud can apply as one statement:
+	// same table, kind and fields, no row twice.
+	Run int `json:"run"`
 }
 
 // opResult is sync_apply's answer for one op.
@@ -58,6 +62,43 @@ func readOutbox(ctx context.Context, local *sql.DB, limit int) ([]op, error) {
 	return ops, nil
 }
 
+// numberRuns groups consecutive ops into runs for sync_apply's fast path.
+func numberRuns(ops []op) {
+	run, prevKeys := 0, ""
+	rows := map[string]bool{}
+	for i := range ops {
+		keys := fieldNames(ops[i].Fields)
+		if i > 0 && (ops[i].Table != ops[i-1].Table || ops[i].Kind != ops[i-1].Kind || keys != prevKeys || rows[ops[i].RowID]) {
+			run++
+			rows = map[string]bool{}
+		}
+		rows[ops[i].RowID] = true
+		prevKeys = keys
+		ops[i].Run = run
+	}
+}
+
+// fieldNames returns an op's field names, sorted and joined.
+func fieldNames(fields json.RawMessage) string {
+	m := map[string]json.RawMessage{}
+	json.Unmarshal(fields, &m)
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func allApplied(results []opResult) bool {
+	for _, r := range results {
+		if r.Status != "applied" && r.Status != "deleted" {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSchema refuses to push when this install is older than the cloud
 // database accepts, or newer than the cloud database is.
 func checkSchema(ctx context.Context, cloud *sql.DB, localSchema int64) error {
@@ -84,6 +125,7 @@ func (w *Worker) pushBatch(ctx context.Context, local, cloud *sql.DB, limit int)
 	if err != nil || len(ops) == 0 {
 		return 0, err
 	}
+	numberRuns(ops)
 	payload, err := json.Marshal(ops)
 	if err != nil {
 		return 0, fmt.Errorf("syncer: %w", err)
@@ -110,17 +152,40 @@ func (w *Worker) pushBatch(ctx context.Context, local, cloud *sql.DB, limit int)
 	if w.afterPush != nil {
 		w.afterPush()
 	}
-	return w.acknowledge(ctx, local, results)
+	if len(results) != len(ops) {
+		return 0, fmt.Errorf("syncer: the cloud answered %d of %d ops", len(results), len(ops))
+	}
+	for i := range ops {
+		if results[i].OpID != ops[i].OpID {
+			return 0, fmt.Errorf("syncer: the cloud answered op %s in the place of %s", results[i].OpID, ops[i].OpID)
+		}
+	}
+	return w.acknowledge(ctx, local, results, ops[0].Seq, ops[len(ops)-1].Seq)
 }
 
 // acknowledge removes the ops the cloud answered from the outbox (rejected
 // ones move to sync_rejected), in one local transaction.
-func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opResult) (int, error) {
+func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opResult, first, last int64) (int, error) {
 	tx, err := local.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
 	}
 	defer tx.Rollback()
+	if allApplied(results) {
+		// The common case: one statement for the whole batch (ops are read
+		// in seq order, and seqs only grow).
+		res, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE seq BETWEEN ? AND ?`, first, last)
+		if err != nil {
+			return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(results)) {
+			return 0, fmt.Errorf("syncer: the outbox changed under the push (%d of %d ops)", n, len(results))
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
+		}
+		return len(results), nil
+	}
 	done := 0
 	var schemaErr error
 	for _, r := range results {
@@ -145,9 +210,6 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 			return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
 		done++
-	}
-	if err := setState(ctx, tx, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
-		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("syncer: unable to record the push: %w", err)

@@ -28,7 +28,9 @@ type Worker struct {
 	// Interval between pulls when nothing happens (default 2s).
 	Interval time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts while the
-	// cloud is unreachable (defaults 500ms and 3s).
+	// cloud is unreachable (defaults 500ms and 2s: a retry is one refused
+	// or timed-out connection, and a short cap lets a healed network
+	// converge within seconds).
 	MinBackoff, MaxBackoff time.Duration
 	// OpTimeout bounds one round trip (default 30s).
 	OpTimeout time.Duration
@@ -58,7 +60,7 @@ func (w *Worker) init() {
 			w.MinBackoff = 500 * time.Millisecond
 		}
 		if w.MaxBackoff <= 0 {
-			w.MaxBackoff = 3 * time.Second
+			w.MaxBackoff = 2 * time.Second
 		}
 		if w.BatchSize <= 0 {
 			w.BatchSize = 1000
@@ -147,6 +149,15 @@ func (w *Worker) Round(ctx context.Context) error {
 }
 
 func (w *Worker) round(ctx context.Context) error {
+	if err := w.push(ctx); err != nil {
+		return err
+	}
+	return w.pull(ctx)
+}
+
+// push sends the whole outbox, in order, BatchSize ops per round trip.
+func (w *Worker) push(ctx context.Context) error {
+	w.init()
 	cloud, err := w.connect(ctx)
 	if err != nil {
 		return err
@@ -175,8 +186,18 @@ func (w *Worker) round(ctx context.Context) error {
 		}
 	}
 	// The outbox is empty as far as this round goes: a successful push.
-	if err := setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	return setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// pull applies every change the cloud has after this install's cursor.
+func (w *Worker) pull(ctx context.Context) error {
+	cloud, err := w.connect(ctx)
+	if err != nil {
 		return err
+	}
+	local, err := w.Local.DB().DB()
+	if err != nil {
+		return fmt.Errorf("syncer: %w", err)
 	}
 	for {
 		var raw string
