@@ -25,7 +25,7 @@ type Worker struct {
 	// CloudURL is the Postgres (Supabase) URL; PGExecMode as in models.OpenOptions.
 	CloudURL   string
 	PGExecMode string
-	// Interval between pulls when nothing happens (default 2s).
+	// Interval between pulls when nothing happens (default 1s).
 	Interval time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts while the
 	// cloud is unreachable (defaults 500ms and 2s: a retry is one refused
@@ -54,7 +54,7 @@ func (w *Worker) init() {
 	w.once.Do(func() {
 		w.kick = make(chan struct{}, 1)
 		if w.Interval <= 0 {
-			w.Interval = 2 * time.Second
+			w.Interval = time.Second
 		}
 		if w.MinBackoff <= 0 {
 			w.MinBackoff = 500 * time.Millisecond
