@@ -26,7 +26,9 @@ func isOffline(err error) bool {
 		// admin_shutdown, cannot_connect_now, too_many_connections: the server
 		// is there but not serving. Supabase's pooler answers "Tenant or user
 		// not found" (XX000) for a paused project.
+		// Deadlocks and serialisation failures are transient: retried like an outage.
 		return pe.Code == "57P01" || pe.Code == "57P03" || pe.Code == "53300" ||
+			pe.Code == "40P01" || pe.Code == "40001" || pe.Code == "55P03" ||
 			(pe.Code == "XX000" && strings.Contains(pe.Message, "Tenant or user not found"))
 	}
 	var unknownCA x509.UnknownAuthorityError

@@ -176,14 +176,8 @@ func (w *Worker) push(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for {
-		n, err := w.pushBatch(ctx, local, cloud, w.BatchSize)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
+	if err := w.pushAll(ctx, local, cloud); err != nil {
+		return err
 	}
 	// The outbox is empty as far as this round goes: a successful push.
 	return setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano))

@@ -35,6 +35,8 @@ CREATE TABLE sync_rows (
     PRIMARY KEY (tbl, row_id)
 );
 CREATE INDEX sync_rows_cursor ON sync_rows (version, tbl, row_id);
+-- Tombstones by id alone: "does this op refer to a deleted row?" (ids are UUIDs, unique across tables).
+CREATE INDEX sync_rows_tombstones ON sync_rows (row_id) WHERE deleted;
 
 -- Ops already applied, so a retried push applies nothing twice.
 CREATE TABLE sync_applied (
@@ -204,6 +206,9 @@ BEGIN
                     st := 'rejected'; why := format('unknown op kind %s for table %s', op->>'kind', tbl);
                 END IF;
             EXCEPTION
+                WHEN deadlock_detected OR serialization_failure OR lock_not_available THEN
+                    -- Transient: fail the whole batch; the install retries it.
+                    RAISE;
                 WHEN foreign_key_violation THEN
                     -- A parent deleted by another install: deletes win. Otherwise a real error.
                     IF EXISTS (SELECT 1 FROM sync_rows s, jsonb_each_text(op->'key') kv WHERE s.row_id = kv.value AND s.deleted) THEN
@@ -258,9 +263,11 @@ BEGIN
     END IF;
     SELECT string_agg(format('t.%I = r.%I', c, c), ' AND ') INTO cond FROM unnest(tdef.pk) c;
     v := sync_tx_version();
-    -- Deletes win: ops on rows already deleted are answered 'deleted'.
+    -- Deletes win: ops on rows already deleted, or on rows that refer to a
+    -- deleted row (a membership of a deleted contact), are answered 'deleted'.
     SELECT COALESCE(array_agg(o->>'row_id'), '{}') INTO tombs FROM unnest(run) o
-     WHERE EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted);
+     WHERE EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted)
+        OR EXISTS (SELECT 1 FROM jsonb_each_text(o->'key') kv JOIN sync_rows s ON s.row_id = kv.value AND s.deleted);
     IF kind = 'delete' THEN
         SELECT jsonb_agg(o->'key') INTO rows FROM unnest(run) o;
         EXECUTE format('DELETE FROM %I t USING jsonb_populate_recordset(NULL::%I, $1) r WHERE %s', tbl, tbl, cond) USING rows;
@@ -296,7 +303,7 @@ BEGIN
     SELECT (o->>'op_id')::uuid, o->>'install_id', (o->>'seq')::bigint,
            CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'deleted' ELSE 'applied' END,
            CASE WHEN (o->>'row_id') = ANY (tombs) THEN NULL ELSE v END,
-           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'the row was deleted' END
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'the row, or a row it refers to, was deleted' END
       FROM unnest(run) o;
 END $$;
 -- +goose StatementEnd
@@ -337,10 +344,18 @@ RETURNS TABLE (op_id UUID, status TEXT, version BIGINT, reason TEXT) LANGUAGE pl
 DECLARE
     fast BOOLEAN := TRUE;
 BEGIN
+    -- Take this transaction's version (and the counter's lock) before any
+    -- row lock: appliers then queue at the door instead of deadlocking on
+    -- each other's rows, and a retried batch waits for the first attempt
+    -- to finish and finds its ops already applied.
+    PERFORM sync_tx_version();
     BEGIN
         PERFORM sync_apply_runs(ops);
-    EXCEPTION WHEN OTHERS THEN
-        fast := FALSE;
+    EXCEPTION
+        WHEN deadlock_detected OR serialization_failure OR lock_not_available THEN
+            RAISE;
+        WHEN OTHERS THEN
+            fast := FALSE;
     END;
     IF fast THEN
         RETURN QUERY SELECT a.op_id, a.status, a.version, a.reason
