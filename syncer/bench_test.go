@@ -146,3 +146,33 @@ func waitUntil(b *testing.B, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// BenchmarkPull100k: a new install joins a cloud database holding 100,000
+// contacts; the figure is the time to pull and apply them all locally.
+func BenchmarkPull100k(b *testing.B) {
+	logrus.SetOutput(io.Discard)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		url := testdb.PostgresURL(b)
+		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bulkContacts(b, cloud, 100_000, 8)
+		fresh := testdb.SQLite(b)
+		w := &syncer.Worker{Local: fresh, CloudURL: url, OpTimeout: time.Minute}
+		b.StartTimer()
+		start := time.Now()
+		if err := w.Round(ctx); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		b.StopTimer()
+		if n, _ := fresh.CountContacts(ctx); n != 100_000 {
+			b.Fatalf("the new install has %d contacts", n)
+		}
+		b.ReportMetric(took.Seconds(), "s/100k-rows")
+		cloud.Close()
+	}
+}
