@@ -176,3 +176,30 @@ func BenchmarkPull100k(b *testing.B) {
 		cloud.Close()
 	}
 }
+
+// BenchmarkOutboxWrite100k: what the outbox triggers add to a bulk write of
+// 100,000 contacts (the import's path) in one transaction.
+func BenchmarkOutboxWrite100k(b *testing.B) {
+	ctx := context.Background()
+	for _, on := range []bool{false, true} {
+		name := "outbox-off"
+		if on {
+			name = "outbox-on"
+		}
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				s := testdb.SQLite(b)
+				if on {
+					if _, err := syncer.Enable(ctx, s); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				start := time.Now()
+				bulkContacts(b, s, 100_000, 7)
+				b.ReportMetric(time.Since(start).Seconds(), "s/100k-rows")
+			}
+		})
+	}
+}
