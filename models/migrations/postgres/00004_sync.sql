@@ -372,7 +372,23 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- Supabase publishes the public schema through its REST API: with row level
+-- security on and no policies, its anon and authenticated roles see nothing,
+-- while Sambad's own role (the tables' owner) is not affected.
+ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE contact_groups ENABLE ROW LEVEL SECURITY;
+ALTER TABLE group_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_tables ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_clock ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_rows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_applied ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_meta ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_leases ENABLE ROW LEVEL SECURITY;
+
 -- +goose Down
+ALTER TABLE group_members DISABLE ROW LEVEL SECURITY;
+ALTER TABLE contact_groups DISABLE ROW LEVEL SECURITY;
+ALTER TABLE contacts DISABLE ROW LEVEL SECURITY;
 DROP FUNCTION sync_apply(JSONB);
 DROP FUNCTION sync_apply_runs(JSONB);
 DROP FUNCTION sync_apply_run(JSONB[]);
