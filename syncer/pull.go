@@ -392,7 +392,8 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 			return 0, err
 		}
 	}
-	if err := setState(ctx, tx, "last_pull_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	if err := setState(ctx, tx, "last_pull_at", now); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {

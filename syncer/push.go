@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // op is one outbox entry as it travels to sync_apply.
@@ -203,6 +204,9 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 		if n, _ := res.RowsAffected(); n != int64(len(results)) {
 			return fmt.Errorf("syncer: the outbox changed under the push (%d of %d ops)", n, len(results))
 		}
+		if err := setState(ctx, tx, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+			return err
+		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
@@ -230,6 +234,9 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE op_id = ?`, r.OpID); err != nil {
 			return fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
+	}
+	if err := setState(ctx, tx, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("syncer: unable to record the push: %w", err)

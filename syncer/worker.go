@@ -46,6 +46,8 @@ type Worker struct {
 	installID string
 	state     string // "", online, offline, error
 	connected bool
+	lastPush  time.Time // last successful push and pull in this process
+	lastPull  time.Time
 	lastErr   string
 	lastErrAt time.Time
 }
@@ -84,14 +86,22 @@ func (w *Worker) SyncNow() {
 	}
 }
 
-// Run syncs until ctx is done. It never fails for a network problem: an
+// Run syncs until ctx is done; it returns nil then. It never gives up: an
 // unreachable cloud (a paused Supabase project, no network) is "offline",
-// retried with backoff and logged once per change of state.
+// and every failure is retried with backoff and logged once per change of
+// state.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
 	id, err := Enable(ctx, w.Local)
-	if err != nil {
-		return err
+	for backoff := w.MinBackoff; err != nil; backoff = min(backoff*2, time.Minute) {
+		// A local problem (a locked or full disk): say so once, keep trying.
+		w.noteResult(err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(jitter(backoff)):
+		}
+		id, err = Enable(ctx, w.Local)
 	}
 	w.mu.Lock()
 	w.installID = id
@@ -179,8 +189,13 @@ func (w *Worker) push(ctx context.Context) error {
 	if err := w.pushAll(ctx, local, cloud); err != nil {
 		return err
 	}
-	// The outbox is empty as far as this round goes: a successful push.
-	return setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano))
+	// The outbox is empty as far as this round goes: a successful push
+	// (kept in memory; written down only with a pull that changed something,
+	// so an idle install does not write its database every second).
+	w.mu.Lock()
+	w.lastPush = time.Now().UTC()
+	w.mu.Unlock()
+	return nil
 }
 
 // pull applies every change the cloud has after this install's cursor.
@@ -207,13 +222,25 @@ func (w *Worker) pull(ctx context.Context) error {
 			last := page[len(page)-1]
 			next = &cursor{last.Version, last.Table, last.RowID}
 		}
-		if _, err := applyPage(ctx, local, page, next); err != nil {
-			return err
+		if len(page) > 0 || w.hasHeld(ctx, local) {
+			if _, err := applyPage(ctx, local, page, next); err != nil {
+				return err
+			}
 		}
+		w.mu.Lock()
+		w.lastPull = time.Now().UTC()
+		w.mu.Unlock()
 		if len(page) < w.BatchSize {
 			return nil
 		}
 	}
+}
+
+// hasHeld reports whether pulled rows wait to be applied (an error counts as yes).
+func (w *Worker) hasHeld(ctx context.Context, local *sql.DB) bool {
+	var n int64
+	err := local.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_held`).Scan(&n)
+	return err != nil || n > 0
 }
 
 // connect opens the cloud store (running its migrations) once.
