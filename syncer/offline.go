@@ -59,3 +59,15 @@ func isOffline(err error) bool {
 	}
 	return false
 }
+
+// IsUnreachable reports whether err is a Postgres connection that could not
+// be made or was lost (for pages in cloud mode). SQLite errors never are.
+func IsUnreachable(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	if err == nil || !(errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed)) {
+		return false
+	}
+	return isOffline(err)
+}
