@@ -6,35 +6,27 @@ import (
 	"os"
 	"runtime"
 
-	rodlauncher "github.com/go-rod/rod/lib/launcher"
-
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/doctor"
+	"github.com/sambad/sambad/launcher"
 )
 
-// resolveBrowser finds the browser for doctor and bundle-chrome.
-//
-// Interim until package launcher is on main: then this becomes a call to
-// launcher.Resolve(launcher.Options{DataDir: cfg.DataDir, ChromePath:
-// cfg.ChromePath}) with its Resolution copied into doctor.Resolution (and
-// never AllowDownload: doctor must not download). Until then it follows the
-// same first and last steps: SAMBAD_CHROME_PATH, then the system browser.
+// resolveBrowser finds the browser for doctor and bundle-chrome with the
+// launcher's own order (SAMBAD_CHROME_PATH, bundled, system), never
+// downloading: doctor reports, it does not install.
 func resolveBrowser(cfg *config.Config) (doctor.Resolution, error) {
-	var res doctor.Resolution
-	if cfg.ChromePath != "" {
-		if err := checkExecutable(cfg.ChromePath); err != nil {
-			res.Tried = append(res.Tried, doctor.Attempt{Source: doctor.SourceExplicit, Path: cfg.ChromePath, Reason: err.Error()})
-		} else {
-			res.Path, res.Source = cfg.ChromePath, doctor.SourceExplicit
-			return res, nil
-		}
+	r, err := launcher.Resolve(launcher.Options{DataDir: cfg.DataDir, ChromePath: cfg.ChromePath})
+	res := doctor.Resolution{Path: r.Path, Source: r.Source}
+	for _, a := range r.Tried {
+		res.Tried = append(res.Tried, doctor.Attempt{Source: a.Source, Path: a.Path, Reason: a.Reason})
 	}
-	if p, ok := rodlauncher.LookPath(); ok {
-		res.Path, res.Source = p, "system"
-		return res, nil
+	if err != nil && !errors.Is(err, launcher.ErrNoBrowser) {
+		return res, err
 	}
-	res.Tried = append(res.Tried, doctor.Attempt{Source: "system", Path: "PATH and the usual install folders", Reason: "none found"})
-	return res, errors.New("no Chromium-family browser found")
+	if err != nil {
+		return res, errors.New("no Chromium-family browser found")
+	}
+	return res, nil
 }
 
 // checkExecutable says why path cannot be run as a browser, or nil.

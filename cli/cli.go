@@ -20,6 +20,7 @@ var commands = map[string]func(ctx context.Context, cfg *config.Config, args []s
 	"doctor":        runDoctor,
 	"healthcheck":   runHealthcheck,
 	"bundle-chrome": runBundleChrome,
+	"simulator":     runSimulator,
 }
 
 // commandFlags define a command's own flags (on the shared flag set for
@@ -28,6 +29,7 @@ var commandFlags = map[string]func(fs *flag.FlagSet){
 	"doctor":        func(fs *flag.FlagSet) { doctorFlags(fs) },
 	"healthcheck":   func(fs *flag.FlagSet) { healthcheckFlags(fs) },
 	"bundle-chrome": func(fs *flag.FlagSet) { bundleChromeFlags(fs) },
+	"simulator":     func(fs *flag.FlagSet) { simulatorFlags(fs) },
 }
 
 const usage = `Usage: sambad [command] [flags]
@@ -37,6 +39,7 @@ Commands:
   doctor         check the browser, data directory, database and network [--json]
   healthcheck    exit 0 when the running Sambad answers /healthz (Docker HEALTHCHECK)
   bundle-chrome  copy a Chromium beside the executable [--from PATH] [--dest DIR]
+  simulator      serve a WhatsApp Web simulator to try Sambad offline [--sim-addr ADDR]
 
 Flags (each also readable from the environment variable in brackets):
 `

@@ -38,6 +38,7 @@ func TestServeRefusesNonLoopbackWithoutPassword(t *testing.T) {
 
 func TestServeHealthcheckAndShutdown(t *testing.T) {
 	t.Setenv("SAMBAD_PASSWORD", "correct horse battery")
+	t.Setenv("SAMBAD_NO_BROWSER", "true") // serve_whatsapp_test.go covers the browser
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()

@@ -43,6 +43,13 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	}
 
 	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
+	wa := startWhatsApp(ctx, cfg, &sd)
+	if wa != nil {
+		deps.WhatsApp = whatsappAdapter{wa}
+		deps.BrowserReady = browserReady(wa)
+	} else {
+		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
+	}
 	worker := newSyncWorker(cfg, store)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
