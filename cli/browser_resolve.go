@@ -2,9 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"runtime"
 
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/doctor"
@@ -27,22 +24,4 @@ func resolveBrowser(cfg *config.Config) (doctor.Resolution, error) {
 		return res, errors.New("no Chromium-family browser found")
 	}
 	return res, nil
-}
-
-// checkExecutable says why path cannot be run as a browser, or nil.
-func checkExecutable(path string) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return errors.New("does not exist")
-	}
-	if err != nil {
-		return err
-	}
-	if fi.IsDir() {
-		return errors.New("is a directory, not an executable")
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0 {
-		return fmt.Errorf("is not executable (chmod +x %s)", path)
-	}
-	return nil
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -190,28 +192,54 @@ func TestBundleChrome(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("Chromium is required: %v", err)
 	}
-	dest := t.TempDir()
-	platform := runtime.GOOS + "-" + runtime.GOARCH
-	// /usr/bin/chromium is Debian's wrapper script: the real install folder is copied.
-	code, stdout, stderr := run(t, "bundle-chrome", "--data-dir", t.TempDir(), "--from", chromium, "--dest", dest)
-	if code != 0 || !strings.Contains(stdout, "Bundled Chromium") {
-		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	// The real executable, so "beside the executable" means what it will in a release.
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "sambad")
+	build := exec.Command("go", "build", "-o", exe, "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	bin := filepath.Join(dest, platform, "chromium")
-	for _, f := range []string{bin, filepath.Join(dest, platform, "icudtl.dat"), filepath.Join(dest, platform, "resources.pak")} {
-		if _, err := os.Stat(f); err != nil {
+	env := []string{"SAMBAD_WHATSAPP_URL=" + fakeWhatsApp(t)}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SAMBAD_") {
+			env = append(env, kv)
+		}
+	}
+	sambad := func(args ...string) (string, error) {
+		cmd := exec.Command(exe, append(args, "--data-dir", filepath.Join(dir, "data"))...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), fmt.Errorf("%w: %s", err, ee.Stderr)
+		}
+		return string(out), err
+	}
+	// /usr/bin/chromium is Debian's wrapper script: the real install folder is copied.
+	out, err := sambad("bundle-chrome", "--from", chromium)
+	if err != nil || !strings.Contains(out, "Bundled Chromium") {
+		t.Fatalf("bundle-chrome: %v\n%s", err, out)
+	}
+	platformDir := filepath.Join(dir, "resources", "chrome", runtime.GOOS+"-"+runtime.GOARCH)
+	for _, f := range []string{"chromium", "icudtl.dat", "resources.pak"} {
+		if _, err := os.Stat(filepath.Join(platformDir, f)); err != nil {
 			t.Fatalf("bundle lacks %s: %v", f, err)
 		}
 	}
-	// The bundled copy really runs: doctor launches it and loads a page.
-	t.Setenv("SAMBAD_CHROME_PATH", bin)
-	t.Setenv("SAMBAD_WHATSAPP_URL", fakeWhatsApp(t))
-	_, r, _ := doctorJSON(t, t.TempDir())
+	// With no SAMBAD_CHROME_PATH, the launcher picks the bundle beside the
+	// executable, and it really starts and loads a page.
+	out, err = sambad("doctor", "--json")
+	var r doctor.Report
+	if jerr := json.Unmarshal([]byte(out), &r); jerr != nil {
+		t.Fatalf("doctor: %v %v\n%s", err, jerr, out)
+	}
+	if c := check(r, "browser"); c.Status != doctor.OK || !strings.Contains(c.Detail, platformDir) || !strings.Contains(c.Detail, "bundled") {
+		t.Errorf("browser: %+v", c)
+	}
 	if c := check(r, "browser launch"); c.Status != doctor.OK {
-		t.Fatalf("bundled browser launch: %+v", c)
+		t.Errorf("bundled browser launch: %+v", c)
 	}
 	// A bare file outside a Chromium folder is refused with a reason.
-	code, _, stderr = run(t, "bundle-chrome", "--data-dir", t.TempDir(), "--from", "/bin/sh", "--dest", t.TempDir())
+	code, _, stderr := run(t, "bundle-chrome", "--data-dir", t.TempDir(), "--from", "/bin/sh", "--dest", t.TempDir())
 	if code == 0 || !strings.Contains(stderr, "does not look like a Chromium install folder") {
 		t.Fatalf("bundling /bin/sh: exit %d %s", code, stderr)
 	}
