@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/doctor"
+	"github.com/sambad/sambad/launcher"
 )
 
 type doctorOptions struct{ json bool }
@@ -42,9 +45,39 @@ func runDoctor(ctx context.Context, cfg *config.Config, args []string, stdout, s
 	return nil
 }
 
-// newDoctor wires the doctor to the browser resolution Sambad uses.
+// newDoctor wires the doctor to the browser resolution and launch Sambad uses.
 func newDoctor(cfg *config.Config) *doctor.Doctor {
-	return &doctor.Doctor{Config: cfg, Resolve: func() (doctor.Resolution, error) { return resolveBrowser(cfg) }}
+	return &doctor.Doctor{
+		Config:  cfg,
+		Resolve: func() (doctor.Resolution, error) { return resolveBrowser(cfg) },
+		Launch:  launchLikeSambad,
+	}
+}
+
+// launchLikeSambad starts the browser through the launcher with the flags
+// Sambad runs it with (headless, single process), on a throw-away data
+// directory so the WhatsApp profile is never touched, and loads a page.
+func launchLikeSambad(ctx context.Context, path string) (string, error) {
+	tmp, err := os.MkdirTemp("", "sambad-doctor-")
+	if err != nil {
+		return "", fmt.Errorf("doctor: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	start := time.Now()
+	opts := launcher.Options{DataDir: tmp, Headless: true, SingleProcess: true, LaunchTimeout: 45 * time.Second}
+	c, err := launcher.LaunchResolved(ctx, opts, launcher.Resolution{Path: path, Source: "doctor"})
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	page, err := c.NewPage()
+	if err != nil {
+		return "", err
+	}
+	if err := doctor.LoadTestPage(ctx, page); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s started headless with Sambad's flags and loaded a page in %s", c.Version, time.Since(start).Round(10*time.Millisecond)), nil
 }
 
 // supportDiagnose runs the doctor for the support bundle, without a second
