@@ -244,3 +244,18 @@ func TestBundleChrome(t *testing.T) {
 		t.Fatalf("bundling /bin/sh: exit %d %s", code, stderr)
 	}
 }
+
+func TestDoctorFailsWhenTheBrowserDoesNotStart(t *testing.T) {
+	t.Setenv("SAMBAD_CHROME_PATH", "/bin/false") // executable, but not a browser
+	t.Setenv("SAMBAD_WHATSAPP_URL", fakeWhatsApp(t))
+	code, r, _ := doctorJSON(t, t.TempDir())
+	if code == 0 {
+		t.Fatal("doctor passed with /bin/false as the browser")
+	}
+	if c := check(r, "browser"); c.Status != doctor.OK || !strings.Contains(c.Detail, "/bin/false") {
+		t.Errorf("browser: %+v", c)
+	}
+	if c := check(r, "browser launch"); c.Status != doctor.Fail || !strings.Contains(c.Detail, "/bin/false") || c.Fix == "" {
+		t.Errorf("launch: %+v", c)
+	}
+}
