@@ -287,8 +287,10 @@ type fakeClock struct{ now atomicTime }
 
 type atomicTime struct{ v atomicValue }
 
-func (c *fakeClock) Now() time.Time                         { return c.now.v.Load().(time.Time) }
-func (c *fakeClock) After(d time.Duration) <-chan time.Time { return time.After(min(d, 5*time.Millisecond)) }
+func (c *fakeClock) Now() time.Time { return c.now.v.Load().(time.Time) }
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	return time.After(min(d, 5*time.Millisecond))
+}
 
 func TestEngineQuietHoursAndDailyCap(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
