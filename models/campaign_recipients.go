@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -91,42 +92,47 @@ func (s *Store) RecipientsInState(ctx context.Context, id, state string) ([]Reci
 	return out, err
 }
 
-// ApplyAck records a delivery or read acknowledgement for a message. It
-// reports whether a recipient with that message id exists (an ack can arrive
-// before the send's outcome is written). A state never moves backwards.
-func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.Time) (bool, error) {
+// ApplyAck records a delivery or read acknowledgement for a message and
+// returns the campaign the message belongs to, or "" when no recipient has
+// that message id yet (an ack can arrive before the send's outcome is
+// written). A state never moves backwards.
+func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.Time) (string, error) {
+	if messageID == "" {
+		return "", nil
+	}
 	at = at.UTC()
 	var q string
 	var args []any
 	switch state {
 	case RecipientDelivered:
-		q = "UPDATE campaign_recipients SET state = ?, delivered_at = ? WHERE message_id = ? AND state = ?"
+		q = "UPDATE campaign_recipients SET state = ?, delivered_at = ? WHERE message_id = ? AND state = ? RETURNING campaign_id"
 		args = []any{RecipientDelivered, at, messageID, RecipientSent}
 	case RecipientRead:
-		q = "UPDATE campaign_recipients SET state = ?, read_at = ?, delivered_at = COALESCE(delivered_at, ?) WHERE message_id = ? AND state IN (?, ?)"
+		q = "UPDATE campaign_recipients SET state = ?, read_at = ?, delivered_at = COALESCE(delivered_at, ?) WHERE message_id = ? AND state IN (?, ?) RETURNING campaign_id"
 		args = []any{RecipientRead, at, at, messageID, RecipientSent, RecipientDelivered}
 	case RecipientSent:
-		q = "SELECT 1 WHERE 1 = 0"
+		// The outcome already says sent; only whether it is known matters.
 	default:
-		return false, fmt.Errorf("store: unknown ack %q", state)
+		return "", fmt.Errorf("store: unknown ack %q", state)
 	}
-	if messageID == "" {
-		return false, nil
-	}
+	var id string
 	if args != nil {
-		r, err := s.sqlDB().ExecContext(ctx, s.rebind(q), args...)
-		if err != nil {
-			return false, fmt.Errorf("store: unable to record ack: %w", err)
+		err := s.sqlDB().QueryRowContext(ctx, s.rebind(q), args...).Scan(&id)
+		if err == nil {
+			return id, nil
 		}
-		if n, _ := r.RowsAffected(); n > 0 {
-			return true, nil
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("store: unable to record ack: %w", err)
 		}
 	}
-	var n int64
-	if err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaign_recipients WHERE message_id = ?"), messageID).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: unable to record ack: %w", err)
+	err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT campaign_id FROM campaign_recipients WHERE message_id = ? LIMIT 1"), messageID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	return n > 0, nil
+	if err != nil {
+		return "", fmt.Errorf("store: unable to record ack: %w", err)
+	}
+	return id, nil
 }
 
 // CountStates returns how many of a campaign's recipients are in each state;
