@@ -45,10 +45,13 @@ type Engine struct {
 	kick chan struct{}
 	rng  *rand.Rand
 
-	mu        sync.Mutex
-	early     map[string]earlyAck // acks that arrived before their send's outcome was written
-	sentToday int64
-	day       time.Time
+	mu    sync.Mutex
+	early map[string]earlyAck // acks that arrived before their send's outcome was written
+	// outcomes the database refused, per campaign, written before the
+	// campaign goes on (and consulted before reconciling from chats)
+	unrecorded map[string][]models.Outcome
+	sentToday  int64
+	day        time.Time
 }
 
 type earlyAck struct {
@@ -79,6 +82,8 @@ func New(o Options) *Engine {
 		kick:  make(chan struct{}, 1),
 		rng:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)),
 		early: map[string]earlyAck{},
+
+		unrecorded: map[string][]models.Outcome{},
 	}
 }
 

@@ -24,6 +24,10 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		e.pauseForSession(ctx, id)
 		return
 	}
+	if !e.flushUnrecorded(ctx, id) {
+		e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
+		return
+	}
 	if err := e.reconcile(ctx, c); err != nil {
 		if err == errNotReady {
 			e.pauseForSession(ctx, id)
@@ -87,9 +91,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			return
 		}
 		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
-		if err := e.o.Store.RecordOutcomes(ctx, id, outs); err != nil {
-			// The rows stay "sending" and are reconciled, never resent blindly.
-			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to record sends")
+		if !e.recordOutcomes(ctx, id, outs) {
 			return
 		}
 		e.applyEarlyAcks(ctx, outs)
@@ -260,4 +262,31 @@ func (e *Engine) countSent(now time.Time) {
 		e.sentToday++
 	}
 	e.mu.Unlock()
+}
+
+// recordOutcomes writes outcomes; when the database refuses, they are kept
+// in memory and written before anything else happens to the campaign, so
+// what the engine knows is never left to reconciliation.
+func (e *Engine) recordOutcomes(ctx context.Context, id string, outs []models.Outcome) bool {
+	err := e.o.Store.RecordOutcomes(context.WithoutCancel(ctx), id, outs)
+	if err == nil {
+		return true
+	}
+	logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to record sends; keeping them to retry")
+	e.mu.Lock()
+	e.unrecorded[id] = append(e.unrecorded[id], outs...)
+	e.mu.Unlock()
+	return false
+}
+
+// flushUnrecorded retries writing outcomes a database error held back.
+func (e *Engine) flushUnrecorded(ctx context.Context, id string) bool {
+	e.mu.Lock()
+	outs := e.unrecorded[id]
+	delete(e.unrecorded, id)
+	e.mu.Unlock()
+	if len(outs) == 0 {
+		return true
+	}
+	return e.recordOutcomes(ctx, id, outs)
 }

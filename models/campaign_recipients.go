@@ -59,19 +59,17 @@ func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) e
 		return fmt.Errorf("store: unable to record sends: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, s.rebind(`UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
-		WHERE campaign_id = ? AND seq = ? AND state = ?`))
-	if err != nil {
-		return fmt.Errorf("store: unable to record sends: %w", err)
-	}
-	defer stmt.Close()
+	// Plain statements, not a prepared one: transaction-mode poolers
+	// (pgbouncer, Supabase) do not keep prepared statements between transactions.
+	q := s.rebind(`UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
+		WHERE campaign_id = ? AND seq = ? AND state = ?`)
 	for _, o := range outs {
 		var sentAt *time.Time
 		if o.State == RecipientSent {
 			at := o.At.UTC()
 			sentAt = &at
 		}
-		if _, err := stmt.ExecContext(ctx, o.State, o.MessageID, o.Error, sentAt, id, o.Seq, RecipientSending); err != nil {
+		if _, err := tx.ExecContext(ctx, q, o.State, o.MessageID, o.Error, sentAt, id, o.Seq, RecipientSending); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)
 		}
 	}

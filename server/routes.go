@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	api.DELETE("/groups/:id", s.apiGroupDelete)
 	api.POST("/groups/:id/members", s.apiGroupMembersAdd)
 	api.DELETE("/groups/:id/members", s.apiGroupMembersRemove)
+	s.campaignRoutes(r, api)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

@@ -12,14 +12,16 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
 )
 
 // Deps are what the server needs; optional parts may be nil.
 type Deps struct {
-	Config *config.Config
-	Store  *models.Store
+	Config    *config.Config
+	Store     *models.Store
+	Campaigns *campaign.Engine // nil: the campaign pages answer 503
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -28,6 +30,8 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+
+	campaigns *campaign.Engine
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -41,7 +45,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New()}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), campaigns: d.Campaigns}
 	s.routes()
 	return s, nil
 }
