@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/sambad/sambad/campaign"
@@ -74,8 +75,11 @@ func (v *monitorView) UntilText() string {
 		return ""
 	}
 	left := time.Until(v.Live.Until)
+	if left < time.Second {
+		return ""
+	}
 	if left < time.Minute {
-		return "next in " + humanDuration(left)
+		return "— next in " + humanDuration(left)
 	}
 	return "until " + v.Live.Until.In(v.Loc).Format("Mon 15:04")
 }
@@ -127,4 +131,21 @@ func (v *monitorView) Delivered() int64 {
 // NotSent counts recipients still pending or of unknown fate.
 func (v *monitorView) NotSent() int64 {
 	return v.Counts[models.RecipientPending] + v.Counts[models.RecipientUnknown]
+}
+
+// PacingText describes the pacing in words.
+func (v *monitorView) PacingText() string {
+	p := v.C.Pacing
+	secs := func(ms int64) string { return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64) }
+	out := fmt.Sprintf("%s–%s s between messages", secs(p.MinDelayMS), secs(p.MaxDelayMS))
+	if p.PauseEvery > 0 {
+		out += fmt.Sprintf(", a %s pause every %d", humanDuration(time.Duration(p.PauseMS)*time.Millisecond), p.PauseEvery)
+	}
+	if p.DailyCap > 0 {
+		out += fmt.Sprintf(", at most %d a day", p.DailyCap)
+	}
+	if p.QuietStart != "" {
+		out += fmt.Sprintf(", quiet %s–%s (%s)", p.QuietStart, p.QuietEnd, v.Loc)
+	}
+	return out
 }
