@@ -175,12 +175,16 @@ func TestCrashSafeSending(t *testing.T) {
 	// Five kill points, in order; odd ones strike inside a send (the message
 	// is in the ledger, the engine never hears back), even ones anywhere.
 	var points []int
-	for len(points) < 5 {
-		p := 20 + rand.IntN(recipients-40)
-		if len(points) == 0 || p-points[len(points)-1] > 5 {
-			points = append(points, p)
+	for spaced := false; !spaced; {
+		points = points[:0]
+		for range 5 {
+			points = append(points, 20+rand.IntN(recipients-40))
 		}
 		sort.Ints(points)
+		spaced = true
+		for i := 1; i < len(points); i++ {
+			spaced = spaced && points[i]-points[i-1] > 5
+		}
 	}
 	t.Logf("kill points (ledger counts): %v", points)
 	var mu sync.Mutex

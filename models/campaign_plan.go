@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,6 +70,9 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	var res PlanResult
 	if !ValidID(id) {
 		return res, fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	if s.dialect == DialectPostgres {
+		return s.planPostgres(ctx, id, render)
 	}
 	tx, err := s.sqlDB().BeginTx(ctx, nil)
 	if err != nil {
@@ -137,11 +141,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		return res, fmt.Errorf("store: unable to write recipients: %w", err)
 	}
 	if res.Planned == 0 {
-		msg := "the audience is empty: choose at least one group or contact"
-		if res.OptedOut > 0 {
-			msg = fmt.Sprintf("all %d contacts in the audience opted out", res.OptedOut)
-		}
-		return res, &ValidationError{Field: "audience", Message: msg}
+		return res, emptyAudience(res.OptedOut)
 	}
 	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE campaigns SET state = ?, run = 1, planned = ?, opted_out = ?, started_at = ?,
 		pause_reason = '', last_error = '', updated_at = ? WHERE id = ?`), CampaignRunning, res.Planned, res.OptedOut, now, now, id)
@@ -156,6 +156,16 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		return res, fmt.Errorf("store: unable to commit the plan: %w", err)
 	}
 	return res, nil
+}
+
+var errNotStartable = errors.New("not startable")
+
+func emptyAudience(optedOut int64) error {
+	msg := "the audience is empty: choose at least one group or contact"
+	if optedOut > 0 {
+		msg = fmt.Sprintf("all %d contacts in the audience opted out", optedOut)
+	}
+	return &ValidationError{Field: "audience", Message: msg}
 }
 
 // RetryFailed starts a new run of a finished campaign holding only its failed

@@ -15,10 +15,19 @@ import (
 // it is on disk before any message leaves: after a crash, a recipient still
 // "sending" is one whose fate must be reconciled, never resent blindly.
 func (s *Store) ClaimPending(ctx context.Context, id string, run, n int) ([]Recipient, error) {
+	in := "seq IN (SELECT seq"
+	if s.dialect == DialectPostgres {
+		// = ANY(ARRAY(...)) keeps Postgres on the primary key instead of a
+		// hashed semi-join over the whole campaign.
+		in = "seq = ANY(ARRAY(SELECT seq"
+	}
 	q := s.rebind(`UPDATE campaign_recipients SET state = ?
-		WHERE campaign_id = ? AND seq IN (SELECT seq FROM campaign_recipients
-			WHERE campaign_id = ? AND state = ? AND run = ? ORDER BY seq LIMIT ?)
-		RETURNING seq, contact_id, phone, name, body`)
+		WHERE campaign_id = ? AND ` + in + ` FROM campaign_recipients
+			WHERE campaign_id = ? AND state = ? AND run = ? ORDER BY seq LIMIT ?)`)
+	if s.dialect == DialectPostgres {
+		q += ")"
+	}
+	q += " RETURNING seq, contact_id, phone, name, body"
 	rows, err := s.sqlDB().QueryContext(ctx, q, RecipientSending, id, id, RecipientPending, run, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
@@ -53,6 +62,9 @@ type Outcome struct {
 func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) error {
 	if len(outs) == 0 {
 		return nil
+	}
+	if s.dialect == DialectPostgres {
+		return s.recordOutcomesPostgres(ctx, id, outs)
 	}
 	tx, err := s.sqlDB().BeginTx(ctx, nil)
 	if err != nil {
@@ -306,4 +318,33 @@ func (s *Store) SentSince(ctx context.Context, t time.Time) (int64, error) {
 		return 0, fmt.Errorf("store: unable to count today's sends: %w", err)
 	}
 	return n, nil
+}
+
+// recordOutcomesPostgres writes outcomes in one statement per thousand: a
+// round trip per row is what Postgres makes expensive.
+func (s *Store) recordOutcomesPostgres(ctx context.Context, id string, outs []Outcome) error {
+	for _, chunk := range chunks(outs, 1000) {
+		var b strings.Builder
+		b.WriteString("UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at FROM (VALUES ")
+		args := make([]any, 0, 5*len(chunk)+2)
+		for i, o := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d::bigint, $%d::text, $%d::text, $%d::text, $%d::timestamptz)", n+1, n+2, n+3, n+4, n+5)
+			var sentAt *time.Time
+			if o.State == RecipientSent {
+				at := o.At.UTC()
+				sentAt = &at
+			}
+			args = append(args, o.Seq, o.State, o.MessageID, o.Error, sentAt)
+		}
+		fmt.Fprintf(&b, ") AS v(seq, state, mid, err, sent_at) WHERE r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d", len(args)+1, len(args)+2)
+		args = append(args, id, RecipientSending)
+		if _, err := s.sqlDB().ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: unable to record sends: %w", err)
+		}
+	}
+	return nil
 }

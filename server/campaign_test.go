@@ -62,7 +62,7 @@ type fixture struct {
 	group  *models.Group
 }
 
-func newFixture(t *testing.T, s *models.Store, n int) *fixture {
+func newFixture(t testing.TB, s *models.Store, n int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	cfg, err := config.Load(map[string]string{"SAMBAD_DATA_DIR": t.TempDir()}, func(string) (string, bool) { return "", false })
