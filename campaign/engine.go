@@ -20,8 +20,9 @@ type Options struct {
 	Sender   Sender
 	Location *time.Location // quiet hours and the daily cap are read here; default time.Local
 	Clock    Clock          // default: the real clock
-	// ClaimBatch is how many recipients one statement marks "sending" when
-	// the pacing has no delays at all; paced campaigns claim one at a time.
+	// ClaimBatch is the most recipients one statement marks "sending" when
+	// the pacing has no delays at all (default 512); paced campaigns claim
+	// one at a time.
 	ClaimBatch int
 	// SendTimeout bounds one send; shutdown waits for a send in flight
 	// rather than abandoning it half-done. Default 2 minutes.
@@ -68,7 +69,7 @@ func New(o Options) *Engine {
 		o.Clock = realClock{}
 	}
 	if o.ClaimBatch < 1 {
-		o.ClaimBatch = 64
+		o.ClaimBatch = 512
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = 2 * time.Minute

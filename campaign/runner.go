@@ -38,10 +38,12 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		return
 	}
 	p := c.Pacing
+	// Paced campaigns claim one recipient at a time. Unpaced ones (tests,
+	// benchmarks) claim in batches that double while a batch's sends take
+	// under batchFast and halve when slower, so at most a few tens of
+	// milliseconds of sends are ever in flight when a crash strikes.
+	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0
 	batch := 1
-	if p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0 {
-		batch = e.o.ClaimBatch
-	}
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
 	for ctx.Err() == nil {
@@ -90,7 +92,11 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			e.finish(ctx, c)
 			return
 		}
+		began := time.Now()
 		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+		if unpaced {
+			batch = nextBatch(batch, len(recs), time.Since(began), e.o.ClaimBatch)
+		}
 		if !e.recordOutcomes(ctx, id, outs) {
 			return
 		}
@@ -116,6 +122,20 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			e.wait(ctx, id, gen, e.o.Clock.Now().Add(delay), "waiting")
 		}
 	}
+}
+
+// batchFast is how long a batch of unpaced sends may take before the
+// batch stops growing.
+const batchFast = 20 * time.Millisecond
+
+func nextBatch(cur, got int, took time.Duration, limit int) int {
+	switch {
+	case took < batchFast && got == cur:
+		return min(cur*2, limit)
+	case took > 10*batchFast:
+		return max(cur/2, 1)
+	}
+	return cur
 }
 
 // sendBatch sends claimed recipients one by one and returns their outcomes;

@@ -99,18 +99,28 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	}
 	defer rows.Close()
 	args := make([]any, 0, planBatch*7)
+	insertSQL := func(n int) string {
+		return "INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
+	}
+	// Full batches reuse one prepared statement (SQLite parses it once).
+	full, err := tx.PrepareContext(ctx, insertSQL(planBatch))
+	if err != nil {
+		return res, fmt.Errorf("store: unable to write recipients: %w", err)
+	}
+	defer full.Close()
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
 		}
-		n := len(args) / 7
-		q := "INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
-		if _, err := tx.ExecContext(ctx, s.rebind(q), args...); err != nil {
-			return err
+		var err error
+		if len(args) == cap(args) {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, insertSQL(len(args)/7), args...)
 		}
 		args = args[:0]
-		return nil
+		return err
 	}
 	var c Contact
 	for rows.Next() {

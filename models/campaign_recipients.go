@@ -178,6 +178,8 @@ type RecipientQuery struct {
 	Run        int      // 0: every run
 	Page       int
 	PerPage    int
+	// Total, when known (from CountStates), saves counting again.
+	Total int64
 }
 
 const recipientColumns = "seq, contact_id, phone, name, body, state, run, message_id, error, sent_at, delivered_at, read_at"
@@ -211,9 +213,11 @@ func (s *Store) ListRecipients(ctx context.Context, q RecipientQuery) ([]Recipie
 		q.PerPage = 50
 	}
 	w, args := q.where()
-	var total int64
-	if err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaign_recipients WHERE "+w), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count recipients: %w", err)
+	total := q.Total
+	if total <= 0 {
+		if err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaign_recipients WHERE "+w), args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: unable to count recipients: %w", err)
+		}
 	}
 	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+recipientColumns+" FROM campaign_recipients WHERE "+w+" ORDER BY seq LIMIT ? OFFSET ?"),
 		append(args, q.PerPage, (q.Page-1)*q.PerPage)...)

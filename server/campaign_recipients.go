@@ -34,6 +34,13 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 	} else {
 		state = ""
 	}
+	if q.Run == 0 {
+		// The monitor's counts already say how many match.
+		q.Total = mv.Total
+		if state != "" {
+			q.Total = mv.Counts[state]
+		}
+	}
 	items, total, err := s.store.ListRecipients(ctx, q)
 	if err != nil {
 		s.pageStoreError(c, err)

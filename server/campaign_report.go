@@ -42,6 +42,10 @@ func (s *Server) campaignReport(c *gin.Context) {
 	}
 	v := reportView{M: mv, Width: 460}
 	for _, r := range runs {
+		if len(runs) == 1 {
+			v.Runs = append(v.Runs, runRow{r, mv.Counts})
+			continue
+		}
 		counts, err := s.store.CountStates(ctx, mv.C.ID, r.Run)
 		if err != nil {
 			s.pageStoreError(c, err)
