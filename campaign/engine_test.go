@@ -325,3 +325,41 @@ func TestEngineQuietHoursAndDailyCap(t *testing.T) {
 		}
 	})
 }
+
+func TestEngineSchedule(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		g, _ := seedContacts(t, s, 3, "08")
+		snd := newNullSender()
+		e := runEngine(t, s, snd, nil)
+		c := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
+		if err := e.Schedule(ctx, c.ID, time.Now().Add(-time.Minute)); err == nil {
+			t.Fatal("a schedule in the past was accepted")
+		}
+		if err := e.Schedule(ctx, c.ID, time.Now().Add(400*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.GetCampaign(ctx, c.ID)
+		if got.State != models.CampaignScheduled || len(snd.messages()) != 0 {
+			t.Fatalf("scheduled: %s, %d sent", got.State, len(snd.messages()))
+		}
+		// Editing is allowed while scheduled; pausing is not.
+		if err := e.Pause(ctx, c.ID); !errors.Is(err, models.ErrState) {
+			t.Fatalf("pause a scheduled campaign: %v", err)
+		}
+		waitFor(t, "the scheduled start", stateIs(s, c.ID, models.CampaignCompleted))
+		if len(snd.messages()) != 3 {
+			t.Fatalf("sent %d", len(snd.messages()))
+		}
+		// A template that became invalid is caught before scheduling.
+		bad := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
+		bad.Template = "Hi {{nmae}}"
+		if err := s.UpdateCampaign(ctx, bad); err != nil {
+			t.Fatal(err)
+		}
+		var te *campaign.TemplateError
+		if err := e.Schedule(ctx, bad.ID, time.Now().Add(time.Hour)); !errors.As(err, &te) {
+			t.Fatalf("schedule with an unknown variable: %v", err)
+		}
+	})
+}

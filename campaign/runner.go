@@ -46,7 +46,14 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	batch := 1
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
+	lastScheduleCheck := time.Now()
 	for ctx.Err() == nil {
+		if time.Since(lastScheduleCheck) > e.o.IdlePoll {
+			// A schedule falling due while this campaign sends still freezes
+			// its recipients on time; it then waits its turn.
+			e.startDueSchedules(ctx)
+			lastScheduleCheck = time.Now()
+		}
 		if g := e.live.gen(id); g != gen {
 			fresh, err := e.o.Store.GetCampaign(ctx, id)
 			if err != nil || fresh.State != models.CampaignRunning {
