@@ -41,10 +41,11 @@ type Options struct {
 // campaign with reason "shutdown" and returns; the next Run resumes them.
 // Stop the HTTP server before the engine and the browser after it.
 type Engine struct {
-	o    Options
-	live liveBoard
-	kick chan struct{}
-	rng  *rand.Rand
+	o      Options
+	live   liveBoard
+	counts countCache
+	kick   chan struct{}
+	rng    *rand.Rand
 
 	mu    sync.Mutex
 	early map[string]earlyAck // acks that arrived before their send's outcome was written
@@ -78,11 +79,12 @@ func New(o Options) *Engine {
 		o.IdlePoll = time.Second
 	}
 	return &Engine{
-		o:     o,
-		live:  liveBoard{m: map[string]*Live{}},
-		kick:  make(chan struct{}, 1),
-		rng:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)),
-		early: map[string]earlyAck{},
+		o:      o,
+		live:   liveBoard{m: map[string]*Live{}},
+		counts: countCache{m: map[string]cachedCounts{}},
+		kick:   make(chan struct{}, 1),
+		rng:    rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)),
+		early:  map[string]earlyAck{},
 
 		unrecorded: map[string][]models.Outcome{},
 	}

@@ -50,7 +50,7 @@ func (s *Server) apiCampaignWrite(c *gin.Context, status int, id string) {
 		apiStoreError(c, err)
 		return
 	}
-	counts, err := s.store.CountStates(ctx, id, 0)
+	counts, err := s.campaigns.Counts(ctx, id, cp.UpdatedAt)
 	if err != nil {
 		apiStoreError(c, err)
 		return

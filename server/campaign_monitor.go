@@ -35,7 +35,7 @@ func (s *Server) monitorView(ctx context.Context, id string) (*monitorView, erro
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.store.CountStates(ctx, id, 0)
+	counts, err := s.campaigns.Counts(ctx, id, cp.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}

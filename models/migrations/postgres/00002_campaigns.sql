@@ -72,6 +72,10 @@ CREATE INDEX campaign_recipients_message ON campaign_recipients (message_id) WHE
 -- The daily cap counts today's sends across campaigns.
 CREATE INDEX campaign_recipients_sent_at ON campaign_recipients (sent_at) WHERE sent_at IS NOT NULL;
 
+-- Counts per state are index-only scans once the visibility map is set:
+-- vacuum this busy table after 2% of it changed, not the default 20%.
+ALTER TABLE campaign_recipients SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
+
 -- +goose Down
 DROP TABLE campaign_recipients;
 DROP TABLE campaign_runs;
