@@ -219,8 +219,16 @@ func (s *Store) ListRecipients(ctx context.Context, q RecipientQuery) ([]Recipie
 			return nil, 0, fmt.Errorf("store: unable to count recipients: %w", err)
 		}
 	}
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+recipientColumns+" FROM campaign_recipients WHERE "+w+" ORDER BY seq LIMIT ? OFFSET ?"),
-		append(args, q.PerPage, (q.Page-1)*q.PerPage)...)
+	page := " ORDER BY seq LIMIT ? OFFSET ?"
+	if len(q.States) == 0 && q.Run == 0 {
+		// Unfiltered, seq runs 1..N without gaps (planned at once, never
+		// deleted): page p is a range of the primary key, however deep.
+		page = " AND seq > ? ORDER BY seq LIMIT ?"
+		args = append(args, (q.Page-1)*q.PerPage, q.PerPage)
+	} else {
+		args = append(args, q.PerPage, (q.Page-1)*q.PerPage)
+	}
+	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+recipientColumns+" FROM campaign_recipients WHERE "+w+page), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list recipients: %w", err)
 	}
