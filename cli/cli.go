@@ -16,13 +16,30 @@ import (
 
 // commands maps a subcommand to its entry point.
 var commands = map[string]func(ctx context.Context, cfg *config.Config, args []string, stdout, stderr io.Writer) error{
-	"serve": runServe,
+	"serve":         runServe,
+	"doctor":        runDoctor,
+	"healthcheck":   runHealthcheck,
+	"bundle-chrome": runBundleChrome,
+	"simulator":     runSimulator,
+}
+
+// commandFlags define a command's own flags (on the shared flag set for
+// parsing, and again on the command's own set to read them).
+var commandFlags = map[string]func(fs *flag.FlagSet){
+	"doctor":        func(fs *flag.FlagSet) { doctorFlags(fs) },
+	"healthcheck":   func(fs *flag.FlagSet) { healthcheckFlags(fs) },
+	"bundle-chrome": func(fs *flag.FlagSet) { bundleChromeFlags(fs) },
+	"simulator":     func(fs *flag.FlagSet) { simulatorFlags(fs) },
 }
 
 const usage = `Usage: sambad [command] [flags]
 
 Commands:
-  serve      run Sambad (the default)
+  serve          run Sambad (the default)
+  doctor         check the browser, data directory, database and network [--json]
+  healthcheck    exit 0 when the running Sambad answers /healthz (Docker HEALTHCHECK)
+  bundle-chrome  copy a Chromium beside the executable [--from PATH] [--dest DIR]
+  simulator      serve a WhatsApp Web simulator to try Sambad offline [--sim-addr ADDR]
 
 Flags (each also readable from the environment variable in brackets):
 `
@@ -61,13 +78,30 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := cmd(ctx, cfg, append(extra, fs.Args()...), stdout, stderr); err != nil {
+	if err := cmd(ctx, cfg, append(extra(), fs.Args()...), stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "sambad %s: %v\n", name, err)
 		return 1
 	}
 	return 0
 }
 
-// registerCommandFlags adds a command's own flags; their values are passed
-// on as "--name=value" arguments.
-func registerCommandFlags(name string, fs *flag.FlagSet) []string { return nil }
+// registerCommandFlags adds a command's own flags; after parsing, the
+// returned func gives the ones set as "--name=value" arguments.
+func registerCommandFlags(name string, fs *flag.FlagSet) func() []string {
+	define := commandFlags[name]
+	if define == nil {
+		return func() []string { return nil }
+	}
+	shared := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { shared[f.Name] = true })
+	define(fs)
+	return func() []string {
+		var out []string
+		fs.Visit(func(f *flag.Flag) {
+			if !shared[f.Name] {
+				out = append(out, "--"+f.Name+"="+f.Value.String())
+			}
+		})
+		return out
+	}
+}

@@ -2,20 +2,22 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/logging"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/server"
 )
 
-// runServe starts Sambad and serves until ctx is done. Shutdown order: HTTP
-// server, then the database.
+// runServe starts Sambad and serves until ctx is done. Shutdown order (see
+// shutdown.go): HTTP server, campaign engine, browser, sync, database.
 func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stderr io.Writer) error {
 	if err := config.EnsureDataDir(cfg.DataDir); err != nil {
 		return err
@@ -26,24 +28,69 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	}
 	defer logCloser.Close()
 
+	var sd shutdown
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err, "storage": cfg.Storage}).Error("unable to open the database")
 		return err
 	}
-	defer store.Close()
+	sd.add(stageDatabase, "database", func(context.Context) error { return store.Close() })
 
-	srv, err := server.New(server.Deps{Config: cfg, Store: store})
+	authSvc, err := startAuth(ctx, cfg, store)
 	if err != nil {
+		sd.run(cfg.ShutdownGrace)
 		return err
 	}
+
+	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
+	wa := startWhatsApp(ctx, cfg, &sd)
+	if wa != nil {
+		deps.WhatsApp = whatsappAdapter{wa}
+		deps.BrowserReady = browserReady(wa)
+	} else {
+		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
+	}
+	worker := newSyncWorker(cfg, store)
+	if worker != nil {
+		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
+	}
+	srv, err := server.New(deps)
+	if err != nil {
+		sd.run(cfg.ShutdownGrace)
+		return err
+	}
+	stopSync := startSync(worker)
+	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		sd.run(cfg.ShutdownGrace)
 		return fmt.Errorf("unable to listen on %s (set SAMBAD_ADDR to another address): %w", cfg.Addr, err)
 	}
 	logrus.WithFields(logrus.Fields{"addr": ln.Addr().String(), "storage": cfg.Storage, "data_dir": cfg.DataDir}).Info("Sambad is running")
 	fmt.Fprintf(stdout, "Sambad is running at http://%s (data in %s)\n", ln.Addr(), cfg.DataDir)
-	return srv.ListenAndServe(ctx, ln, cfg.ShutdownGrace)
+	// Stage 1: ListenAndServe returns once ctx is done and the HTTP server
+	// has drained; then the other parts stop in order.
+	serveErr := srv.ListenAndServe(ctx, ln, cfg.ShutdownGrace)
+	logrus.Info("shutting down")
+	return errors.Join(serveErr, sd.run(cfg.ShutdownGrace))
+}
+
+// startAuth applies SAMBAD_PASSWORD and refuses to serve beyond loopback
+// without a password: anyone on the network could otherwise send messages
+// from the user's WhatsApp account.
+func startAuth(ctx context.Context, cfg *config.Config, store *models.Store) (*auth.Service, error) {
+	a, err := auth.New(ctx, store, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.ApplyConfigPassword(ctx, cfg.Password); err != nil {
+		return nil, err
+	}
+	if !cfg.IsLoopback() && !a.PasswordSet() {
+		return nil, fmt.Errorf("refusing to listen on %s without a password: set SAMBAD_PASSWORD (or SAMBAD_PASSWORD_FILE), "+
+			"or start once on 127.0.0.1 and set one at /setup", cfg.Addr)
+	}
+	return a, nil
 }
 
 // openStore opens the database the storage mode asks for.

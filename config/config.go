@@ -46,6 +46,7 @@ type Config struct {
 	ImportMaxMB     int           // SAMBAD_IMPORT_MAX_MB
 	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
+	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
 }
 
 // Secrets lists the variables whose values are never logged or shown.
@@ -120,6 +121,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.ChromePath = str("SAMBAD_CHROME_PATH", "")
 	c.TimeZone = str("SAMBAD_TIMEZONE", "Local")
 	c.LogLevel = strings.ToLower(str("SAMBAD_LOG_LEVEL", "info"))
+	c.TrustedProxies = splitList(str("SAMBAD_TRUSTED_PROXIES", "127.0.0.1,::1"))
 
 	boolean := func(name string, def bool) bool {
 		v := str(name, "")
@@ -212,7 +214,25 @@ func (c *Config) validate() []error {
 	default:
 		errs = append(errs, &Error{Var: "SAMBAD_LOG_LEVEL", Value: c.LogLevel, Reason: "must be debug, info, warn or error"})
 	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, &Error{Var: "SAMBAD_TRUSTED_PROXIES", Value: p, Reason: "must be a comma-separated list of IP addresses or CIDR ranges"})
+			}
+		}
+	}
 	return errs
+}
+
+// splitList splits a comma-separated value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func validRegion(r string) bool {
@@ -283,6 +303,7 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_IMPORT_MAX_MB":     strconv.Itoa(c.ImportMaxMB),
 		"SAMBAD_SHUTDOWN_GRACE":    c.ShutdownGrace.String(),
 		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
+		"SAMBAD_TRUSTED_PROXIES":   strings.Join(c.TrustedProxies, ","),
 	}
 }
 

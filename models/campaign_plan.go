@@ -15,7 +15,7 @@ const audienceWhere = `(c.id IN (SELECT gm.contact_id FROM group_members gm
 	JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?)
  OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?))`
 
-const contactColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out"
+const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out"
 
 func scanContact(rows *sql.Rows, c *Contact) error {
 	return rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10, &c.Attributes, &c.OptedOut)
@@ -34,7 +34,7 @@ func (s *Store) AudienceCounts(ctx context.Context, id string) (total, optedOut 
 // AudienceSample returns up to limit contacts of a campaign's audience (for
 // the preview's contact picker).
 func (s *Store) AudienceSample(ctx context.Context, id string, limit int) ([]Contact, error) {
-	q := s.rebind("SELECT " + contactColumns + " FROM contacts c WHERE " + audienceWhere + " ORDER BY c.name, c.id LIMIT ?")
+	q := s.rebind("SELECT " + audienceColumns + " FROM contacts c WHERE " + audienceWhere + " ORDER BY c.name, c.id LIMIT ?")
 	rows, err := s.sqlDB().QueryContext(ctx, q, id, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the audience: %w", err)
@@ -93,7 +93,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
 	}
 	// The contacts are read on another connection while this transaction writes.
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+contactColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to read the audience: %w", err)
 	}

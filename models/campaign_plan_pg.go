@@ -89,7 +89,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 			return nil
 		}
 		// The audience is read on another connection while this one copies.
-		rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+contactColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+		rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
 		if err != nil {
 			return err
 		}

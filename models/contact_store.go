@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -55,6 +54,9 @@ func (s *Store) ListContacts(ctx context.Context, q ContactQuery) ([]Contact, in
 	q.normalise()
 	if q.GroupID != "" && !ValidID(q.GroupID) {
 		return nil, 0, fmt.Errorf("store: group %s: %w", q.GroupID, ErrNotFound)
+	}
+	if s.dialect == DialectSQLite {
+		return s.listContactsSQLite(ctx, q)
 	}
 	var total int64
 	if err := s.contactScope(ctx, q).Count(&total).Error; err != nil {
@@ -132,7 +134,7 @@ func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
 		if n > 0 {
 			return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
 		}
-		c.UpdatedAt = time.Now().UTC()
+		c.UpdatedAt = s.now()
 		c.refreshSearch()
 		res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)
 		if res.Error != nil {

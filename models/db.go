@@ -58,7 +58,8 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		err     error
 		dialect string
 	)
-	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	// Microseconds: what Postgres keeps, so a time synced there and back is unchanged.
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	switch {
 	case o.SQLitePath != "" && o.DatabaseURL == "":
 		dialect = DialectSQLite
@@ -155,6 +156,15 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 	}
 	return v, nil
 }
+
+// SetClock replaces the store's clock (created_at, updated_at), for tests
+// that skew an install's time.
+func (s *Store) SetClock(now func() time.Time) {
+	s.db.Config.NowFunc = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}
+
+// now is the store's clock.
+func (s *Store) now() time.Time { return s.db.Config.NowFunc() }
 
 // Dialect returns "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }

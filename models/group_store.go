@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -108,7 +107,7 @@ func (s *Store) RenameGroup(ctx context.Context, id, name string) (*Group, error
 		if err := s.groupNameTaken(tx, name, id); err != nil {
 			return err
 		}
-		res := tx.Model(&Group{}).Where("id = ?", id).Updates(map[string]any{"name": name, "updated_at": time.Now().UTC()})
+		res := tx.Model(&Group{}).Where("id = ?", id).Updates(map[string]any{"name": name, "updated_at": s.now()})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -150,7 +149,7 @@ func (s *Store) AddMembers(ctx context.Context, groupID string, contactIDs []str
 	ids := validIDs(contactIDs)
 	var added int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := time.Now().UTC()
+		now := s.now()
 		for _, chunk := range chunks(ids, 500) {
 			// Only ids of contacts that exist, so a stale id is not a foreign-key error.
 			var existing []string

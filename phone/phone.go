@@ -28,6 +28,14 @@ func Normalize(raw, region string) (string, error) {
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
 	}
+	if e164, ok := fastNormalize(s, strings.ToUpper(region)); ok {
+		return e164, nil
+	}
+	return parseNormalize(raw, s, region)
+}
+
+// parseNormalize is Normalize by libphonenumber's full parser.
+func parseNormalize(raw, s, region string) (string, error) {
 	num, err := phonenumbers.Parse(s, strings.ToUpper(region))
 	if err != nil {
 		return "", fmt.Errorf("%w: '%s' is not a valid number for region %s", ErrInvalid, raw, region)

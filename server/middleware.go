@@ -31,21 +31,30 @@ func securityHeaders() gin.HandlerFunc {
 	}
 }
 
-// requireAPIToken checks "Authorization: Bearer <SAMBAD_API_TOKEN>" when a
-// token is configured.
+// requireAPIToken lets an API request through with "Authorization: Bearer
+// <SAMBAD_API_TOKEN>" or a signed-in session cookie (same-origin pages; the
+// cross-origin protection covers it). With neither a token nor a password
+// set — only possible on loopback — the API is open like the pages.
 func (s *Server) requireAPIToken() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		want := s.cfg.APIToken
-		if want == "" {
+		got, hasBearer := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		switch {
+		case want != "" && hasBearer && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1:
+			c.Next()
+			return
+		case !hasBearer && c.GetBool(ctxSignedIn):
+			c.Next()
+			return
+		case want == "" && !s.ops.auth.PasswordSet() && s.cfg.IsLoopback():
 			c.Next()
 			return
 		}
-		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			c.Header("WWW-Authenticate", `Bearer realm="sambad"`)
-			apiError(c, http.StatusUnauthorized, "missing or wrong API token: send Authorization: Bearer <SAMBAD_API_TOKEN>")
-			return
+		msg := "sign in first, or set SAMBAD_API_TOKEN and send Authorization: Bearer <SAMBAD_API_TOKEN>"
+		if want != "" {
+			msg = "missing or wrong API token: send Authorization: Bearer <SAMBAD_API_TOKEN>"
 		}
-		c.Next()
+		c.Header("WWW-Authenticate", `Bearer realm="sambad"`)
+		apiError(c, http.StatusUnauthorized, msg)
 	}
 }

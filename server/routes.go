@@ -11,10 +11,11 @@ import (
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(recoverLogged(), securityHeaders())
+	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)
+	s.opsRoutes(r)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/contacts") })
 
 	r.GET("/contacts", s.contactList)
@@ -24,6 +25,13 @@ func (s *Server) routes() {
 	r.POST("/contacts/:id", s.contactUpdate)
 	r.POST("/contacts/:id/delete", s.contactDelete)
 	r.POST("/contacts/bulk", s.contactBulk)
+	r.GET("/contacts/import", s.contactImportForm)
+	r.POST("/contacts/import", s.contactImportUpload)
+	r.GET("/contacts/import/:token", s.contactImportShow)
+	r.GET("/contacts/import/:token/progress", s.contactImportProgress)
+	r.POST("/contacts/import/:token/commit", s.contactImportCommit)
+	r.GET("/contacts/export.csv", s.contactExportCSV)
+	r.GET("/contacts/export.xlsx", s.contactExportXLSX)
 
 	r.GET("/groups", s.groupList)
 	r.POST("/groups", s.groupCreate)
@@ -32,12 +40,24 @@ func (s *Server) routes() {
 	r.POST("/groups/:id/delete", s.groupDelete)
 	r.POST("/groups/:id/members/remove", s.groupMembersRemove)
 
+	r.GET("/whatsapp", s.whatsappShow)
+	r.GET("/whatsapp/events", s.whatsappEvents)
+	r.POST("/whatsapp/session/:action", s.whatsappAction)
+	r.POST("/whatsapp/link-code", s.whatsappLinkCode)
+	r.POST("/whatsapp/test-message", s.messageSend)
+	r.GET("/sync", s.syncShow)
+	r.POST("/sync/now", s.syncNow)
+	r.POST("/sync/rejected/:op/dismiss", s.syncDismiss)
+	r.POST("/sync/rejected/:op/retry", s.syncRetry)
+
 	api := r.Group("/api/v1", s.requireAPIToken())
 	api.GET("/contacts", s.apiContactList)
 	api.POST("/contacts", s.apiContactCreate)
 	api.GET("/contacts/:id", s.apiContactGet)
 	api.PATCH("/contacts/:id", s.apiContactUpdate)
 	api.DELETE("/contacts/:id", s.apiContactDelete)
+	api.POST("/contacts/import", s.apiContactImport)
+	api.GET("/contacts/export.csv", s.apiContactExport)
 	api.GET("/groups", s.apiGroupList)
 	api.POST("/groups", s.apiGroupCreate)
 	api.GET("/groups/:id", s.apiGroupGet)
@@ -45,6 +65,9 @@ func (s *Server) routes() {
 	api.DELETE("/groups/:id", s.apiGroupDelete)
 	api.POST("/groups/:id/members", s.apiGroupMembersAdd)
 	api.DELETE("/groups/:id/members", s.apiGroupMembersRemove)
+	api.GET("/session", s.apiSessionGet)
+	api.POST("/session/:action", s.apiSessionAction)
+	api.POST("/messages", s.apiMessageSend)
 	s.campaignRoutes(r, api)
 
 	r.NoRoute(func(c *gin.Context) {

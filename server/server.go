@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
@@ -19,8 +20,21 @@ import (
 
 // Deps are what the server needs; optional parts may be nil.
 type Deps struct {
-	Config    *config.Config
-	Store     *models.Store
+	Config *config.Config
+	Store  *models.Store
+	// WhatsApp is the driver; nil when it could not be set up, with
+	// WhatsAppOffReason saying why.
+	WhatsApp          WhatsApp
+	WhatsAppOffReason string
+	// Auth signs the user in; nil builds one on Store.
+	Auth *auth.Service
+	// BrowserReady reports the WhatsApp browser's state for /readyz (nil: not
+	// part of readiness, e.g. SAMBAD_NO_BROWSER).
+	BrowserReady func(ctx context.Context) error
+	// Diagnose returns `sambad doctor --json` output for the support bundle
+	// (nil: left out of the bundle).
+	Diagnose  func(ctx context.Context) ([]byte, error)
+	Sync      SyncService      // hybrid mode only
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
 }
 
@@ -30,6 +44,13 @@ type Server struct {
 	store  *models.Store
 	pages  *pages
 	router *gin.Engine
+	// uploads holds import files between their preview and their commit.
+	uploads *uploads
+
+	wa          WhatsApp
+	waOffReason string
+	ops         opsDeps
+	sync        SyncService
 
 	campaigns *campaign.Engine
 }
@@ -45,7 +66,11 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), campaigns: d.Campaigns}
+	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
+	if err := s.setupOps(d); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }

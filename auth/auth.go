@@ -1,0 +1,206 @@
+// Package auth signs the single Sambad user in: a bcrypt password (from
+// SAMBAD_PASSWORD or the first-run setup page), server-side sessions whose
+// tokens are stored hashed, and a login rate limit per client and overall.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sambad/sambad/models"
+)
+
+// Password length limits. bcrypt reads at most 72 bytes, so longer passwords
+// are refused rather than silently cut.
+const (
+	MinPasswordLen   = 8
+	MaxPasswordBytes = 72
+)
+
+// SessionTTL is how long a sign-in lasts.
+const SessionTTL = 30 * 24 * time.Hour
+
+// Errors a person can cause.
+var (
+	ErrWrongPassword = errors.New("wrong password")
+	ErrNoPassword    = errors.New("no password is set yet")
+	ErrPasswordSet   = errors.New("a password is already set")
+	ErrNoSession     = errors.New("not signed in")
+)
+
+// PasswordError says why a new password was refused.
+type PasswordError struct{ Reason string }
+
+func (e *PasswordError) Error() string { return "password " + e.Reason }
+
+// Service checks passwords and sessions. It is safe for concurrent use.
+type Service struct {
+	store   *models.Store
+	limiter *Limiter
+	now     func() time.Time
+	// hasPassword caches whether a password is stored; only this process
+	// sets it, so it is read from the database once.
+	hasPassword atomic.Bool
+}
+
+// New loads whether a password is set.
+func New(ctx context.Context, store *models.Store, limiter *Limiter) (*Service, error) {
+	if limiter == nil {
+		limiter = NewLimiter(DefaultLimits)
+	}
+	s := &Service{store: store, limiter: limiter, now: time.Now}
+	hash, err := store.PasswordHash(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	s.hasPassword.Store(hash != "")
+	return s, nil
+}
+
+// PasswordSet reports whether a password protects the web UI.
+func (s *Service) PasswordSet() bool { return s.hasPassword.Load() }
+
+// ApplyConfigPassword makes SAMBAD_PASSWORD the password. When it differs
+// from the stored one, the stored hash is replaced and every session ends.
+func (s *Service) ApplyConfigPassword(ctx context.Context, password string) error {
+	if password == "" {
+		return nil
+	}
+	if err := checkPassword(password); err != nil {
+		return fmt.Errorf("auth: SAMBAD_PASSWORD: %w", err)
+	}
+	hash, err := s.store.PasswordHash(ctx)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	if hash != "" && bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
+		s.hasPassword.Store(true)
+		return nil
+	}
+	newHash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("auth: unable to hash the password: %w", err)
+	}
+	if err := s.store.SetPasswordHash(ctx, string(newHash)); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	s.hasPassword.Store(true)
+	return nil
+}
+
+// Setup sets the first password (the setup page) and signs the browser in.
+func (s *Service) Setup(ctx context.Context, password, confirm string) (token string, err error) {
+	if s.PasswordSet() {
+		return "", ErrPasswordSet
+	}
+	if err := checkPassword(password); err != nil {
+		return "", err
+	}
+	if password != confirm {
+		return "", &PasswordError{Reason: "and its confirmation differ"}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("auth: unable to hash the password: %w", err)
+	}
+	if err := s.store.CreatePasswordHash(ctx, string(hash)); err != nil {
+		if errors.Is(err, models.ErrDuplicate) {
+			s.hasPassword.Store(true)
+			return "", ErrPasswordSet
+		}
+		return "", fmt.Errorf("auth: %w", err)
+	}
+	s.hasPassword.Store(true)
+	return s.newSession(ctx)
+}
+
+// SignIn checks the password for a client (its IP) and returns a new session
+// token. Too many attempts return a *RateLimitError before any check.
+func (s *Service) SignIn(ctx context.Context, client, password string) (string, error) {
+	if err := s.limiter.Reserve(client); err != nil {
+		return "", err
+	}
+	hash, err := s.store.PasswordHash(ctx)
+	if err != nil {
+		return "", fmt.Errorf("auth: %w", err)
+	}
+	if hash == "" {
+		return "", ErrNoPassword
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return "", ErrWrongPassword
+	}
+	s.limiter.Forget(client)
+	// Sign-in is rare: a good moment to drop expired sessions.
+	if _, err := s.store.DeleteExpiredSessions(ctx, s.now()); err != nil {
+		return "", fmt.Errorf("auth: %w", err)
+	}
+	return s.newSession(ctx)
+}
+
+// Check reports whether token belongs to a live session (ErrNoSession if not).
+func (s *Service) Check(ctx context.Context, token string) error {
+	if token == "" {
+		return ErrNoSession
+	}
+	_, err := s.store.GetSession(ctx, hashToken(token), s.now())
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrNoSession
+	}
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	return nil
+}
+
+// SignOut ends the session of token.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	if err := s.store.DeleteSession(ctx, hashToken(token)); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) newSession(ctx context.Context) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("auth: unable to make a session token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	now := s.now().UTC()
+	sess := &models.AuthSession{TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return "", fmt.Errorf("auth: %w", err)
+	}
+	return token, nil
+}
+
+// hashToken is what the database keeps of a token: a stolen copy of the
+// database cannot be replayed as a cookie.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func checkPassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLen {
+		return &PasswordError{Reason: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+	}
+	if len(p) > MaxPasswordBytes {
+		return &PasswordError{Reason: fmt.Sprintf("must be at most %d bytes", MaxPasswordBytes)}
+	}
+	return nil
+}

@@ -1,0 +1,300 @@
+// Sambad's in-page helper. Called as fn(S, op, a): S are the selectors from
+// selectors.json, op the operation, a its argument. Everything the driver
+// knows about the markup comes from S.
+function (S, op, a) {
+  'use strict';
+  a = a || {};
+  const hits = {};
+  const norm = (s) => (s || '').replace(/[\s\u00a0]+/g, ' ').trim().toLowerCase();
+  const all = (css, root) => {
+    try { return (root || document).querySelectorAll(css); } catch (e) { return []; }
+  };
+
+  // find returns the first element of the first CSS fallback that matches
+  // (and contains one of the texts, when the key has texts).
+  function find(key, root) {
+    const s = S[key];
+    if (!s || !s.css) return null;
+    const texts = (s.text || []).map(norm);
+    for (let i = 0; i < s.css.length; i++) {
+      for (const el of all(s.css[i], root)) {
+        if (texts.length) {
+          const t = norm(el.textContent);
+          if (!texts.some((x) => (s.exact ? t === x : t.includes(x)))) continue;
+        }
+        hits[key] = i;
+        return el;
+      }
+    }
+    return null;
+  }
+  const attr = (key, el) => (el && S[key] && S[key].attr ? el.getAttribute(S[key].attr) || '' : '');
+  const clickable = (el) => (el && !el.matches('button,[role="button"],a') ? el.closest('button,[role="button"],a') || el : el);
+
+  // textOf reads text as the user sees it: emoji images give their alt,
+  // paragraphs and <br> give newlines.
+  function textOf(el) {
+    let out = '';
+    const walk = (n) => {
+      if (n.nodeType === 3) { out += n.data; return; }
+      if (n.nodeType !== 1) return;
+      const tag = n.tagName;
+      if (tag === 'IMG') { out += n.getAttribute('data-plain-text') || n.alt || ''; return; }
+      if (tag === 'BR') { if (n.parentNode && n.parentNode.childNodes.length > 1) out += '\n'; return; }
+      const block = tag === 'P' || tag === 'DIV';
+      if (block && out !== '' && !out.endsWith('\n')) out += '\n';
+      for (const c of n.childNodes) walk(c);
+    };
+    for (const c of el.childNodes) walk(c);
+    return out;
+  }
+
+  function ackOf(el) {
+    if (find('ack_read', el)) return 3;
+    if (find('ack_delivered', el)) return 2;
+    if (find('ack_sent', el)) return 1;
+    if (find('ack_pending', el)) return 0;
+    return -1;
+  }
+
+  function rowOf(el) {
+    const at = (S.msg_out && S.msg_out.attr) || 'data-id';
+    const idEl = el.hasAttribute(at) ? el : el.closest('[' + at + ']') || el.querySelector('[' + at + ']');
+    if (!idEl) return null;
+    const t = find('msg_text', idEl);
+    return { id: idEl.getAttribute(at), text: textOf(t || idEl), ack: ackOf(idEl), el: idEl };
+  }
+
+  function outgoing() {
+    const s = S.msg_out;
+    const seen = new Set();
+    const out = [];
+    if (!s) return out;
+    for (let i = 0; i < s.css.length; i++) {
+      const els = all(s.css[i]);
+      if (!els.length) continue;
+      hits.msg_out = i;
+      for (const el of els) {
+        const r = rowOf(el);
+        if (!r || seen.has(r.id)) continue;
+        seen.add(r.id);
+        out.push(r);
+      }
+      break;
+    }
+    return out;
+  }
+
+  function probe() {
+    const r = { url: location.href, state: 'unknown', percent: 0, qr: '', qrExpired: false, linkCode: '', compose: false, invalid: false, offline: false, loggedOut: false };
+    const pl = S.post_logout_url;
+    r.loggedOut = !!(pl && (pl.text || []).some((t) => location.href.includes(t)));
+    if (!find('app')) { r.state = 'blank'; return r; }
+    if (find('conflict') && find('conflict_use_here')) { r.state = 'conflict'; return r; }
+    const ready = find('ready');
+    if (ready) {
+      r.state = 'ready';
+      r.offline = !!find('offline');
+      r.compose = !!find('compose');
+      r.invalid = !!find('invalid_modal');
+      return r;
+    }
+    const code = find('link_code');
+    const qr = find('qr');
+    if (code || qr) {
+      r.state = 'qr';
+      r.linkCode = attr('link_code', code);
+      r.qr = attr('qr', qr);
+      r.qrExpired = !!find('qr_reload');
+      if (r.qrExpired) r.qr = '';
+      return r;
+    }
+    const prog = find('loading');
+    if (prog) {
+      r.state = 'loading';
+      r.percent = Math.round(parseFloat(attr('loading', prog) || prog.value || '0')) || 0;
+      return r;
+    }
+    return r;
+  }
+
+  function sameText(x, y) { return norm(x) === norm(y); }
+
+  // ours finds the message our click created: rows added after the click,
+  // in order, that were not there before, preferring the expected text.
+  function ours(w) {
+    const added = (window.__sambadAdded || []).filter((id) => !w.known.includes(id));
+    const rows = outgoing().filter((r) => !w.known.includes(r.id));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const order = added.map((id) => byId.get(id)).filter(Boolean).concat(rows);
+    const want = w.text == null ? null : order.find((r) => sameText(r.text, w.text));
+    const r = want || order[0];
+    return r ? { id: r.id, text: r.text, ack: r.ack } : null;
+  }
+
+  function check(c) {
+    if (c.fresh && window.__sambadNav === c.fresh) return null;
+    const p = probe();
+    if (c.composeText != null) {
+      const box = p.compose ? find('compose') : null;
+      if (box && sameText(textOf(box), c.composeText)) return p;
+      if (p.invalid || (c.states && c.states.includes(p.state))) return p;
+      return null;
+    }
+    if (c.states && c.states.includes(p.state)) return p;
+    if (c.loggedOut && p.loggedOut) return p;
+    if (c.compose && p.compose) {
+      if (c.prepare) p.prepared = prepare();
+      return p;
+    }
+    if (c.invalid && p.invalid) return p;
+    if (c.qrChange != null && p.state === 'qr' && (p.qr !== c.qrChange || p.linkCode)) return p;
+    if (c.linkCode && p.linkCode) return p;
+    if (c.ours) {
+      const m = ours(c.ours);
+      p.msg = m;
+      if (m && m.ack >= c.ours.minAck) return p;
+    }
+    return null;
+  }
+
+  function wait(c, timeout) {
+    return new Promise((resolve) => {
+      let done = false;
+      let queued = false;
+      let obs = null;
+      let iv = 0;
+      let timer = 0;
+      const finish = (p, timedOut) => {
+        if (done) return;
+        done = true;
+        if (obs) obs.disconnect();
+        clearInterval(iv);
+        clearTimeout(timer);
+        p.timedOut = !!timedOut;
+        p.hits = hits;
+        resolve(p);
+      };
+      const tick = () => { queued = false; const p = check(c); if (p) finish(p); };
+      const first = check(c);
+      if (first) { finish(first); return; }
+      obs = new MutationObserver(() => { if (!queued) { queued = true; setTimeout(tick, 0); } });
+      obs.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+      iv = setInterval(tick, 100);
+      timer = setTimeout(() => { const p = probe(); if (c.ours) p.msg = ours(c.ours); finish(p, true); }, timeout);
+    });
+  }
+
+  // prepare focuses the compose box and clears any draft left in it.
+  function prepare() {
+    const box = compose();
+    if (!box) return { ok: false, reason: 'no compose box' };
+    if (textOf(box).trim() !== '') {
+      const sel = window.getSelection();
+      sel.selectAllChildren(box);
+      document.execCommand('delete');
+    }
+    const left = textOf(box);
+    return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'draft could not be cleared' };
+  }
+
+  function compose() {
+    const box = find('compose');
+    if (box) box.focus();
+    return box;
+  }
+
+  switch (op) {
+    case 'probe': {
+      const p = probe();
+      p.hits = hits;
+      return p;
+    }
+    case 'wait':
+      return wait(a.cond, a.timeout);
+    case 'prepare': {
+      const r = prepare();
+      r.hits = hits;
+      return r;
+    }
+    case 'send': {
+      // Check the composed text, note the rows present, click send.
+      const box = find('compose');
+      if (!box) return { ok: false, reason: 'no compose box', hits };
+      const got = textOf(box);
+      if (a.text != null && !sameText(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
+      const known = outgoing().map((r) => r.id);
+      const btn = clickable(find('send_button'));
+      if (!btn) return { ok: false, reason: 'no send button', hits };
+      window.__sambadAdded = [];
+      if (window.__sambadObs) window.__sambadObs.disconnect();
+      const at = (S.msg_out && S.msg_out.attr) || 'data-id';
+      const obs = new MutationObserver((recs) => {
+        for (const rec of recs) {
+          for (const n of rec.addedNodes) {
+            if (n.nodeType !== 1) continue;
+            const els = n.hasAttribute(at) ? [n] : Array.from(n.querySelectorAll('[' + at + ']'));
+            for (const e of els) window.__sambadAdded.push(e.getAttribute(at));
+          }
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true });
+      window.__sambadObs = obs;
+      btn.click();
+      if (a.wait) {
+        // Wait for our bubble in the same call: one round trip less.
+        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck } }, a.wait.timeout).then((p) => {
+          p.ok = true;
+          p.known = known;
+          return p;
+        });
+      }
+      return { ok: true, known, hits };
+    }
+    case 'outgoing': {
+      const rows = outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack }));
+      return { rows, hits };
+    }
+    case 'acks': {
+      const res = {};
+      for (const id of a.ids) {
+        const el = document.querySelector('[' + ((S.msg_out && S.msg_out.attr) || 'data-id') + '="' + CSS.escape(id) + '"]');
+        if (el) res[id] = ackOf(el);
+      }
+      return { acks: res, hits };
+    }
+    case 'click': {
+      // Click the element of key a.key (inside a.within when given).
+      const root = a.within ? find(a.within) : document;
+      const el = root ? clickable(find(a.key, root)) : null;
+      if (!el) return { ok: false, hits };
+      el.click();
+      return { ok: true, hits };
+    }
+    case 'focus': {
+      const el = find(a.key);
+      if (!el) return { ok: false, hits };
+      el.focus();
+      if (el.select) el.select();
+      return { ok: true, hits };
+    }
+    case 'quiet': {
+      // Resolve once no message row was added for a.ms, bounded by a.timeout.
+      return new Promise((resolve) => {
+        let last = Date.now();
+        const start = last;
+        const obs = new MutationObserver(() => { last = Date.now(); });
+        obs.observe(document.body, { subtree: true, childList: true });
+        const iv = setInterval(() => {
+          const now = Date.now();
+          if (now - last >= a.ms || now - start >= a.timeout) {
+            clearInterval(iv);
+            obs.disconnect();
+            resolve({ ok: now - last >= a.ms, hits });
+          }
+        }, 25);
+      });
+    }
+  }
+  return { error: 'unknown op ' + op };
+}

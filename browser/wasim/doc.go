@@ -1,0 +1,53 @@
+// Package wasim is a WhatsApp Web simulator: a small HTTP server whose page
+// reproduces the parts of https://web.whatsapp.com that Sambad's driver relies
+// on (see whatsapp-web-surface.md), with the real site's timings and traps: a
+// loading screen, a rotating QR code that expires, a session kept in the
+// browser profile, click-to-chat with a transient "Starting chat" dialog and
+// the invalid-number modal, acks that arrive late, the conflict modal and the
+// phone-offline banner. Class names are random on every load and there is no
+// data-testid, so only the contract's selectors work.
+//
+// # Using it
+//
+//	s := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
+//	base, err := s.Start("127.0.0.1:0") // a fixed port keeps profiles valid across restarts
+//	defer s.Close()
+//
+// Run(ctx, addr, opts) does the same for the `sambad simulator` command and
+// serves until ctx is done. Start may be called again after Close; the state
+// (sessions, ledger) lives in the Server and survives.
+//
+// # The phone side
+//
+// Tests drive the simulated phone through methods on *Server, or through the
+// equivalent JSON control API (a human can use the page at /__sim/):
+//
+//	Scan() / ScanRef(payload)   POST /__sim/scan {"ref": optional}    link the QR shown (ErrNoQR if none)
+//	ConfirmLinkCode(code)       POST /__sim/link-code {"code"}         link via "Link with phone number"
+//	Logout()                    POST /__sim/logout                     unlink: page goes to ?post_logout=1
+//	SetUnknown(p) / SetKnown(p) POST /__sim/unknown {"phone","unknown"} number not on WhatsApp
+//	SetAcks(AckPolicy)          POST /__sim/acks {"delay_ms","delivered_ms","read_after_ms","drop"}
+//	RaiseConflict()             POST /__sim/conflict                   "open in another window" modal
+//	SetOffline(bool)            POST /__sim/offline {"offline"}        phone-offline banner, sends held
+//	AddIncoming(phone, text)    POST /__sim/incoming {"phone","text"}  a message from the contact
+//	Ledger()                    GET  /__sim/ledger                     [{"phone","text","time","id"}]
+//	State()                     GET  /__sim/state
+//	Reset()                     POST /__sim/reset
+//
+// plus CurrentQR, QRRotations, QRSeries, LinkCode, Linked, InConflict, Acks,
+// SetAckDelay and Ack(id). Errors come back as {"error": "..."} with 400
+// (bad request) or 409 (nothing to scan, wrong code).
+//
+// # Messages and acks
+//
+// A message the page sends is accepted by the server at once (it enters the
+// Ledger) unless the phone is offline (held, on the clock, accepted when it
+// comes back) or the ack policy drops it (never accepted: the clock stays
+// forever and the ledger never sees it). An accepted message then shows
+// msg-check " Sent " after SentAfter, msg-dblcheck " Delivered " after
+// DeliveredAfter and " Read " after ReadAfter (negative: never); acks never
+// overtake each other. The page learns acks by polling every PollInterval.
+//
+// The page talks to its server through a private API under /wa/ (the real
+// site uses a websocket); the driver must never call it nor /__sim/.
+package wasim

@@ -1,0 +1,20 @@
+package wasim
+
+import (
+	"context"
+	"fmt"
+	"os"
+)
+
+// Run starts a simulator on addr, prints its URLs on stdout and serves until
+// ctx is done. It backs the `sambad simulator` command.
+func Run(ctx context.Context, addr string, opts Options) error {
+	s := New(opts)
+	base, err := s.Start(addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "WhatsApp Web simulator: %s\nPhone (control page): %s/__sim/\n", base, base)
+	<-ctx.Done()
+	return s.Close()
+}

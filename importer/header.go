@@ -1,0 +1,164 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/sambad/sambad/models"
+)
+
+type columnKind int
+
+const (
+	colIgnored columnKind = iota
+	colPhone
+	colName
+	colVariable
+	colGroups
+	colAttribute
+)
+
+type column struct {
+	kind columnKind
+	n    int    // variable number for colVariable
+	attr string // attribute name for colAttribute
+}
+
+// layout maps a file's columns to contact fields.
+type layout struct {
+	cols   []column
+	fields models.ImportFields
+	notes  []string // shown in the preview: columns renamed or ignored
+	// neutralised is true for CSV files, whose formula-like cells an
+	// export prefixed with an apostrophe (XLSX text cells need no prefix).
+	neutralised bool
+}
+
+var (
+	validAttribute = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	notAttribute   = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+)
+
+// headerKey folds a header cell for matching the known column names.
+func headerKey(h string) string {
+	return strings.NewReplacer(" ", "", "_", "", "-", "").Replace(strings.ToLower(strings.TrimSpace(h)))
+}
+
+// parseHeader reads the header row. Known columns are matched ignoring case
+// and spaces; any other column becomes an extra attribute, its name made
+// usable in message templates (letters, digits and _) when it is not.
+func parseHeader(line int, cells []string) (*layout, error) {
+	l := &layout{cols: make([]column, len(cells))}
+	seen := map[string]int{} // field → 1-based column
+	var names []string
+	lastNamed := 0
+	for i, h := range cells {
+		if strings.TrimSpace(h) != "" {
+			lastNamed = i + 1
+			names = append(names, strings.TrimSpace(h))
+		}
+	}
+	claim := func(field string, i int, h string) error {
+		if prev, ok := seen[field]; ok {
+			return fileErrorf("row %d: columns %d (%q) and %d (%q) both give the %s: keep one", line, prev, strings.TrimSpace(cells[prev-1]), i+1, h, field)
+		}
+		seen[field] = i + 1
+		return nil
+	}
+	attrs := 0
+	for i, raw := range cells {
+		h := strings.TrimSpace(raw)
+		key := headerKey(h)
+		var col column
+		var err error
+		switch {
+		case h == "":
+			if i+1 < lastNamed {
+				l.notes = append(l.notes, fmt.Sprintf("column %d has no name in the header: its cells are ignored", i+1))
+			}
+		case key == "phone" || key == "number" || key == "mobile" || key == "phonenumber" || key == "mobilenumber":
+			col, err = column{kind: colPhone}, claim("phone", i, h)
+		case key == "name" || key == "fullname":
+			col, err = column{kind: colName}, claim("name", i, h)
+			l.fields.Name = true
+		case models.VariableIndex(h) > 0:
+			n := models.VariableIndex(h)
+			col, err = column{kind: colVariable, n: n}, claim(fmt.Sprintf("variable v%d", n), i, h)
+			l.fields.Variables[n-1] = true
+		case key == "groups" || key == "group":
+			col, err = column{kind: colGroups}, claim("groups", i, h)
+		case key == "id":
+			l.notes = append(l.notes, fmt.Sprintf("column %q is ignored: Sambad gives each contact its own id", h))
+		default:
+			name, ok := attributeName(h)
+			if !ok {
+				l.notes = append(l.notes, fmt.Sprintf("column %q is ignored: an attribute name needs at least one letter or digit (A-Z, 0-9)", h))
+				break
+			}
+			if name != h {
+				l.notes = append(l.notes, fmt.Sprintf("column %q is stored as the attribute %s (names hold only letters, digits and _)", h, name))
+			}
+			col, err = column{kind: colAttribute, attr: name}, claim("attribute "+name, i, h)
+			l.fields.Attributes = append(l.fields.Attributes, name)
+			attrs++
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.cols[i] = col
+	}
+	if _, ok := seen["phone"]; !ok {
+		found := "no named columns"
+		if len(names) > 0 {
+			found = "the columns " + strings.Join(quoteAll(names), ", ")
+		}
+		return nil, fileErrorf("row %d (the header) has no phone column: it has %s. Name the column with the numbers phone, number or mobile", line, found)
+	}
+	if attrs > models.MaxAttributes {
+		return nil, fileErrorf("row %d (the header) has %d extra columns; at most %d can become contact attributes: remove some", line, attrs, models.MaxAttributes)
+	}
+	return l, nil
+}
+
+// attributeName makes a header usable as an attribute name: letters,
+// digits and _, not starting with a digit, at most models.MaxAttributeKey
+// long, and not a name Sambad uses itself.
+func attributeName(h string) (string, bool) {
+	if validAttribute.MatchString(h) && len(h) <= models.MaxAttributeKey && !reserved(h) {
+		return h, true
+	}
+	n := strings.Trim(notAttribute.ReplaceAllString(h, "_"), "_")
+	if n == "" {
+		return "", false
+	}
+	if n[0] >= '0' && n[0] <= '9' {
+		n = "col_" + n
+	}
+	if len(n) > models.MaxAttributeKey {
+		n = n[:models.MaxAttributeKey]
+	}
+	if reserved(n) {
+		n = "extra_" + n
+	}
+	return n, true
+}
+
+func reserved(k string) bool {
+	if models.VariableIndex(k) > 0 {
+		return true
+	}
+	switch strings.ToLower(k) {
+	case "id", "phone", "name", "number", "mobile", "fullname", "groups":
+		return true
+	}
+	return false
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}

@@ -1,0 +1,387 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ImportMode says what an import does with a phone that is already stored.
+type ImportMode string
+
+// Import modes.
+const (
+	ImportUpdate ImportMode = "update" // change the stored contact
+	ImportSkip   ImportMode = "skip"   // leave the stored contact as it is
+)
+
+// ParseImportMode reads "update" or "skip" ("" is update).
+func ParseImportMode(s string) (ImportMode, error) {
+	switch ImportMode(strings.ToLower(strings.TrimSpace(s))) {
+	case "", ImportUpdate:
+		return ImportUpdate, nil
+	case ImportSkip:
+		return ImportSkip, nil
+	}
+	return "", &ValidationError{Field: "mode", Message: fmt.Sprintf("%q is not a mode: use update or skip", s)}
+}
+
+// ImportFields says which fields an import file has columns for. In update
+// mode only these change on a stored contact; an empty cell clears the field.
+type ImportFields struct {
+	Name       bool
+	Variables  [VariableCount]bool
+	Attributes []string
+}
+
+// ImportRecord is one validated row of an import file.
+type ImportRecord struct {
+	Line    int
+	Contact Contact  // Phone (E.164), Name, V1..V10, Attributes (non-empty values)
+	Groups  []string // valid group names; missing groups are created
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created, Updated, Skipped int
+	GroupsCreated             []string
+}
+
+// importChunk rows go in one INSERT: 17 parameters each stays far below
+// SQLite's and Postgres' parameter limits.
+const importChunk = 500
+
+var contactColumns = []string{"id", "phone", "name", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+	"attributes", "opted_out", "search_text", "created_at", "updated_at"}
+
+// ImportContacts writes the records next yields (nil or empty ends them) in
+// one transaction: a failure anywhere leaves the database as it was. It uses
+// multi-row INSERT … ON CONFLICT (phone) and computes search_text itself, so
+// no GORM hook runs per row.
+func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields ImportFields, next func() ([]ImportRecord, error)) (ImportResult, error) {
+	var res ImportResult
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return res, fmt.Errorf("store: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start the import: %w", err)
+	}
+	defer conn.Close()
+	if s.dialect == DialectSQLite {
+		// A bigger page cache for this connection while it imports: with the
+		// default 2 MiB, index pages are evicted and read back over and over.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+			return res, fmt.Errorf("store: unable to start the import: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start the import: %w", err)
+	}
+	defer tx.Rollback()
+	imp := &bulkImport{tx: tx, dialect: s.dialect, mode: mode, fields: fields, groups: map[string]string{}, res: &res, stmts: map[string]*sql.Stmt{}}
+	defer imp.closeStmts()
+	// Rows are written importChunk at a time, whatever size next's batches are.
+	var pending []ImportRecord
+	for {
+		batch, err := next()
+		if err != nil {
+			return ImportResult{}, err
+		}
+		pending = append(pending, batch...)
+		for len(pending) >= importChunk || (len(batch) == 0 && len(pending) > 0) {
+			n := min(importChunk, len(pending))
+			if err := imp.write(ctx, pending[:n]); err != nil {
+				return ImportResult{}, fmt.Errorf("store: unable to import contacts: %w", err)
+			}
+			pending = append(pending[:0], pending[n:]...)
+		}
+		if len(batch) == 0 {
+			break
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return ImportResult{}, fmt.Errorf("store: unable to import contacts: %w", err)
+	}
+	return res, nil
+}
+
+type bulkImport struct {
+	tx      *sql.Tx
+	dialect string
+	mode    ImportMode
+	fields  ImportFields
+	groups  map[string]string // lower(name) → id
+	res     *ImportResult
+	stmts   map[string]*sql.Stmt
+}
+
+// exec runs a statement, prepared once per import on SQLite: parsing a
+// 9,000-parameter INSERT costs more than running it.
+func (b *bulkImport) exec(ctx context.Context, query string, args ...any) error {
+	if b.dialect != DialectSQLite {
+		_, err := b.tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	st, ok := b.stmts[query]
+	if !ok {
+		var err error
+		if st, err = b.tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		b.stmts[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
+
+func (b *bulkImport) closeStmts() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
+
+func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
+	phones := make([]string, len(recs))
+	for i := range recs {
+		phones[i] = recs[i].Contact.Phone
+	}
+	existing, err := lookupContacts(ctx, b.tx, b.dialect, phones)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	rows := make([]Contact, 0, len(recs))
+	var members [][2]string
+	for i := range recs {
+		r := &recs[i]
+		c := r.Contact
+		contactID := ""
+		if ex, ok := existing[c.Phone]; ok {
+			if b.mode == ImportSkip {
+				b.res.Skipped++
+				continue
+			}
+			c = b.merge(ex, &r.Contact)
+			contactID = ex.ID
+			b.res.Updated++
+		} else {
+			c.CreatedAt = now
+			b.res.Created++
+		}
+		// A fresh id for every row: a stored contact keeps its own, as the
+		// conflict is on the phone and the update does not touch the id.
+		c.ID = NewID()
+		if contactID == "" {
+			contactID = c.ID
+		}
+		c.UpdatedAt = now
+		c.refreshSearch()
+		rows = append(rows, c)
+		for _, g := range r.Groups {
+			gid, err := b.groupID(ctx, g, now)
+			if err != nil {
+				return err
+			}
+			members = append(members, [2]string{gid, contactID})
+		}
+	}
+	if err := b.upsert(ctx, rows); err != nil {
+		return err
+	}
+	return b.addMembers(ctx, members, now)
+}
+
+// merge applies the file's columns onto a stored contact.
+func (b *bulkImport) merge(ex *Contact, in *Contact) Contact {
+	c := *ex
+	if b.fields.Name {
+		c.Name = in.Name
+	}
+	for i, present := range b.fields.Variables {
+		if present {
+			c.SetVariable(i+1, in.Variable(i+1))
+		}
+	}
+	attrs := Attributes{}
+	for k, v := range ex.Attributes {
+		attrs[k] = v
+	}
+	for _, k := range b.fields.Attributes {
+		if v, ok := in.Attributes[k]; ok && v != "" {
+			attrs[k] = v
+		} else {
+			delete(attrs, k)
+		}
+	}
+	c.Attributes = attrs
+	return c
+}
+
+func (b *bulkImport) placeholders(rows, cols int) string {
+	var sb strings.Builder
+	n := 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			if b.dialect == DialectPostgres {
+				sb.WriteString("$" + strconv.Itoa(n))
+			} else {
+				sb.WriteByte('?')
+			}
+			n++
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	onConflict := " ON CONFLICT (phone) DO NOTHING"
+	if b.mode == ImportUpdate {
+		onConflict = " ON CONFLICT (phone) DO UPDATE SET name = excluded.name, v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3," +
+			" v4 = excluded.v4, v5 = excluded.v5, v6 = excluded.v6, v7 = excluded.v7, v8 = excluded.v8, v9 = excluded.v9," +
+			" v10 = excluded.v10, attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at"
+	}
+	query := "INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES " +
+		b.placeholders(len(rows), len(contactColumns)) + onConflict
+	args := make([]any, 0, len(rows)*len(contactColumns))
+	now := b.timeArg(rows[0].UpdatedAt)
+	for i := range rows {
+		c := &rows[i]
+		attrs, err := c.Attributes.Value()
+		if err != nil {
+			return err
+		}
+		args = append(args, c.ID, c.Phone, c.Name, c.V1, c.V2, c.V3, c.V4, c.V5, c.V6, c.V7, c.V8, c.V9, c.V10,
+			attrs, c.OptedOut, c.SearchText, b.timeArg(c.CreatedAt), now)
+	}
+	return b.exec(ctx, query, args...)
+}
+
+func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {
+	key := strings.ToLower(name)
+	if id, ok := b.groups[key]; ok {
+		return id, nil
+	}
+	var id string
+	err := b.tx.QueryRowContext(ctx, b.rebind("SELECT id FROM contact_groups WHERE lower(name) = lower(?)"), name).Scan(&id)
+	if err == sql.ErrNoRows {
+		id = NewID()
+		_, err = b.tx.ExecContext(ctx, b.rebind("INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)"), id, name, now, now)
+		b.res.GroupsCreated = append(b.res.GroupsCreated, name)
+	}
+	if err != nil {
+		return "", err
+	}
+	b.groups[key] = id
+	return id, nil
+}
+
+func (b *bulkImport) addMembers(ctx context.Context, members [][2]string, now time.Time) error {
+	for _, chunk := range chunks(members, importChunk) {
+		args := make([]any, 0, len(chunk)*3)
+		for _, m := range chunk {
+			args = append(args, m[0], m[1], now)
+		}
+		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + b.placeholders(len(chunk), 3) + " ON CONFLICT DO NOTHING"
+		if err := b.exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// timeArg formats a time as the SQLite driver would, once instead of per row.
+func (b *bulkImport) timeArg(t time.Time) any {
+	if b.dialect != DialectSQLite {
+		return t
+	}
+	return t.Format("2006-01-02 15:04:05.999999999-07:00")
+}
+
+// rebind turns ? placeholders into $n for Postgres.
+func (b *bulkImport) rebind(q string) string {
+	if b.dialect != DialectPostgres {
+		return q
+	}
+	var sb strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			sb.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// lookupContacts returns the stored contacts among phones, keyed by phone.
+func lookupContacts(ctx context.Context, q queryer, dialect string, phones []string) (map[string]*Contact, error) {
+	out := make(map[string]*Contact, len(phones))
+	b := &bulkImport{dialect: dialect}
+	for _, chunk := range chunks(phones, importChunk) {
+		args := make([]any, len(chunk))
+		for i, p := range chunk {
+			args[i] = p
+		}
+		ph := b.placeholders(1, len(chunk))
+		rows, err := q.QueryContext(ctx, "SELECT id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, created_at"+
+			" FROM contacts WHERE phone IN "+ph, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			c := &Contact{}
+			if err := rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10,
+				&c.Attributes, &c.OptedOut, &c.CreatedAt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[c.Phone] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// StoredPhones returns which of phones are stored, for an import's dry run.
+func (s *Store) StoredPhones(ctx context.Context, phones []string) (map[string]bool, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	found, err := lookupContacts(ctx, sqlDB, s.dialect, phones)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to look up phones: %w", err)
+	}
+	out := make(map[string]bool, len(found))
+	for p := range found {
+		out[p] = true
+	}
+	return out, nil
+}

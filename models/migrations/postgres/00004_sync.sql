@@ -1,0 +1,221 @@
+-- +goose Up
+-- Hybrid sync, server side. Installs push their outbox through sync_apply;
+-- every change to a synced table (pushed or written directly in cloud mode)
+-- is stamped with a commit-ordered version in sync_rows, which installs pull.
+
+-- The synced tables: an allow-list. Registering a table later (campaign send
+-- results, ...) is a migration that inserts here and adds the sync_track trigger.
+-- mode 'lww': field-level last-writer-wins by server version, deletes win;
+-- mode 'append': insert-only rows that never conflict.
+CREATE TABLE sync_tables (
+    name TEXT PRIMARY KEY,
+    pk   TEXT[] NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'lww' CHECK (mode IN ('lww', 'append'))
+);
+INSERT INTO sync_tables (name, pk) VALUES
+    ('contacts', '{id}'), ('contact_groups', '{id}'), ('group_members', '{group_id,contact_id}');
+
+-- One row: the version counter. A transaction that writes a synced table
+-- bumps it once and holds the row lock until it commits, so versions are
+-- handed out in commit order: when version V is visible, every version below
+-- V is committed (or rolled back). Pulls can then page by version without
+-- missing a slow transaction, which an updated_at or sequence cursor would.
+CREATE TABLE sync_clock (
+    one     BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    version BIGINT NOT NULL
+);
+INSERT INTO sync_clock (one, version) VALUES (TRUE, 0);
+
+-- The latest version of every synced row; deleted rows stay as tombstones.
+CREATE TABLE sync_rows (
+    tbl     TEXT NOT NULL,
+    row_id  TEXT NOT NULL, -- primary key values joined by ':'
+    version BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (tbl, row_id)
+);
+CREATE INDEX sync_rows_cursor ON sync_rows (version, tbl, row_id);
+
+-- Ops already applied, so a retried push applies nothing twice.
+CREATE TABLE sync_applied (
+    op_id      UUID PRIMARY KEY,
+    install_id TEXT NOT NULL,
+    seq        BIGINT NOT NULL,
+    status     TEXT NOT NULL,
+    version    BIGINT,
+    reason     TEXT,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX sync_applied_install ON sync_applied (install_id, seq);
+
+-- Settings installs read before pushing (min_client_schema).
+CREATE TABLE sync_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO sync_meta (key, value) VALUES ('min_client_schema', '4');
+
+-- One sender per campaign: the install holding an unexpired lease.
+CREATE TABLE sync_leases (
+    campaign_id TEXT PRIMARY KEY,
+    install_id  TEXT NOT NULL,
+    acquired_at TIMESTAMPTZ NOT NULL,
+    renewed_at  TIMESTAMPTZ NOT NULL,
+    expires_at  TIMESTAMPTZ NOT NULL
+);
+
+-- +goose StatementBegin
+-- sync_tx_version returns this transaction's version, taking the next one
+-- (and the counter's row lock) on first use.
+CREATE FUNCTION sync_tx_version() RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+    v BIGINT;
+BEGIN
+    IF current_setting('sambad.sync_tx', true) = txid_current()::text THEN
+        RETURN current_setting('sambad.sync_version')::bigint;
+    END IF;
+    UPDATE sync_clock SET version = version + 1 RETURNING version INTO v;
+    PERFORM set_config('sambad.sync_version', v::text, true);
+    PERFORM set_config('sambad.sync_tx', txid_current()::text, true);
+    RETURN v;
+END $$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- sync_track stamps a changed row's version; TG_ARGV holds the primary key columns.
+CREATE FUNCTION sync_track() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+DECLARE
+    r   JSONB;
+    rid TEXT;
+BEGIN
+    IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
+    SELECT string_agg(r->>c, ':' ORDER BY i) INTO rid FROM unnest(TG_ARGV) WITH ORDINALITY AS u(c, i);
+    INSERT INTO sync_rows (tbl, row_id, version, deleted)
+    VALUES (TG_TABLE_NAME, rid, sync_tx_version(), TG_OP = 'DELETE')
+    ON CONFLICT (tbl, row_id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+
+CREATE TRIGGER contacts_sync AFTER INSERT OR UPDATE OR DELETE ON contacts
+    FOR EACH ROW EXECUTE FUNCTION sync_track('id');
+CREATE TRIGGER contact_groups_sync AFTER INSERT OR UPDATE OR DELETE ON contact_groups
+    FOR EACH ROW EXECUTE FUNCTION sync_track('id');
+CREATE TRIGGER group_members_sync AFTER INSERT OR UPDATE OR DELETE ON group_members
+    FOR EACH ROW EXECUTE FUNCTION sync_track('group_id', 'contact_id');
+
+-- Rows written before this migration get a version, so installs pull them.
+INSERT INTO sync_rows (tbl, row_id, version)
+SELECT 'contacts', id::text, 0 FROM contacts
+UNION ALL SELECT 'contact_groups', id::text, 0 FROM contact_groups
+UNION ALL SELECT 'group_members', group_id::text || ':' || contact_id::text, 0 FROM group_members;
+
+-- +goose StatementBegin
+-- sync_apply applies a batch of ops (a JSON array, in the installs' order) at
+-- most once each and returns one result per op. An op that fails is rolled
+-- back alone (its own subtransaction) and reported as rejected.
+CREATE FUNCTION sync_apply(ops JSONB)
+RETURNS TABLE (op_id UUID, status TEXT, version BIGINT, reason TEXT) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    op      JSONB;
+    prev    RECORD;
+    tdef    RECORD;
+    schema  BIGINT;
+    st      TEXT;
+    why     TEXT;
+    tbl     TEXT;
+    rid     TEXT;
+    keycond TEXT;
+    cols    TEXT;
+    sets    TEXT;
+    n       BIGINT;
+BEGIN
+    SELECT COALESCE(MAX(version_id), 0) INTO schema FROM goose_db_version WHERE is_applied;
+    FOR op IN SELECT value FROM jsonb_array_elements(ops) LOOP
+        op_id := (op->>'op_id')::uuid;
+        SELECT a.status, a.version, a.reason INTO prev FROM sync_applied a WHERE a.op_id = (op->>'op_id')::uuid;
+        IF FOUND THEN
+            status := prev.status; version := prev.version; reason := prev.reason;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF (op->>'schema')::bigint > schema THEN
+            -- Written by a newer schema than this database has: not applied, not recorded.
+            status := 'schema'; version := NULL; reason := format('op needs schema %s, the database is at %s', op->>'schema', schema);
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        tbl := op->>'table';
+        rid := op->>'row_id';
+        st := 'applied'; why := NULL;
+        SELECT t.pk, t.mode INTO tdef FROM sync_tables t WHERE t.name = tbl;
+        IF NOT FOUND THEN
+            st := 'rejected'; why := format('table %s is not synced', tbl);
+        ELSE
+            SELECT string_agg(format('t.%I = k.%I', c, c), ' AND ') INTO keycond FROM unnest(tdef.pk) c;
+            BEGIN
+                IF op->>'kind' = 'delete' THEN
+                    EXECUTE format('DELETE FROM %I t USING jsonb_populate_record(NULL::%I, $1) k WHERE %s', tbl, tbl, keycond) USING op->'key';
+                    -- Deletes win: leave a tombstone even when the row was never here.
+                    INSERT INTO sync_rows AS s (tbl, row_id, version, deleted) VALUES (tbl, rid, sync_tx_version(), TRUE)
+                    ON CONFLICT (tbl, row_id) DO UPDATE SET deleted = TRUE, version = EXCLUDED.version WHERE NOT s.deleted;
+                ELSIF EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = op->>'table' AND s.row_id = rid AND s.deleted) THEN
+                    st := 'deleted'; why := 'the row was deleted';
+                ELSIF op->>'kind' = 'insert' THEN
+                    SELECT string_agg(format('%I', k), ', '),
+                           string_agg(format('%I = EXCLUDED.%I', k, k), ', ') FILTER (WHERE NOT k = ANY (tdef.pk))
+                      INTO cols, sets FROM jsonb_object_keys(op->'fields') k;
+                    EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_record(NULL::%I, $1) r ON CONFLICT (%s) DO %s',
+                        tbl, cols, cols, tbl,
+                        (SELECT string_agg(format('%I', c), ', ') FROM unnest(tdef.pk) c),
+                        CASE WHEN tdef.mode = 'append' OR sets IS NULL THEN 'NOTHING' ELSE 'UPDATE SET ' || sets END)
+                        USING op->'fields';
+                ELSIF op->>'kind' = 'update' AND tdef.mode = 'lww' THEN
+                    SELECT string_agg(format('%I = r.%I', k, k), ', ') INTO sets
+                      FROM jsonb_object_keys(op->'fields') k WHERE NOT k = ANY (tdef.pk);
+                    IF sets IS NOT NULL THEN
+                        EXECUTE format('UPDATE %I t SET %s FROM jsonb_populate_record(NULL::%I, $1) r, jsonb_populate_record(NULL::%I, $2) k WHERE %s',
+                            tbl, sets, tbl, tbl, keycond) USING op->'fields', op->'key';
+                        GET DIAGNOSTICS n = ROW_COUNT;
+                        IF n = 0 THEN
+                            st := 'rejected'; why := 'the row does not exist in the cloud database';
+                        END IF;
+                    END IF;
+                ELSE
+                    st := 'rejected'; why := format('unknown op kind %s for table %s', op->>'kind', tbl);
+                END IF;
+            EXCEPTION
+                WHEN foreign_key_violation THEN
+                    -- A parent deleted by another install: deletes win. Otherwise a real error.
+                    IF EXISTS (SELECT 1 FROM sync_rows s, jsonb_each_text(op->'key') kv WHERE s.row_id = kv.value AND s.deleted) THEN
+                        st := 'deleted'; why := 'a row it refers to was deleted';
+                    ELSE
+                        st := 'rejected'; why := SQLERRM;
+                    END IF;
+                WHEN OTHERS THEN
+                    st := 'rejected'; why := SQLERRM;
+            END;
+        END IF;
+        status := st; reason := why;
+        version := CASE WHEN st = 'applied' THEN sync_tx_version() END;
+        INSERT INTO sync_applied (op_id, install_id, seq, status, version, reason)
+        VALUES (op_id, op->>'install_id', (op->>'seq')::bigint, st, version, why);
+        RETURN NEXT;
+    END LOOP;
+END $$;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP FUNCTION sync_apply(JSONB);
+DROP TRIGGER group_members_sync ON group_members;
+DROP TRIGGER contact_groups_sync ON contact_groups;
+DROP TRIGGER contacts_sync ON contacts;
+DROP FUNCTION sync_track();
+DROP FUNCTION sync_tx_version();
+DROP TABLE sync_leases;
+DROP TABLE sync_meta;
+DROP TABLE sync_applied;
+DROP TABLE sync_rows;
+DROP TABLE sync_clock;
+DROP TABLE sync_tables;

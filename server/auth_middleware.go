@@ -1,0 +1,125 @@
+package server
+
+import (
+	"errors"
+
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/auth"
+)
+
+// sessionCookie holds the session token (only its hash is stored).
+const sessionCookie = "sambad_session"
+
+// publicPaths are served without signing in.
+func publicPath(p string) bool {
+	switch p {
+	case "/healthz", "/readyz", "/login", "/setup":
+		return true
+	}
+	return strings.HasPrefix(p, "/static/")
+}
+
+// requireSignIn marks signed-in requests and sends every other page request
+// to the login page once a password is set. The API answers for itself
+// (requireAPIToken) with JSON rather than a redirect.
+func (s *Server) requireSignIn() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
+			err := s.ops.auth.Check(c.Request.Context(), tok)
+			if err == nil {
+				c.Set(ctxSignedIn, true)
+			} else if !isNoSession(err) {
+				logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to check a session")
+			}
+		}
+		path := c.Request.URL.Path
+		if c.GetBool(ctxSignedIn) || publicPath(path) || isAPI(c) {
+			c.Next()
+			return
+		}
+		if !s.ops.auth.PasswordSet() {
+			if s.cfg.IsLoopback() {
+				// Local install without a password: open, as on first run.
+				c.Next()
+				return
+			}
+			// Start-up refuses this; never serve it open if it happens anyway.
+			c.AbortWithStatus(http.StatusServiceUnavailable)
+			return
+		}
+		s.toLogin(c)
+	}
+}
+
+// toLogin redirects to the login page, remembering a GET's address.
+func (s *Server) toLogin(c *gin.Context) {
+	to := "/login"
+	if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/" {
+		to += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+	}
+	if c.GetHeader("HX-Request") != "" {
+		// htmx follows this header instead of swapping the login page into a fragment.
+		c.Header("HX-Redirect", to)
+		c.AbortWithStatus(http.StatusUnauthorized)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, to)
+	c.Abort()
+}
+
+// localPath returns next when it is a path on this site, else "/".
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}
+
+// setSession writes the session cookie: HttpOnly, SameSite=Lax, and Secure
+// when the browser reached Sambad over HTTPS.
+func (s *Server) setSession(c *gin.Context, token string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    token,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.overHTTPS(c),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// overHTTPS reports whether the browser's connection is HTTPS: TLS here, or
+// X-Forwarded-Proto: https from a trusted reverse proxy.
+func (s *Server) overHTTPS(c *gin.Context) bool {
+	if c.Request.TLS != nil {
+		return true
+	}
+	if !strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	for _, n := range s.ops.trusted {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNoSession(err error) bool { return errors.Is(err, auth.ErrNoSession) }

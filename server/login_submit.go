@@ -1,0 +1,38 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/auth"
+)
+
+// loginSubmit checks the password, rate-limited per client IP and overall.
+func (s *Server) loginSubmit(c *gin.Context) {
+	next := localPath(c.PostForm("next"))
+	token, err := s.ops.auth.SignIn(c.Request.Context(), c.ClientIP(), c.PostForm("password"))
+	var limited *auth.RateLimitError
+	switch {
+	case err == nil:
+		s.setSession(c, token, int(auth.SessionTTL.Seconds()))
+		redirect(c, next)
+	case errors.Is(err, auth.ErrNoPassword):
+		redirect(c, "/setup")
+	case errors.As(err, &limited):
+		c.Header("Retry-After", strconv.Itoa(limited.Seconds()))
+		flashNow(c, "Too many sign-in attempts. Try again in "+strconv.Itoa(limited.Seconds())+" s.")
+		s.render(c, http.StatusTooManyRequests, "login", "auth", loginView{Next: next})
+	case errors.Is(err, auth.ErrWrongPassword):
+		logrus.WithFields(logrus.Fields{"client": c.ClientIP()}).Warn("server: wrong password at sign-in")
+		flashNow(c, "Wrong password.")
+		s.render(c, http.StatusUnauthorized, "login", "auth", loginView{Next: next})
+	default:
+		logrus.WithFields(logrus.Fields{"error": err}).Error("server: sign-in failed")
+		flashNow(c, "Sign-in failed; the details are in error.log.")
+		s.render(c, http.StatusInternalServerError, "login", "auth", loginView{Next: next})
+	}
+}

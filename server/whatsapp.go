@@ -1,0 +1,39 @@
+package server
+
+import (
+	"context"
+	"time"
+)
+
+// SessionStatus is the WhatsApp session as the pages and API show it.
+type SessionStatus struct {
+	State      string    `json:"state"`
+	Percent    int       `json:"percent"`
+	QR         *string   `json:"qr"`
+	QRRotation int       `json:"qr_rotation"`
+	QRExpired  bool      `json:"qr_expired,omitempty"`
+	LinkCode   string    `json:"link_code,omitempty"`
+	Since      time.Time `json:"since"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// SendOutcome is the result of sending one message.
+type SendOutcome struct {
+	Status    string `json:"status"` // sent, invalid_number, failed
+	MessageID string `json:"message_id,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// WhatsApp is what the server needs from the WhatsApp Web driver.
+type WhatsApp interface {
+	Status() SessionStatus
+	// Subscribe delivers every change of status until cancel is called.
+	Subscribe() (updates <-chan SessionStatus, cancel func())
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Logout(ctx context.Context) error
+	TakeOver(ctx context.Context) error
+	ReloadQR(ctx context.Context) error
+	RequestLinkCode(ctx context.Context, phone string) (string, error)
+	SendText(ctx context.Context, phone, text string) (SendOutcome, error)
+}

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// sessionAction runs one of the session's buttons (start, stop, logout,
+// takeover, reload-qr) with a bounded wait.
+func (s *Server) sessionAction(ctx context.Context, action string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	switch action {
+	case "start":
+		return true, s.wa.Start(ctx)
+	case "stop":
+		return true, s.wa.Stop(ctx)
+	case "logout":
+		return true, s.wa.Logout(ctx)
+	case "takeover":
+		return true, s.wa.TakeOver(ctx)
+	case "reload-qr":
+		return true, s.wa.ReloadQR(ctx)
+	}
+	return false, nil
+}
+
+// whatsappAction handles the page's session buttons.
+func (s *Server) whatsappAction(c *gin.Context) {
+	if s.wa == nil {
+		flash(c, "error", "The WhatsApp driver is not available: "+s.waOffReason)
+		redirect(c, "/whatsapp")
+		return
+	}
+	known, err := s.sessionAction(c.Request.Context(), c.Param("action"))
+	switch {
+	case !known:
+		s.renderError(c, http.StatusNotFound, "Unknown action", "There is no such WhatsApp action.")
+		return
+	case err != nil:
+		flash(c, "error", "WhatsApp: "+err.Error())
+	}
+	redirect(c, "/whatsapp")
+}

@@ -1,0 +1,175 @@
+package syncer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Lease errors.
+var (
+	// ErrLeaseHeld: another install holds an unexpired lease on the campaign.
+	ErrLeaseHeld = errors.New("the campaign is running on another install")
+	// ErrLeaseLost: the lease expired and may have been taken over.
+	ErrLeaseLost = errors.New("the campaign's lease was lost")
+)
+
+// LeaseInfo describes who holds a campaign's lease.
+type LeaseInfo struct {
+	CampaignID string
+	InstallID  string
+	AcquiredAt time.Time
+	RenewedAt  time.Time
+	ExpiresAt  time.Time // by the database's clock
+}
+
+// Leases gives each campaign exactly one sending install when several
+// installs share one Postgres. A lease is taken with a conditional write in
+// Postgres (free, expired, or already ours) and timed by the database's clock,
+// so installs' clocks do not matter. The campaign engine renews it well
+// within the TTL while sending and, while offline, sends only while
+// HeldLocally says the lease it last took or renewed is still running.
+type Leases struct {
+	cloud func(ctx context.Context) (*sql.DB, error)
+
+	mu   sync.Mutex
+	held map[string]heldLease // campaign id → what this process took
+}
+
+type heldLease struct {
+	installID string
+	deadline  time.Time // local monotonic clock; never later than the server's expiry
+}
+
+// NewLeases returns leases kept in the database cloud returns.
+func NewLeases(cloud func(ctx context.Context) (*sql.DB, error)) *Leases {
+	return &Leases{cloud: cloud, held: map[string]heldLease{}}
+}
+
+const leaseColumns = `campaign_id, install_id, acquired_at, renewed_at, expires_at`
+
+func scanLease(row *sql.Row) (LeaseInfo, error) {
+	var l LeaseInfo
+	err := row.Scan(&l.CampaignID, &l.InstallID, &l.AcquiredAt, &l.RenewedAt, &l.ExpiresAt)
+	return l, err
+}
+
+// Acquire takes the campaign's lease for installID for ttl, or renews it if
+// installID already holds it. It fails with ErrLeaseHeld (and the holder)
+// when another install holds an unexpired lease.
+func (l *Leases) Acquire(ctx context.Context, campaignID, installID string, ttl time.Duration) (LeaseInfo, error) {
+	db, err := l.cloud(ctx)
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
+	}
+	start := time.Now()
+	// The conditional upsert is the whole protocol: the row is written only
+	// when it is free, expired, or ours; concurrent takers serialise on it.
+	info, err := scanLease(db.QueryRowContext(ctx, `INSERT INTO sync_leases AS l (`+leaseColumns+`)
+		VALUES ($1, $2, now(), now(), now() + make_interval(secs => $3))
+		ON CONFLICT (campaign_id) DO UPDATE
+		   SET install_id = EXCLUDED.install_id, renewed_at = now(), expires_at = EXCLUDED.expires_at,
+		       acquired_at = CASE WHEN l.install_id = EXCLUDED.install_id AND l.expires_at > now() THEN l.acquired_at ELSE now() END
+		 WHERE l.install_id = EXCLUDED.install_id OR l.expires_at <= now()
+		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	if errors.Is(err, sql.ErrNoRows) {
+		holder, ok, herr := l.Holder(ctx, campaignID)
+		if herr == nil && ok {
+			return holder, fmt.Errorf("syncer: campaign %s: %w (install %s, until %s)", campaignID, ErrLeaseHeld, holder.InstallID, holder.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseHeld)
+	}
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
+	}
+	l.remember(campaignID, installID, start.Add(ttl))
+	return info, nil
+}
+
+// Renew extends a lease installID holds; ErrLeaseLost when it has expired
+// or another install holds it now.
+func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl time.Duration) (LeaseInfo, error) {
+	db, err := l.cloud(ctx)
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
+	}
+	start := time.Now()
+	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
+		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3)
+		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
+		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	if errors.Is(err, sql.ErrNoRows) {
+		l.forget(campaignID)
+		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseLost)
+	}
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
+	}
+	l.remember(campaignID, installID, start.Add(ttl))
+	return info, nil
+}
+
+// Release gives the lease up if installID holds it.
+func (l *Leases) Release(ctx context.Context, campaignID, installID string) error {
+	l.forget(campaignID)
+	db, err := l.cloud(ctx)
+	if err != nil {
+		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM sync_leases WHERE campaign_id = $1 AND install_id = $2`, campaignID, installID); err != nil {
+		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
+	}
+	return nil
+}
+
+// Holder returns the unexpired lease on the campaign, if any (for the UI).
+func (l *Leases) Holder(ctx context.Context, campaignID string) (LeaseInfo, bool, error) {
+	db, err := l.cloud(ctx)
+	if err != nil {
+		return LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
+	}
+	info, err := scanLease(db.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM sync_leases WHERE campaign_id = $1 AND expires_at > now()`, campaignID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return LeaseInfo{}, false, nil
+	}
+	if err != nil {
+		return LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
+	}
+	return info, true, nil
+}
+
+// HeldLocally reports whether installID took or renewed the campaign's
+// lease in this process and its TTL, counted on the local monotonic clock
+// from before the request, has not run out: what an offline install checks
+// before sending.
+func (l *Leases) HeldLocally(campaignID, installID string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.held[campaignID]
+	return ok && h.installID == installID && time.Now().Before(h.deadline)
+}
+
+func (l *Leases) remember(campaignID, installID string, deadline time.Time) {
+	l.mu.Lock()
+	l.held[campaignID] = heldLease{installID: installID, deadline: deadline}
+	l.mu.Unlock()
+}
+
+func (l *Leases) forget(campaignID string) {
+	l.mu.Lock()
+	delete(l.held, campaignID)
+	l.mu.Unlock()
+}
+
+// Leases returns campaign leases kept in this worker's cloud database.
+func (w *Worker) Leases() *Leases { return NewLeases(w.connect) }
+
+// InstallID returns this install's id (empty until Run or Round started).
+func (w *Worker) InstallID() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.installID
+}

@@ -1,0 +1,140 @@
+package syncer
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Kind is how a column's value travels in an op's JSON.
+type Kind int
+
+// Column kinds.
+const (
+	KindText Kind = iota // JSON string
+	KindTime             // JSON string, RFC 3339 (SQLite keeps the driver's text form)
+	KindBool             // JSON true/false (SQLite keeps 0/1)
+	KindJSON             // a JSON value kept as text in SQLite and as jsonb in Postgres
+	KindInt              // JSON number
+)
+
+// Mode is how concurrent changes to a table's rows are resolved.
+type Mode string
+
+// Modes.
+const (
+	// ModeLWW: field-level last-writer-wins by server version; deletes win.
+	ModeLWW Mode = "lww"
+	// ModeAppend: insert-only rows (campaign send results); never conflict.
+	ModeAppend Mode = "append"
+)
+
+// Column is one synced column.
+type Column struct {
+	Name string
+	Kind Kind
+}
+
+// Table is one synced table. Columns lists every column that travels,
+// primary key included.
+type Table struct {
+	Name    string
+	PK      []string
+	Mode    Mode
+	Columns []Column
+}
+
+func textCols(names ...string) []Column {
+	out := make([]Column, len(names))
+	for i, n := range names {
+		out[i] = Column{Name: n, Kind: KindText}
+	}
+	return out
+}
+
+var (
+	registryMu sync.RWMutex
+	// registry is the allow-list of synced tables, parents before children.
+	// Nothing else (the WhatsApp session profile, error.log, sync bookkeeping)
+	// ever reaches the cloud.
+	registry = []Table{
+		{
+			Name: "contacts", PK: []string{"id"}, Mode: ModeLWW,
+			Columns: append(append(textCols("id", "phone", "name", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"),
+				Column{"attributes", KindJSON}, Column{"opted_out", KindBool}, Column{"search_text", KindText}),
+				Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+		},
+		{
+			Name: "contact_groups", PK: []string{"id"}, Mode: ModeLWW,
+			Columns: append(textCols("id", "name"), Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+		},
+		{
+			Name: "group_members", PK: []string{"group_id", "contact_id"}, Mode: ModeLWW,
+			Columns: append(textCols("group_id", "contact_id"), Column{"created_at", KindTime}),
+		},
+	}
+)
+
+// Register adds a table to the synced set. Call it at start-up, before the
+// Worker's Enable; the table also needs, in the same release, a Postgres
+// migration that inserts it into sync_tables and adds the sync_track trigger
+// (see the README's "Supabase / Postgres" section).
+func Register(t Table) error {
+	if t.Name == "" || len(t.PK) == 0 || len(t.Columns) == 0 {
+		return fmt.Errorf("syncer: table %q needs a name, a primary key and columns", t.Name)
+	}
+	if t.Mode != ModeLWW && t.Mode != ModeAppend {
+		return fmt.Errorf("syncer: table %s: unknown mode %q", t.Name, t.Mode)
+	}
+	for _, pk := range t.PK {
+		if _, ok := t.column(pk); !ok {
+			return fmt.Errorf("syncer: table %s: primary key column %s is not in Columns", t.Name, pk)
+		}
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, have := range registry {
+		if have.Name == t.Name {
+			return fmt.Errorf("syncer: table %s is already registered", t.Name)
+		}
+	}
+	registry = append(registry, t)
+	return nil
+}
+
+// Tables returns the synced tables, parents before children.
+func Tables() []Table {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return append([]Table(nil), registry...)
+}
+
+func lookupTable(name string) (Table, bool) {
+	for _, t := range Tables() {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+func (t Table) column(name string) (Column, bool) {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+func (t Table) isPK(name string) bool {
+	for _, pk := range t.PK {
+		if pk == name {
+			return true
+		}
+	}
+	return false
+}
+
+// rowID joins primary key values with ':' (ids are UUIDs, which hold none).
+func rowID(values []string) string { return strings.Join(values, ":") }

@@ -1,0 +1,168 @@
+package syncer
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/sambad/sambad/models"
+)
+
+// uuidExpr makes a random (v4) UUID in SQLite: the op id.
+const uuidExpr = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+ substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
+
+// recording is true when the outbox is on and the change is not the worker
+// applying pulled rows.
+const recording = `(SELECT value FROM sync_state WHERE key = 'outbox') = 'on'
+ AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'applying')`
+
+const opColumns = `op_id, install_id, tbl, row_id, row_key, kind, fields, schema_version`
+
+const opContext = `(SELECT value FROM sync_state WHERE key = 'install_id')`
+const opSchema = `(SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'schema_version')`
+
+// jsonValue is the SQL for column c of row r as a JSON value (text form).
+func jsonValue(r string, c Column) string {
+	ref := r + `."` + c.Name + `"`
+	switch c.Kind {
+	case KindBool:
+		return `CASE WHEN ` + ref + ` IS NULL THEN 'null' WHEN ` + ref + ` THEN 'true' ELSE 'false' END`
+	case KindJSON:
+		return `json(COALESCE(` + ref + `, 'null'))`
+	case KindInt:
+		return `json(COALESCE(CAST(` + ref + ` AS TEXT), 'null'))`
+	default:
+		return `json_quote(` + ref + `)`
+	}
+}
+
+func (t Table) rowIDExpr(r string) string {
+	parts := make([]string, len(t.PK))
+	for i, pk := range t.PK {
+		parts[i] = r + `."` + pk + `"`
+	}
+	return strings.Join(parts, ` || ':' || `)
+}
+
+func (t Table) keyExpr(r string) string {
+	parts := make([]string, len(t.PK))
+	for i, pk := range t.PK {
+		parts[i] = `'` + pk + `', ` + r + `."` + pk + `"`
+	}
+	return `json_object(` + strings.Join(parts, ", ") + `)`
+}
+
+func (t Table) fullRowExpr(r string) string {
+	parts := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		parts[i] = `'` + c.Name + `', json(` + jsonValue(r, c) + `)`
+	}
+	return `json_object(` + strings.Join(parts, ", ") + `)`
+}
+
+// changedFieldsExpr is a JSON object of the columns whose value changed.
+func (t Table) changedFieldsExpr() string {
+	parts := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		parts[i] = fmt.Sprintf(`SELECT '%s' AS k, %s AS v WHERE NEW."%s" IS NOT OLD."%s"`, c.Name, jsonValue("NEW", c), c.Name, c.Name)
+	}
+	return `(SELECT json_group_object(k, json(v)) FROM (` + strings.Join(parts, " UNION ALL ") + `))`
+}
+
+// sqliteTriggers returns the statements that (re)create the table's outbox triggers.
+func (t Table) sqliteTriggers() []string {
+	n := t.Name
+	out := []string{
+		`DROP TRIGGER IF EXISTS sync_` + n + `_insert`,
+		`DROP TRIGGER IF EXISTS sync_` + n + `_update`,
+		`DROP TRIGGER IF EXISTS sync_` + n + `_delete`,
+		fmt.Sprintf(`CREATE TRIGGER sync_%s_insert AFTER INSERT ON "%s" WHEN %s BEGIN
+ INSERT INTO sync_outbox (%s) VALUES (%s, %s, '%s', %s, %s, 'insert', %s, %s); END`,
+			n, n, recording, opColumns, uuidExpr, opContext, n, t.rowIDExpr("NEW"), t.keyExpr("NEW"), t.fullRowExpr("NEW"), opSchema),
+		fmt.Sprintf(`CREATE TRIGGER sync_%s_delete AFTER DELETE ON "%s" WHEN %s BEGIN
+ INSERT INTO sync_outbox (%s) VALUES (%s, %s, '%s', %s, %s, 'delete', %s, %s); END`,
+			n, n, recording, opColumns, uuidExpr, opContext, n, t.rowIDExpr("OLD"), t.keyExpr("OLD"), t.keyExpr("OLD"), opSchema),
+	}
+	if t.Mode == ModeLWW {
+		out = append(out, fmt.Sprintf(`CREATE TRIGGER sync_%s_update AFTER UPDATE ON "%s" WHEN %s BEGIN
+ INSERT INTO sync_outbox (%s) SELECT %s, %s, '%s', %s, %s, 'update', f, %s FROM (SELECT %s AS f) WHERE f <> '{}'; END`,
+			n, n, recording, opColumns, uuidExpr, opContext, n, t.rowIDExpr("NEW"), t.keyExpr("NEW"), opSchema, t.changedFieldsExpr()))
+	}
+	return out
+}
+
+// Enable turns the outbox on for a local SQLite store: it gives the install
+// its id (once), records the schema version ops are written in, (re)creates
+// the outbox triggers of every registered table and, the first time, records
+// every row already stored as an insert so that nothing written before sync
+// was set up is left behind. Once on, the outbox stays on (also in local
+// mode), so switching back to hybrid later loses nothing.
+func Enable(ctx context.Context, local *models.Store) (installID string, err error) {
+	if local.Dialect() != models.DialectSQLite {
+		return "", fmt.Errorf("syncer: the outbox lives in the local SQLite database, not in %s", local.Dialect())
+	}
+	schema, err := local.SchemaVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	db, err := local.DB().DB()
+	if err != nil {
+		return "", fmt.Errorf("syncer: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES ('install_id', ?) ON CONFLICT (key) DO NOTHING`, models.NewID()); err != nil {
+		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
+	}
+	if err := setState(ctx, tx, "schema_version", fmt.Sprint(schema)); err != nil {
+		return "", err
+	}
+	for _, t := range Tables() {
+		for _, stmt := range t.sqliteTriggers() {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return "", fmt.Errorf("syncer: unable to create the outbox triggers of %s: %w", t.Name, err)
+			}
+		}
+	}
+	var on string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM sync_state WHERE key = 'outbox'`).Scan(&on)
+	if err != nil && err != sql.ErrNoRows {
+		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
+	}
+	if on != "on" {
+		for _, t := range Tables() {
+			q := fmt.Sprintf(`INSERT INTO sync_outbox (%s) SELECT %s, %s, '%s', %s, %s, 'insert', %s, %s FROM "%s" AS r`,
+				opColumns, uuidExpr, opContext, t.Name, t.rowIDExpr("r"), t.keyExpr("r"), t.fullRowExpr("r"), opSchema, t.Name)
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return "", fmt.Errorf("syncer: unable to record the rows of %s: %w", t.Name, err)
+			}
+		}
+		if err := setState(ctx, tx, "outbox", "on"); err != nil {
+			return "", err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM sync_state WHERE key = 'install_id'`).Scan(&installID); err != nil {
+		return "", fmt.Errorf("syncer: unable to read the install id: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
+	}
+	return installID, nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func setState(ctx context.Context, tx execer, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("syncer: unable to save %s: %w", key, err)
+	}
+	return nil
+}
