@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/sambad/sambad/models"
@@ -30,6 +31,11 @@ type OutgoingMessage struct {
 	Text string
 	Ack  string
 }
+
+// ErrNotSent, wrapped by a Sender's error, says for certain that nothing
+// was sent (the session was not ready): the recipient goes back to pending
+// without a chat read.
+var ErrNotSent = errors.New("campaign: nothing was sent")
 
 // Sender sends WhatsApp messages. The lead adapts the browser driver to it;
 // tests use a null sender or a ledger over HTTP.

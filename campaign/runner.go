@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -174,6 +175,13 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		took := time.Since(start)
 		now := e.o.Clock.Now()
 		ev := Event{At: now, Phone: r.Phone, Name: r.Name}
+		if errors.Is(err, ErrNotSent) {
+			// Certainly not sent: this one and the rest go back to pending.
+			for _, rest := range recs[i:] {
+				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
+			}
+			return outs, false, ""
+		}
 		if err != nil {
 			*failures++
 			ev.State, ev.Detail = models.RecipientSending, "the send ended in an error; checking the chat"
