@@ -63,6 +63,8 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute && int(d.Seconds())%60 == 0:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
 	case d >= time.Minute:
 		return fmt.Sprintf("%dm %ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
