@@ -32,10 +32,11 @@ type OutgoingMessage struct {
 	Ack  string
 }
 
-// ErrNotSent, wrapped by a Sender's error, says for certain that nothing
-// was sent (the session was not ready): the recipient goes back to pending
-// without a chat read.
-var ErrNotSent = errors.New("campaign: nothing was sent")
+// ErrNotReady, wrapped by a Sender's error, says the WhatsApp session was
+// not ready so nothing was done: from SendText the recipient goes back to
+// pending without a chat read; from RecentOutgoing the recipient stays
+// "sending" until the session is back and the chat can be read.
+var ErrNotReady = errors.New("campaign: WhatsApp is not ready; nothing was done")
 
 // Sender sends WhatsApp messages. The lead adapts the browser driver to it;
 // tests use a null sender or a ledger over HTTP.

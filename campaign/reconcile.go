@@ -28,7 +28,10 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 		if !e.o.Sender.Ready() {
 			return errNotReady
 		}
-		o := e.reconcileOne(ctx, r)
+		o, err := e.reconcileOne(ctx, r)
+		if err != nil {
+			return err
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -43,22 +46,27 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 	return nil
 }
 
-func (e *Engine) reconcileOne(ctx context.Context, r models.Recipient) models.Outcome {
+// reconcileOne settles one recipient; it fails only with errNotReady (the
+// chat could not be read because the session is down: try again later).
+func (e *Engine) reconcileOne(ctx context.Context, r models.Recipient) (models.Outcome, error) {
 	rctx, cancel := context.WithTimeout(ctx, e.o.SendTimeout)
 	defer cancel()
 	msgs, err := e.o.Sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
 	now := e.o.Clock.Now()
+	if errors.Is(err, ErrNotReady) || (err != nil && !e.o.Sender.Ready()) {
+		return models.Outcome{}, errNotReady
+	}
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"campaign": r.CampaignID, "seq": r.Seq, "error": err}).Error("campaign: unable to read a chat to reconcile")
-		return models.Outcome{Seq: r.Seq, State: models.RecipientUnknown, At: now, Error: "the chat could not be read to tell whether it was sent"}
+		return models.Outcome{Seq: r.Seq, State: models.RecipientUnknown, At: now, Error: "the chat could not be read to tell whether it was sent"}, nil
 	}
 	want := normalizeText(r.Body)
 	for _, m := range msgs {
 		if normalizeText(m.Text) == want {
-			return models.Outcome{Seq: r.Seq, State: models.RecipientSent, MessageID: m.ID, At: now, Error: ""}
+			return models.Outcome{Seq: r.Seq, State: models.RecipientSent, MessageID: m.ID, At: now, Error: ""}, nil
 		}
 	}
-	return models.Outcome{Seq: r.Seq, State: models.RecipientPending, At: now, Error: ""}
+	return models.Outcome{Seq: r.Seq, State: models.RecipientPending, At: now, Error: ""}, nil
 }
 
 // normalizeText compares texts as WhatsApp shows them: runs of white space

@@ -175,7 +175,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		took := time.Since(start)
 		now := e.o.Clock.Now()
 		ev := Event{At: now, Phone: r.Phone, Name: r.Name}
-		if errors.Is(err, ErrNotSent) {
+		if errors.Is(err, ErrNotReady) {
 			// Certainly not sent: this one and the rest go back to pending.
 			for _, rest := range recs[i:] {
 				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})

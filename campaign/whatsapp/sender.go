@@ -18,7 +18,7 @@ type Sender struct{ M *browser.Manager }
 var _ campaign.Sender = Sender{}
 
 // SendText sends one message. A number not on WhatsApp is a result, not an
-// error; "not ready" wraps campaign.ErrNotSent; a dead browser or a timeout
+// error; "not ready" wraps campaign.ErrNotReady; a dead browser or a timeout
 // after the click is an error of unknown outcome, for reconciliation.
 func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.SendResult, error) {
 	res, err := s.M.SendText(ctx, phone, text)
@@ -28,7 +28,7 @@ func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.Send
 	case errors.Is(err, browser.ErrInvalidNumber):
 		return campaign.SendResult{Status: campaign.StatusInvalidNumber, Reason: "this number is not on WhatsApp"}, nil
 	case errors.Is(err, browser.ErrNotReady), errors.Is(err, browser.ErrStopped):
-		return campaign.SendResult{}, fmt.Errorf("whatsapp: %w: %w", campaign.ErrNotSent, err)
+		return campaign.SendResult{}, fmt.Errorf("whatsapp: %w: %w", campaign.ErrNotReady, err)
 	case errors.Is(err, browser.ErrBadPhone):
 		return campaign.SendResult{Status: campaign.StatusFailed, Reason: "the phone number cannot be used: " + err.Error()}, nil
 	case errors.Is(err, browser.ErrBrowserDied), errors.Is(err, browser.ErrTimeout), res.MessageID != "":
@@ -38,9 +38,14 @@ func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.Send
 	return campaign.SendResult{Status: campaign.StatusFailed, Reason: err.Error()}, nil
 }
 
-// RecentOutgoing reads the chat's last outgoing messages.
+// RecentOutgoing reads the chat's last outgoing messages; "not ready" wraps
+// campaign.ErrNotReady so the recipient waits for the session instead of
+// becoming "unknown".
 func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]campaign.OutgoingMessage, error) {
 	msgs, err := s.M.RecentOutgoing(ctx, phone, n)
+	if errors.Is(err, browser.ErrNotReady) || errors.Is(err, browser.ErrStopped) {
+		return nil, fmt.Errorf("whatsapp: %w: %w", campaign.ErrNotReady, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
