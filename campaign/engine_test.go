@@ -363,3 +363,34 @@ func TestEngineSchedule(t *testing.T) {
 		}
 	})
 }
+
+func TestReconcileWaitsForSession(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		g, _ := seedContacts(t, s, 3, "09")
+		snd := newNullSender()
+		snd.down.Store(true)
+		e := runEngine(t, s, snd, nil)
+		c := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
+		if _, err := e.Start(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "pause while down", stateIs(s, c.ID, models.CampaignPaused))
+		recs, _ := s.ClaimPending(ctx, c.ID, 1, 1)
+		// It went out, but the first two chat reads meet a session that just dropped.
+		snd.recent[recs[0].Phone] = []campaign.OutgoingMessage{{ID: "m-9", Text: recs[0].Body}}
+		snd.readNotReady.Store(2)
+		snd.down.Store(false)
+		e.SessionChanged()
+		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		got, _, _ := s.ListRecipients(ctx, models.RecipientQuery{CampaignID: c.ID, States: []string{models.RecipientSent}})
+		if len(got) != 3 {
+			t.Fatalf("%d sent, want 3 (none unknown)", len(got))
+		}
+		for _, m := range snd.messages() {
+			if m.Phone == recs[0].Phone {
+				t.Fatal("the reconciled recipient was sent again")
+			}
+		}
+	})
+}

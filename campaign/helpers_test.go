@@ -23,7 +23,10 @@ type nullSender struct {
 	down    atomic.Bool
 	recent  map[string][]campaign.OutgoingMessage
 	readErr map[string]bool
-	n       int
+	// readNotReady makes this many chat reads fail with ErrNotReady (the
+	// session dropped between Ready and the read).
+	readNotReady atomic.Int32
+	n            int
 }
 
 type sentMsg struct{ Phone, Text, ID string }
@@ -50,6 +53,9 @@ func (s *nullSender) SendText(ctx context.Context, phone, text string) (campaign
 }
 
 func (s *nullSender) RecentOutgoing(ctx context.Context, phone string, n int) ([]campaign.OutgoingMessage, error) {
+	if s.readNotReady.Add(-1) >= 0 {
+		return nil, fmt.Errorf("sender: %w", campaign.ErrNotReady)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.readErr[phone] {
