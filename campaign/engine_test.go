@@ -394,3 +394,47 @@ func TestReconcileWaitsForSession(t *testing.T) {
 		}
 	})
 }
+
+func TestEngineShutdownPausesAndResumes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		g, _ := seedContacts(t, s, 15, "10")
+		snd := newNullSender()
+		c := newCampaign(t, s, "Hi {{name}}", g.ID, models.Pacing{Preset: "custom", MinDelayMS: 30, MaxDelayMS: 30})
+		e1 := campaign.New(campaign.Options{Store: s, Sender: snd, IdlePoll: 10 * time.Millisecond})
+		if _, err := e1.Start(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- e1.Run(runCtx) }()
+		waitFor(t, "a few sends", func() bool { return len(snd.messages()) >= 3 })
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the engine did not stop")
+		}
+		got, _ := s.GetCampaign(ctx, c.ID)
+		if got.State != models.CampaignPaused || got.PauseReason != models.PauseShutdown {
+			t.Fatalf("after shutdown: %s (%s)", got.State, got.PauseReason)
+		}
+		counts, _ := s.CountStates(ctx, c.ID, 0)
+		if counts[models.RecipientSending] != 0 || counts.Sent() != int64(len(snd.messages())) {
+			t.Fatalf("after shutdown: counts %v with %d sent", counts, len(snd.messages()))
+		}
+		// The next start goes on by itself, sending each remaining one once.
+		runEngine(t, s, snd, nil)
+		waitFor(t, "completion after restart", stateIs(s, c.ID, models.CampaignCompleted))
+		seen := map[string]int{}
+		for _, m := range snd.messages() {
+			seen[m.Phone]++
+		}
+		if len(seen) != 15 || len(snd.messages()) != 15 {
+			t.Fatalf("%d phones, %d messages", len(seen), len(snd.messages()))
+		}
+	})
+}
