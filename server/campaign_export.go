@@ -33,7 +33,12 @@ func exportRow(r *models.Recipient) []string {
 	row := []string{strconv.FormatInt(r.Seq, 10), r.Name, r.Phone, r.State, strconv.Itoa(r.Run), r.MessageID, r.Error,
 		ts(r.SentAt), ts(r.DeliveredAt), ts(r.ReadAt), r.Body}
 	for i := range row {
-		row[i] = neutralizeCell(row[i])
+		// The phone (column 2) is a validated E.164 number, "+" and digits,
+		// which cannot carry a formula; like the contacts export, it stays as
+		// it is so other programs read it.
+		if i != 2 {
+			row[i] = neutralizeCell(row[i])
+		}
 	}
 	return row
 }

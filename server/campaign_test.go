@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -178,14 +179,21 @@ func TestCampaignAPI(t *testing.T) {
 		if err != nil || len(rows) != 41 || rows[0][2] != "phone" {
 			t.Fatalf("csv: %d rows, %v", len(rows), err)
 		}
+		e164 := regexp.MustCompile(`^\+[0-9]{8,15}$`)
 		for _, r := range rows[1:] {
-			for _, cell := range r {
+			for i, cell := range r {
+				if i == 2 {
+					if !e164.MatchString(cell) {
+						t.Fatalf("phone cell %q is not E.164", cell)
+					}
+					continue
+				}
 				if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
 					t.Fatalf("cell %q can be read as a formula", cell)
 				}
 			}
 		}
-		if rows[1][1] != `'=HYPERLINK("http://evil")` || rows[1][2] != "'+14153000000" {
+		if rows[1][1] != `'=HYPERLINK("http://evil")` || rows[1][2] != "+14153000000" {
 			t.Fatalf("first row %q", rows[1])
 		}
 		resp, _ = http.Get(f.url + "/campaigns/" + id + "/report.csv?only=failed")
