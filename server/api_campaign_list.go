@@ -16,7 +16,7 @@ func (s *Server) apiCampaignList(c *gin.Context) {
 	}
 	items := make([]campaignJSON, 0, len(list))
 	for i := range list {
-		counts, err := s.store.CountStates(ctx, list[i].ID, 0)
+		counts, err := s.campaigns.Counts(ctx, list[i].ID, list[i].UpdatedAt)
 		if err != nil {
 			apiStoreError(c, err)
 			return

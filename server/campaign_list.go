@@ -25,7 +25,7 @@ func (s *Server) campaignList(c *gin.Context) {
 	for _, cp := range list {
 		row := campaignRow{Campaign: cp, Counts: models.StateCounts{}}
 		if cp.Planned > 0 {
-			if row.Counts, err = s.store.CountStates(ctx, cp.ID, 0); err != nil {
+			if row.Counts, err = s.campaigns.Counts(ctx, cp.ID, cp.UpdatedAt); err != nil {
 				s.pageStoreError(c, err)
 				return
 			}
