@@ -10,6 +10,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/syncer"
 )
 
 func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
@@ -48,6 +49,9 @@ func classify(c *gin.Context, err error) (int, string) {
 		return http.StatusConflict, ve.Error()
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity, ve.Error()
+	case syncer.IsUnreachable(err):
+		// Cloud mode with the database out of reach: say so; nothing was saved.
+		return http.StatusServiceUnavailable, "The cloud database cannot be reached, so nothing was read or saved. Check the network (or resume the Supabase project) and try again."
 	}
 	logrus.WithFields(logrus.Fields{"error": err, "path": c.Request.URL.Path, "method": c.Request.Method}).Error("server: request failed")
 	return http.StatusInternalServerError, "internal error; the details are in error.log"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"gorm.io/gorm"
 
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
@@ -280,5 +281,50 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	}
 	if found == 0 {
 		t.Fatal("the contact did not reach the cloud: the scan proves nothing")
+	}
+}
+
+// TestAPIRolesSeeNothing: with Supabase's REST API in front of the public
+// schema, a role without policies (anon, authenticated) reads no synced row.
+func TestAPIRolesSeeNothing(t *testing.T) {
+	ctx := context.Background()
+	url, cloud := migratedCloud(t)
+	s := testdb.SQLite(t)
+	addContact(t, s, "9876500001", "Asha")
+	round(t, newWorker(s, url))
+	role := "sambad_test_api_" + strings.ReplaceAll(models.NewID()[24:], "-", "")
+	db := cloud.DB().WithContext(ctx)
+	if err := db.Exec(`CREATE ROLE ` + role + ` NOLOGIN`).Error; err != nil {
+		t.Skipf("cannot create a role: %v", err)
+	}
+	t.Cleanup(func() {
+		cloud.DB().Exec(`DROP OWNED BY ` + role)
+		cloud.DB().Exec(`DROP ROLE ` + role)
+	})
+	for _, tb := range []string{"contacts", "contact_groups", "group_members", "sync_rows", "sync_applied", "sync_leases"} {
+		if err := db.Exec(`GRANT SELECT ON ` + tb + ` TO ` + role).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SET LOCAL ROLE ` + role).Error; err != nil {
+			return err
+		}
+		for _, tb := range []string{"contacts", "sync_rows", "sync_applied"} {
+			var n int64
+			if err := tx.Raw(`SELECT COUNT(*) FROM ` + tb).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n != 0 {
+				t.Errorf("a role without policies reads %d rows of %s", n, tb)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := cloud.CountContacts(ctx); n != 1 {
+		t.Fatalf("the owner reads %d contacts", n)
 	}
 }

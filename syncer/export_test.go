@@ -1,5 +1,10 @@
 package syncer
 
+import "context"
+
 // SetAfterPush lets tests act between the cloud's answer to a push and the
 // local acknowledgement (to kill the worker there).
 func SetAfterPush(w *Worker, f func()) { w.afterPush = f }
+
+// Push runs only the push half of a round (benchmarks).
+func (w *Worker) Push(ctx context.Context) error { return w.push(ctx) }

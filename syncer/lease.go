@@ -164,7 +164,8 @@ func (l *Leases) forget(campaignID string) {
 	l.mu.Unlock()
 }
 
-// Leases returns campaign leases kept in this worker's cloud database.
+// Leases returns campaign leases kept in this worker's cloud database. Call
+// it once and keep the value: HeldLocally remembers what that value took.
 func (w *Worker) Leases() *Leases { return NewLeases(w.connect) }
 
 // InstallID returns this install's id (empty until Run or Round started).

@@ -134,7 +134,7 @@ func prefixCols(p string, cols []string) string {
 // rows are applied with foreign keys off: a child row added here while the
 // parent was being deleted elsewhere never reached the cloud, so no tombstone
 // will come for it.
-func cascadeDelete(ctx context.Context, tx *sql.Tx, parent Table, ids []string) error {
+func cascadeDelete(ctx context.Context, tx *cachedTx, parent Table, ids []string) error {
 	if len(parent.PK) != 1 {
 		return nil
 	}
@@ -183,7 +183,7 @@ type pending struct {
 	fields  map[string]bool // updated fields
 }
 
-func pendingFor(ctx context.Context, tx *sql.Tx, table, id string) (pending, error) {
+func pendingFor(ctx context.Context, tx *cachedTx, table, id string) (pending, error) {
 	p := pending{fields: map[string]bool{}}
 	rows, err := tx.QueryContext(ctx, `SELECT kind, fields FROM sync_outbox WHERE tbl = ? AND row_id = ? ORDER BY seq`, table, id)
 	if err != nil {
@@ -218,7 +218,7 @@ func (e *errHold) Error() string { return e.reason }
 
 // applyRow writes one pulled row locally, keeping fields that local changes
 // still waiting in the outbox will overwrite in the cloud anyway.
-func applyRow(ctx context.Context, tx *sql.Tx, r pulledRow) error {
+func applyRow(ctx context.Context, tx *cachedTx, r pulledRow) error {
 	t, ok := lookupTable(r.Table)
 	if !ok {
 		return &errHold{reason: fmt.Sprintf("table %s is not known to this version of Sambad", r.Table)}
@@ -250,12 +250,20 @@ func applyRow(ctx context.Context, tx *sql.Tx, r pulledRow) error {
 		// Gone again, deleted here (the delete will win), or created here.
 		return nil
 	}
+	for name := range r.Data {
+		if _, ok := t.column(name); !ok {
+			return &errHold{reason: fmt.Sprintf("column %s.%s comes from a newer schema: update Sambad on this computer", t.Name, name)}
+		}
+	}
+	// Columns in registry order, so the statement text (and its prepared
+	// statement) is the same for every row of the table.
 	var cols, marks, sets []string
 	var args []any
-	for name, raw := range r.Data {
-		c, ok := t.column(name)
+	for _, c := range t.Columns {
+		name := c.Name
+		raw, ok := r.Data[name]
 		if !ok {
-			return &errHold{reason: fmt.Sprintf("column %s.%s comes from a newer schema: update Sambad on this computer", t.Name, name)}
+			continue
 		}
 		v, err := decodeValue(c, raw)
 		if err != nil {
@@ -342,11 +350,12 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("syncer: unable to apply pulled changes: %w", err)
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &cachedTx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	if err := setState(ctx, tx, "applying", "1"); err != nil {
 		return 0, err
 	}
@@ -383,7 +392,8 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 			return 0, err
 		}
 	}
-	if err := setState(ctx, tx, "last_pull_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	if err := setState(ctx, tx, "last_pull_at", now); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -393,7 +403,7 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 }
 
 // retryHeld applies the held rows that can be applied now.
-func retryHeld(ctx context.Context, tx *sql.Tx) error {
+func retryHeld(ctx context.Context, tx *cachedTx) error {
 	held, err := loadHeld(ctx, tx)
 	if err != nil {
 		return err
@@ -414,7 +424,7 @@ func retryHeld(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func loadHeld(ctx context.Context, tx *sql.Tx) ([]pulledRow, error) {
+func loadHeld(ctx context.Context, tx *cachedTx) ([]pulledRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT tbl, row_id, version, deleted, data FROM sync_held ORDER BY version, tbl, row_id`)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read held rows: %w", err)
@@ -431,4 +441,42 @@ func loadHeld(ctx context.Context, tx *sql.Tx) ([]pulledRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// cachedTx prepares each statement once per transaction: preparing a write
+// on a synced table compiles its outbox triggers too, which costs far more
+// than running it.
+type cachedTx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (c *cachedTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := c.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[q] = st
+	return st, nil
+}
+
+// ExecContext runs q through its cached prepared statement.
+func (c *cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryContext runs q through its cached prepared statement.
+func (c *cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }

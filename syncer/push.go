@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,6 +22,9 @@ type op struct {
 	Kind      string          `json:"kind"`
 	Fields    json.RawMessage `json:"fields"`
 	Schema    int64           `json:"schema"`
+	// Run numbers consecutive ops the cloud can apply as one statement:
+	// same table, kind and fields, no row twice.
+	Run int `json:"run"`
 }
 
 // opResult is sync_apply's answer for one op.
@@ -35,9 +40,10 @@ type ErrSchema struct{ Message string }
 
 func (e *ErrSchema) Error() string { return "syncer: " + e.Message }
 
-func readOutbox(ctx context.Context, local *sql.DB, limit int) ([]op, error) {
+// readOutbox reads up to limit ops after seq, in order.
+func readOutbox(ctx context.Context, local *sql.DB, after int64, limit int) ([]op, error) {
 	rows, err := local.QueryContext(ctx, `SELECT seq, op_id, install_id, tbl, row_id, row_key, kind, fields, schema_version
-		FROM sync_outbox ORDER BY seq LIMIT ?`, limit)
+		FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read the outbox: %w", err)
 	}
@@ -56,6 +62,43 @@ func readOutbox(ctx context.Context, local *sql.DB, limit int) ([]op, error) {
 		return nil, fmt.Errorf("syncer: unable to read the outbox: %w", err)
 	}
 	return ops, nil
+}
+
+// numberRuns groups consecutive ops into runs for sync_apply's fast path.
+func numberRuns(ops []op) {
+	run, prevKeys := 0, ""
+	rows := map[string]bool{}
+	for i := range ops {
+		keys := fieldNames(ops[i].Fields)
+		if i > 0 && (ops[i].Table != ops[i-1].Table || ops[i].Kind != ops[i-1].Kind || keys != prevKeys || rows[ops[i].RowID]) {
+			run++
+			rows = map[string]bool{}
+		}
+		rows[ops[i].RowID] = true
+		prevKeys = keys
+		ops[i].Run = run
+	}
+}
+
+// fieldNames returns an op's field names, sorted and joined.
+func fieldNames(fields json.RawMessage) string {
+	m := map[string]json.RawMessage{}
+	json.Unmarshal(fields, &m)
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func allApplied(results []opResult) bool {
+	for _, r := range results {
+		if r.Status != "applied" && r.Status != "deleted" {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSchema refuses to push when this install is older than the cloud
@@ -77,51 +120,98 @@ func checkSchema(ctx context.Context, cloud *sql.DB, localSchema int64) error {
 	return nil
 }
 
-// pushBatch sends up to limit ops and records the answers. It returns how
-// many ops left the outbox.
-func (w *Worker) pushBatch(ctx context.Context, local, cloud *sql.DB, limit int) (int, error) {
-	ops, err := readOutbox(ctx, local, limit)
-	if err != nil || len(ops) == 0 {
-		return 0, err
+// pushAll sends the outbox in batches. While the cloud applies one batch,
+// the next is read from SQLite, so local and remote work overlap.
+func (w *Worker) pushAll(ctx context.Context, local, cloud *sql.DB) error {
+	cur, err := readOutbox(ctx, local, 0, w.BatchSize)
+	for err == nil && len(cur) > 0 {
+		type answer struct {
+			results []opResult
+			err     error
+		}
+		answered := make(chan answer, 1)
+		go func(ops []op) {
+			r, err := w.apply(ctx, cloud, ops)
+			answered <- answer{r, err}
+		}(cur)
+		next, nerr := readOutbox(ctx, local, cur[len(cur)-1].Seq, w.BatchSize)
+		a := <-answered
+		if a.err != nil {
+			return a.err
+		}
+		if w.afterPush != nil {
+			w.afterPush()
+		}
+		if err := w.acknowledge(ctx, local, a.results, cur[0].Seq, cur[len(cur)-1].Seq); err != nil {
+			return err
+		}
+		cur, err = next, nerr
 	}
+	return err
+}
+
+// apply sends one batch to sync_apply and returns its answers, one per op, in order.
+func (w *Worker) apply(ctx context.Context, cloud *sql.DB, ops []op) ([]opResult, error) {
+	numberRuns(ops)
 	payload, err := json.Marshal(ops)
 	if err != nil {
-		return 0, fmt.Errorf("syncer: %w", err)
+		return nil, fmt.Errorf("syncer: %w", err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, w.opTimeout())
 	defer cancel()
 	rows, err := cloud.QueryContext(rctx, `SELECT op_id::text, status, version, reason FROM sync_apply($1::jsonb)`, string(payload))
 	if err != nil {
-		return 0, fmt.Errorf("syncer: unable to push changes: %w", err)
+		return nil, fmt.Errorf("syncer: unable to push changes: %w", err)
 	}
+	defer rows.Close()
 	var results []opResult
 	for rows.Next() {
 		var r opResult
 		if err := rows.Scan(&r.OpID, &r.Status, &r.Version, &r.Reason); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("syncer: unable to read the push results: %w", err)
+			return nil, fmt.Errorf("syncer: unable to read the push results: %w", err)
 		}
 		results = append(results, r)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("syncer: unable to push changes: %w", err)
+		return nil, fmt.Errorf("syncer: unable to push changes: %w", err)
 	}
-	if w.afterPush != nil {
-		w.afterPush()
+	if len(results) != len(ops) {
+		return nil, fmt.Errorf("syncer: the cloud answered %d of %d ops", len(results), len(ops))
 	}
-	return w.acknowledge(ctx, local, results)
+	for i := range ops {
+		if results[i].OpID != ops[i].OpID {
+			return nil, fmt.Errorf("syncer: the cloud answered op %s in the place of %s", results[i].OpID, ops[i].OpID)
+		}
+	}
+	return results, nil
 }
 
 // acknowledge removes the ops the cloud answered from the outbox (rejected
 // ones move to sync_rejected), in one local transaction.
-func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opResult) (int, error) {
+func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opResult, first, last int64) error {
 	tx, err := local.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
+		return fmt.Errorf("syncer: unable to record the push: %w", err)
 	}
 	defer tx.Rollback()
-	done := 0
+	if allApplied(results) {
+		// The common case: one statement for the whole batch (ops are read
+		// in seq order, and seqs only grow).
+		res, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE seq BETWEEN ? AND ?`, first, last)
+		if err != nil {
+			return fmt.Errorf("syncer: unable to record the push: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(results)) {
+			return fmt.Errorf("syncer: the outbox changed under the push (%d of %d ops)", n, len(results))
+		}
+		if err := setState(ctx, tx, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("syncer: unable to record the push: %w", err)
+		}
+		return nil
+	}
 	var schemaErr error
 	for _, r := range results {
 		switch r.Status {
@@ -130,27 +220,26 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 			_, err := tx.ExecContext(ctx, `INSERT INTO sync_rejected (op_id, seq, tbl, row_id, kind, fields, reason)
 				SELECT op_id, seq, tbl, row_id, kind, fields, ? FROM sync_outbox WHERE op_id = ? ON CONFLICT DO NOTHING`, r.Reason.String, r.OpID)
 			if err != nil {
-				return 0, fmt.Errorf("syncer: unable to record a rejected change: %w", err)
+				return fmt.Errorf("syncer: unable to record a rejected change: %w", err)
 			}
 		case "schema":
 			schemaErr = &ErrSchema{Message: r.Reason.String}
 		default:
-			return 0, fmt.Errorf("syncer: unknown push result %q", r.Status)
+			return fmt.Errorf("syncer: unknown push result %q", r.Status)
 		}
 		if schemaErr != nil {
 			// Ops are applied in order: stop at the first one the cloud cannot take.
 			break
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE op_id = ?`, r.OpID); err != nil {
-			return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
+			return fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
-		done++
 	}
 	if err := setState(ctx, tx, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
-		return 0, err
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("syncer: unable to record the push: %w", err)
+		return fmt.Errorf("syncer: unable to record the push: %w", err)
 	}
-	return done, schemaErr
+	return schemaErr
 }

@@ -39,11 +39,20 @@ type Status struct {
 }
 
 // Status reports the worker's state and the local outbox.
-func (w *Worker) Status(ctx context.Context) (Status, error) {
+func (w *Worker) Status(ctx context.Context) (st Status, err error) {
 	w.init()
 	w.mu.Lock()
-	st := Status{InstallID: w.installID, Connected: w.connected, State: w.state, LastError: w.lastErr, LastErrAt: w.lastErrAt}
+	st = Status{InstallID: w.installID, Connected: w.connected, State: w.state, LastError: w.lastErr, LastErrAt: w.lastErrAt}
+	lastPush, lastPull := w.lastPush, w.lastPull
 	w.mu.Unlock()
+	defer func() {
+		if lastPush.After(st.LastPush) {
+			st.LastPush = lastPush
+		}
+		if lastPull.After(st.LastPull) {
+			st.LastPull = lastPull
+		}
+	}()
 	db := w.Local.DB().WithContext(ctx)
 	var kv []struct{ Key, Value string }
 	if err := db.Raw(`SELECT key, value FROM sync_state`).Scan(&kv).Error; err != nil {

@@ -30,11 +30,22 @@ func jsonValue(r string, c Column) string {
 	case KindBool:
 		return `CASE WHEN ` + ref + ` IS NULL THEN 'null' WHEN ` + ref + ` THEN 'true' ELSE 'false' END`
 	case KindJSON:
-		return `json(COALESCE(` + ref + `, 'null'))`
+		return `COALESCE(` + ref + `, 'null')`
 	case KindInt:
 		return `json(COALESCE(CAST(` + ref + ` AS TEXT), 'null'))`
 	default:
 		return `json_quote(` + ref + `)`
+	}
+}
+
+// objectValue is column c of row r as an argument of json_object: text goes
+// in as is (json_object quotes it), booleans and JSON need marking as JSON.
+func objectValue(r string, c Column) string {
+	switch c.Kind {
+	case KindBool, KindJSON:
+		return `json(` + jsonValue(r, c) + `)`
+	default:
+		return r + `."` + c.Name + `"`
 	}
 }
 
@@ -57,7 +68,7 @@ func (t Table) keyExpr(r string) string {
 func (t Table) fullRowExpr(r string) string {
 	parts := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		parts[i] = `'` + c.Name + `', json(` + jsonValue(r, c) + `)`
+		parts[i] = `'` + c.Name + `', ` + objectValue(r, c)
 	}
 	return `json_object(` + strings.Join(parts, ", ") + `)`
 }

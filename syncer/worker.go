@@ -25,10 +25,12 @@ type Worker struct {
 	// CloudURL is the Postgres (Supabase) URL; PGExecMode as in models.OpenOptions.
 	CloudURL   string
 	PGExecMode string
-	// Interval between pulls when nothing happens (default 2s).
+	// Interval between pulls when nothing happens (default 1s).
 	Interval time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts while the
-	// cloud is unreachable (defaults 500ms and 3s).
+	// cloud is unreachable (defaults 500ms and 2s: a retry is one refused
+	// or timed-out connection, and a short cap lets a healed network
+	// converge within seconds).
 	MinBackoff, MaxBackoff time.Duration
 	// OpTimeout bounds one round trip (default 30s).
 	OpTimeout time.Duration
@@ -44,6 +46,8 @@ type Worker struct {
 	installID string
 	state     string // "", online, offline, error
 	connected bool
+	lastPush  time.Time // last successful push and pull in this process
+	lastPull  time.Time
 	lastErr   string
 	lastErrAt time.Time
 }
@@ -52,13 +56,13 @@ func (w *Worker) init() {
 	w.once.Do(func() {
 		w.kick = make(chan struct{}, 1)
 		if w.Interval <= 0 {
-			w.Interval = 2 * time.Second
+			w.Interval = time.Second
 		}
 		if w.MinBackoff <= 0 {
 			w.MinBackoff = 500 * time.Millisecond
 		}
 		if w.MaxBackoff <= 0 {
-			w.MaxBackoff = 3 * time.Second
+			w.MaxBackoff = 2 * time.Second
 		}
 		if w.BatchSize <= 0 {
 			w.BatchSize = 1000
@@ -82,14 +86,22 @@ func (w *Worker) SyncNow() {
 	}
 }
 
-// Run syncs until ctx is done. It never fails for a network problem: an
+// Run syncs until ctx is done; it returns nil then. It never gives up: an
 // unreachable cloud (a paused Supabase project, no network) is "offline",
-// retried with backoff and logged once per change of state.
+// and every failure is retried with backoff and logged once per change of
+// state.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
 	id, err := Enable(ctx, w.Local)
-	if err != nil {
-		return err
+	for backoff := w.MinBackoff; err != nil; backoff = min(backoff*2, time.Minute) {
+		// A local problem (a locked or full disk): say so once, keep trying.
+		w.noteResult(err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(jitter(backoff)):
+		}
+		id, err = Enable(ctx, w.Local)
 	}
 	w.mu.Lock()
 	w.installID = id
@@ -147,6 +159,15 @@ func (w *Worker) Round(ctx context.Context) error {
 }
 
 func (w *Worker) round(ctx context.Context) error {
+	if err := w.push(ctx); err != nil {
+		return err
+	}
+	return w.pull(ctx)
+}
+
+// push sends the whole outbox, in order, BatchSize ops per round trip.
+func (w *Worker) push(ctx context.Context) error {
+	w.init()
 	cloud, err := w.connect(ctx)
 	if err != nil {
 		return err
@@ -165,18 +186,27 @@ func (w *Worker) round(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for {
-		n, err := w.pushBatch(ctx, local, cloud, w.BatchSize)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
-	}
-	// The outbox is empty as far as this round goes: a successful push.
-	if err := setState(ctx, local, "last_push_at", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	if err := w.pushAll(ctx, local, cloud); err != nil {
 		return err
+	}
+	// The outbox is empty as far as this round goes: a successful push
+	// (kept in memory; written down only with a pull that changed something,
+	// so an idle install does not write its database every second).
+	w.mu.Lock()
+	w.lastPush = time.Now().UTC()
+	w.mu.Unlock()
+	return nil
+}
+
+// pull applies every change the cloud has after this install's cursor.
+func (w *Worker) pull(ctx context.Context) error {
+	cloud, err := w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	local, err := w.Local.DB().DB()
+	if err != nil {
+		return fmt.Errorf("syncer: %w", err)
 	}
 	for {
 		var raw string
@@ -192,13 +222,25 @@ func (w *Worker) round(ctx context.Context) error {
 			last := page[len(page)-1]
 			next = &cursor{last.Version, last.Table, last.RowID}
 		}
-		if _, err := applyPage(ctx, local, page, next); err != nil {
-			return err
+		if len(page) > 0 || w.hasHeld(ctx, local) {
+			if _, err := applyPage(ctx, local, page, next); err != nil {
+				return err
+			}
 		}
+		w.mu.Lock()
+		w.lastPull = time.Now().UTC()
+		w.mu.Unlock()
 		if len(page) < w.BatchSize {
 			return nil
 		}
 	}
+}
+
+// hasHeld reports whether pulled rows wait to be applied (an error counts as yes).
+func (w *Worker) hasHeld(ctx context.Context, local *sql.DB) bool {
+	var n int64
+	err := local.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_held`).Scan(&n)
+	return err != nil || n > 0
 }
 
 // connect opens the cloud store (running its migrations) once.
