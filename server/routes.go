@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	api.GET("/session", s.apiSessionGet)
 	api.POST("/session/:action", s.apiSessionAction)
 	api.POST("/messages", s.apiMessageSend)
+	s.campaignRoutes(r, api)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

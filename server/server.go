@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sambad/sambad/auth"
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
 )
@@ -32,8 +33,9 @@ type Deps struct {
 	BrowserReady func(ctx context.Context) error
 	// Diagnose returns `sambad doctor --json` output for the support bundle
 	// (nil: left out of the bundle).
-	Diagnose func(ctx context.Context) ([]byte, error)
-	Sync     SyncService // hybrid mode only
+	Diagnose  func(ctx context.Context) ([]byte, error)
+	Sync      SyncService      // hybrid mode only
+	Campaigns *campaign.Engine // nil: the campaign pages answer 503
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -49,6 +51,8 @@ type Server struct {
 	waOffReason string
 	ops         opsDeps
 	sync        SyncService
+
+	campaigns *campaign.Engine
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -63,7 +67,7 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
-		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync}
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,457 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/models"
+)
+
+// Options configure an Engine.
+type Options struct {
+	Store    Store
+	Sender   Sender
+	Location *time.Location // quiet hours and the daily cap are read here; default time.Local
+	Clock    Clock          // default: the real clock
+	// ClaimBatch is the most recipients one statement marks "sending" when
+	// the pacing has no delays at all (default 512); paced campaigns claim
+	// one at a time.
+	ClaimBatch int
+	// SendTimeout bounds one send; shutdown waits for a send in flight
+	// rather than abandoning it half-done. Default 2 minutes.
+	SendTimeout time.Duration
+	// IdlePoll is how often an idle engine looks for due schedules and for
+	// the WhatsApp session coming back. Default 1 s.
+	IdlePoll time.Duration
+}
+
+// Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
+// sends the running campaigns one after the other (oldest start first),
+// since they share one WhatsApp account.
+//
+// Shutdown: cancel Run's context. The runner finishes the send in flight
+// (bounded by SendTimeout), writes its outcome, pauses every running
+// campaign with reason "shutdown" and returns; the next Run resumes them.
+// Stop the HTTP server before the engine and the browser after it.
+type Engine struct {
+	o      Options
+	live   liveBoard
+	counts countCache
+	kick   chan struct{}
+	rng    *rand.Rand
+
+	mu    sync.Mutex
+	early map[string]earlyAck // acks that arrived before their send's outcome was written
+	// outcomes the database refused, per campaign, written before the
+	// campaign goes on (and consulted before reconciling from chats)
+	unrecorded map[string][]models.Outcome
+	sentToday  int64
+	day        time.Time
+}
+
+type earlyAck struct {
+	state string
+	at    time.Time
+}
+
+// New returns an engine; call Run to start it.
+func New(o Options) *Engine {
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.ClaimBatch < 1 {
+		o.ClaimBatch = 512
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 2 * time.Minute
+	}
+	if o.IdlePoll <= 0 {
+		o.IdlePoll = time.Second
+	}
+	return &Engine{
+		o:      o,
+		live:   liveBoard{m: map[string]*Live{}},
+		counts: countCache{m: map[string]cachedCounts{}},
+		kick:   make(chan struct{}, 1),
+		rng:    rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)),
+		early:  map[string]earlyAck{},
+
+		unrecorded: map[string][]models.Outcome{},
+	}
+}
+
+// wake tells the runner something changed.
+func (e *Engine) wake() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// SessionChanged tells the engine the WhatsApp session's state changed (the
+// lead feeds it from the driver's events); the engine then reads
+// Sender.Ready and pauses or resumes campaigns.
+func (e *Engine) SessionChanged() { e.wake() }
+
+// Run is the runner loop; it returns when ctx is done, after pausing the
+// running campaigns cleanly.
+func (e *Engine) Run(ctx context.Context) error {
+	e.resumeAfterShutdown(ctx)
+	for ctx.Err() == nil {
+		e.startDueSchedules(ctx)
+		e.resumeForSession(ctx)
+		c := e.nextRunning(ctx)
+		if c == nil {
+			select {
+			case <-ctx.Done():
+			case <-e.kick:
+			case <-e.o.Clock.After(e.o.IdlePoll):
+			}
+			continue
+		}
+		e.runCampaign(ctx, c)
+	}
+	return e.shutdown()
+}
+
+// resumeAfterShutdown restarts campaigns the last clean shutdown paused.
+// Campaigns a crash left "running" simply go on (after reconciliation).
+func (e *Engine) resumeAfterShutdown(ctx context.Context) {
+	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignPaused)
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to list paused campaigns")
+		return
+	}
+	for _, c := range cs {
+		if c.PauseReason == models.PauseShutdown {
+			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": ""})
+		}
+	}
+}
+
+// resumeForSession restarts campaigns paused because WhatsApp was not ready,
+// once it is.
+func (e *Engine) resumeForSession(ctx context.Context) {
+	if !e.o.Sender.Ready() {
+		return
+	}
+	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignPaused)
+	if err != nil {
+		return
+	}
+	for _, c := range cs {
+		if c.PauseReason == models.PauseWhatsApp {
+			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
+			e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
+		}
+	}
+}
+
+func (e *Engine) startDueSchedules(ctx context.Context) {
+	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignScheduled)
+	if err != nil {
+		return
+	}
+	now := e.o.Clock.Now()
+	for _, c := range cs {
+		if c.ScheduledAt != nil && !c.ScheduledAt.After(now) {
+			if _, err := e.plan(ctx, &c); err != nil {
+				// The campaign stays scheduled; the reason shows on its page.
+				e.o.Store.Transition(ctx, c.ID, models.CampaignDraft, map[string]any{"last_error": "could not start at the scheduled time: " + err.Error()})
+				logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: scheduled start failed")
+			}
+		}
+	}
+}
+
+func (e *Engine) nextRunning(ctx context.Context) *models.Campaign {
+	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)
+	if err != nil {
+		if ctx.Err() == nil {
+			logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to list running campaigns")
+		}
+		return nil
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	return &cs[0]
+}
+
+func (e *Engine) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)
+	if err != nil {
+		return fmt.Errorf("campaign: unable to pause running campaigns on shutdown: %w", err)
+	}
+	for _, c := range cs {
+		if err := e.o.Store.Transition(ctx, c.ID, models.CampaignPaused, map[string]any{"pause_reason": models.PauseShutdown}); err != nil {
+			logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: unable to pause on shutdown")
+		}
+	}
+	return nil
+}
+
+func (e *Engine) transition(ctx context.Context, id, to string, fields map[string]any) error {
+	err := e.o.Store.Transition(ctx, id, to, fields)
+	if err == nil {
+		e.live.bump(id)
+		e.wake()
+	}
+	return err
+}
+
+// Live returns what the runner is doing for a campaign now.
+func (e *Engine) Live(id string) Live { return e.live.snapshot(id) }
+
+// Subscribe returns a channel that receives a (coalesced) signal whenever a
+// campaign's progress changes, and a function to stop.
+func (e *Engine) Subscribe(id string) (<-chan struct{}, func()) { return e.live.subscribe(id) }
+
+// CheckTemplate parses a template and checks its variables against the
+// attribute names contacts have.
+func (e *Engine) CheckTemplate(ctx context.Context, src string) (*Template, error) {
+	return CheckTemplate(ctx, e.o.Store, src)
+}
+
+// CheckTemplate parses src and checks its variables against the store's
+// attribute names.
+func CheckTemplate(ctx context.Context, s interface {
+	AttributeKeys(context.Context) ([]string, error)
+}, src string) (*Template, error) {
+	tpl, err := ParseTemplate(src)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.AttributeKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := tpl.Check(keys); err != nil {
+		return nil, err
+	}
+	return tpl, nil
+}
+
+// plan freezes a campaign's recipients and marks it running.
+func (e *Engine) plan(ctx context.Context, c *models.Campaign) (models.PlanResult, error) {
+	tpl, err := e.CheckTemplate(ctx, c.Template)
+	if err != nil {
+		return models.PlanResult{}, err
+	}
+	res, err := e.o.Store.PlanRecipients(ctx, c.ID, func(ct *models.Contact) (string, error) {
+		text := tpl.Render(ct, Seed(c.ID, ct.ID))
+		if strings.TrimSpace(text) == "" {
+			return "", &models.ValidationError{Field: "template", Message: fmt.Sprintf("the message for %s (%s) is empty; give the variables defaults like {{v1|friend}}", ct.Name, ct.Phone)}
+		}
+		return text, nil
+	})
+	if err != nil {
+		return res, err
+	}
+	e.live.bump(c.ID)
+	e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "started", Detail: fmt.Sprintf("%d recipients, %d opted out", res.Planned, res.OptedOut)})
+	e.wake()
+	return res, nil
+}
+
+// Start freezes a draft's or a scheduled campaign's recipients and starts
+// sending.
+func (e *Engine) Start(ctx context.Context, id string) (models.PlanResult, error) {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return models.PlanResult{}, err
+	}
+	if c.State != models.CampaignDraft && c.State != models.CampaignScheduled {
+		return models.PlanResult{}, fmt.Errorf("campaign: a %s campaign cannot be started: %w", c.State, models.ErrState)
+	}
+	return e.plan(ctx, c)
+}
+
+// Schedule makes a draft start by itself at t.
+func (e *Engine) Schedule(ctx context.Context, id string, t time.Time) error {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := e.CheckTemplate(ctx, c.Template); err != nil {
+		return err
+	}
+	if !t.After(e.o.Clock.Now()) {
+		return &models.ValidationError{Field: "scheduled_at", Message: "must be in the future"}
+	}
+	return e.transition(ctx, id, models.CampaignScheduled, map[string]any{"scheduled_at": t.UTC(), "last_error": ""})
+}
+
+// Unschedule turns a scheduled campaign back into a draft.
+func (e *Engine) Unschedule(ctx context.Context, id string) error {
+	return e.transition(ctx, id, models.CampaignDraft, map[string]any{"scheduled_at": nil})
+}
+
+// Pause stops sending after the message in flight.
+func (e *Engine) Pause(ctx context.Context, id string) error {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.State != models.CampaignRunning {
+		return fmt.Errorf("campaign: only a running campaign can be paused (this one is %s): %w", c.State, models.ErrState)
+	}
+	err = e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseUser})
+	if err == nil {
+		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "paused by you"})
+	}
+	return err
+}
+
+// Resume goes on with a paused campaign.
+func (e *Engine) Resume(ctx context.Context, id string) error {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.State != models.CampaignPaused {
+		return fmt.Errorf("campaign: only a paused campaign can be resumed (this one is %s): %w", c.State, models.ErrState)
+	}
+	err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
+	if err == nil {
+		e.live.event(id, Event{At: e.o.Clock.Now(), State: "resumed", Detail: "resumed by you"})
+	}
+	return err
+}
+
+// Stop ends a campaign for good; recipients not yet sent stay pending and
+// are never sent.
+func (e *Engine) Stop(ctx context.Context, id string) error {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch c.State {
+	case models.CampaignRunning, models.CampaignPaused:
+		err = e.o.Store.FinishRun(ctx, id, c.Run, models.CampaignStopped)
+		if err == nil {
+			e.live.bump(id)
+			e.wake()
+		}
+	default:
+		err = e.transition(ctx, id, models.CampaignStopped, map[string]any{"finished_at": time.Now().UTC()})
+	}
+	if err == nil {
+		e.live.event(id, Event{At: e.o.Clock.Now(), State: "stopped", Detail: "stopped by you"})
+	}
+	return err
+}
+
+// RetryFailed starts a new run of a finished campaign with only its failed
+// recipients (their texts stay as frozen).
+func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
+	run, n, err := e.o.Store.RetryFailed(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	e.live.bump(id)
+	e.live.event(id, Event{At: e.o.Clock.Now(), State: "started", Detail: fmt.Sprintf("run %d: retrying %d failed", run, n)})
+	e.wake()
+	return n, nil
+}
+
+// ResolveUnknown applies a person's decision about the sends whose fate
+// could not be established: "sent" (they went out) or "resend".
+func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64, error) {
+	c, err := e.o.Store.GetCampaign(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	to := models.RecipientSent
+	if decision == "resend" {
+		to = models.RecipientPending
+	} else if decision != "sent" {
+		return 0, &models.ValidationError{Field: "decision", Message: "must be sent or resend"}
+	}
+	n, err := e.o.Store.ResolveUnknown(ctx, id, to, c.Run)
+	if err != nil || n == 0 || to != models.RecipientPending {
+		e.live.bump(id)
+		return n, err
+	}
+	switch c.State {
+	case models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed:
+		err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"finished_at": nil})
+	default:
+		e.wake()
+	}
+	return n, err
+}
+
+// HandleAck records a delivery ("delivered") or read ("read") ack for a
+// message id; the lead feeds it from the driver's ack events.
+func (e *Engine) HandleAck(messageID, ack string) {
+	if ack != models.RecipientDelivered && ack != models.RecipientRead {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	now := e.o.Clock.Now()
+	id, err := e.o.Store.ApplyAck(ctx, messageID, ack, now)
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"message_id": messageID, "error": err}).Error("campaign: unable to record an ack")
+		return
+	}
+	if id != "" {
+		e.live.update(id, nil)
+		return
+	}
+	// The outcome of that send is not written yet: keep the ack for then.
+	e.mu.Lock()
+	if len(e.early) < 10000 {
+		if prev, ok := e.early[messageID]; !ok || prev.state != models.RecipientRead {
+			e.early[messageID] = earlyAck{state: ack, at: now}
+		}
+	}
+	e.mu.Unlock()
+}
+
+// applyEarlyAcks applies acks that arrived before the outcomes just written.
+func (e *Engine) applyEarlyAcks(ctx context.Context, outs []models.Outcome) {
+	e.mu.Lock()
+	if len(e.early) == 0 {
+		e.mu.Unlock()
+		return
+	}
+	var due map[string]earlyAck
+	for _, o := range outs {
+		if a, ok := e.early[o.MessageID]; ok && o.MessageID != "" {
+			if due == nil {
+				due = map[string]earlyAck{}
+			}
+			due[o.MessageID] = a
+			delete(e.early, o.MessageID)
+		}
+	}
+	e.mu.Unlock()
+	for id, a := range due {
+		if a.state == models.RecipientRead {
+			e.o.Store.ApplyAck(ctx, id, models.RecipientRead, a.at)
+		} else {
+			e.o.Store.ApplyAck(ctx, id, models.RecipientDelivered, a.at)
+		}
+	}
+}
+
+// isUserError reports whether err is something a person can fix.
+func isUserError(err error) bool {
+	var ve *models.ValidationError
+	var te *TemplateError
+	return errors.As(err, &ve) || errors.As(err, &te) || errors.Is(err, models.ErrState)
+}

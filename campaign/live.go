@@ -1,0 +1,104 @@
+package campaign
+
+import (
+	"sync"
+	"time"
+)
+
+// Event is one line of a campaign's recent activity.
+type Event struct {
+	At     time.Time
+	Phone  string
+	Name   string
+	State  string
+	Detail string
+}
+
+const recentEvents = 15
+
+// Live is what the runner is doing for one campaign right now; it lives in
+// memory only and feeds the monitor page.
+type Live struct {
+	Status     string    // "sending", "waiting", "quiet hours", "daily cap reached", ...
+	Until      time.Time // when a wait ends
+	Current    string    // the recipient being sent to
+	PerSend    time.Duration
+	Events     []Event // newest first
+	UpdatedAt  time.Time
+	subs       map[chan struct{}]struct{}
+	generation uint64 // bumped by every control action
+}
+
+type liveBoard struct {
+	mu sync.Mutex
+	m  map[string]*Live
+}
+
+func (b *liveBoard) get(id string) *Live {
+	l := b.m[id]
+	if l == nil {
+		l = &Live{subs: map[chan struct{}]struct{}{}}
+		b.m[id] = l
+	}
+	return l
+}
+
+// update changes a campaign's live state under the lock and wakes its
+// watchers. Notifications coalesce: a watcher that has not read the last
+// one gets no second, so 10k sends never queue 10k renders.
+func (b *liveBoard) update(id string, fn func(*Live)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l := b.get(id)
+	if fn != nil {
+		fn(l)
+	}
+	l.UpdatedAt = time.Now()
+	for ch := range l.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (b *liveBoard) event(id string, e Event) {
+	b.update(id, func(l *Live) {
+		l.Events = append([]Event{e}, l.Events...)
+		if len(l.Events) > recentEvents {
+			l.Events = l.Events[:recentEvents]
+		}
+	})
+}
+
+func (b *liveBoard) snapshot(id string) Live {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l := b.get(id)
+	out := *l
+	out.Events = append([]Event(nil), l.Events...)
+	out.subs = nil
+	return out
+}
+
+func (b *liveBoard) subscribe(id string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	b.mu.Lock()
+	b.get(id).subs[ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		delete(b.get(id).subs, ch)
+		b.mu.Unlock()
+	}
+}
+
+func (b *liveBoard) bump(id string) {
+	b.update(id, func(l *Live) { l.generation++ })
+}
+
+func (b *liveBoard) gen(id string) uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.get(id).generation
+}

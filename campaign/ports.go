@@ -1,0 +1,83 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/sambad/sambad/models"
+)
+
+// SendStatus is what the driver says became of one message.
+type SendStatus string
+
+// Send statuses.
+const (
+	StatusSent          SendStatus = "sent"
+	StatusInvalidNumber SendStatus = "invalid_number"
+	StatusFailed        SendStatus = "failed"
+)
+
+// SendResult is the driver's answer to one send.
+type SendResult struct {
+	Status    SendStatus
+	MessageID string
+	Reason    string
+}
+
+// OutgoingMessage is one of a chat's last outgoing messages.
+type OutgoingMessage struct {
+	ID   string
+	Text string
+	Ack  string
+}
+
+// ErrNotReady, wrapped by a Sender's error, says the WhatsApp session was
+// not ready so nothing was done: from SendText the recipient goes back to
+// pending without a chat read; from RecentOutgoing the recipient stays
+// "sending" until the session is back and the chat can be read.
+var ErrNotReady = errors.New("campaign: WhatsApp is not ready; nothing was done")
+
+// Sender sends WhatsApp messages. The lead adapts the browser driver to it;
+// tests use a null sender or a ledger over HTTP.
+type Sender interface {
+	// SendText sends text to phone (E.164). An error means the outcome is not
+	// known (the browser crashed, the session dropped): the engine then
+	// reconciles instead of resending.
+	SendText(ctx context.Context, phone, text string) (SendResult, error)
+	// RecentOutgoing returns the chat's last n outgoing messages, newest
+	// last, so a send a crash interrupted can be settled.
+	RecentOutgoing(ctx context.Context, phone string, n int) ([]OutgoingMessage, error)
+	// Ready reports whether the WhatsApp session can send now.
+	Ready() bool
+}
+
+// Store is what the engine needs from the database; *models.Store is one.
+type Store interface {
+	GetCampaign(ctx context.Context, id string) (*models.Campaign, error)
+	CampaignsInState(ctx context.Context, states ...string) ([]models.Campaign, error)
+	Transition(ctx context.Context, id, to string, fields map[string]any) error
+	PlanRecipients(ctx context.Context, id string, render func(*models.Contact) (string, error)) (models.PlanResult, error)
+	RetryFailed(ctx context.Context, id string) (int, int64, error)
+	ClaimPending(ctx context.Context, id string, run, n int) ([]models.Recipient, error)
+	RecordOutcomes(ctx context.Context, id string, outs []models.Outcome) error
+	RecipientsInState(ctx context.Context, id, state string) ([]models.Recipient, error)
+	SetRecipientState(ctx context.Context, id string, seq int64, from string, o models.Outcome) (bool, error)
+	ResolveUnknown(ctx context.Context, id, to string, run int) (int64, error)
+	ApplyAck(ctx context.Context, messageID, state string, at time.Time) (string, error)
+	CountStates(ctx context.Context, id string, run int) (models.StateCounts, error)
+	FinishRun(ctx context.Context, id string, run int, state string) error
+	SentSince(ctx context.Context, t time.Time) (int64, error)
+	AttributeKeys(ctx context.Context) ([]string, error)
+}
+
+// Clock tells the time and waits; tests inject one to reach quiet hours.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

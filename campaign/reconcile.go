@@ -1,0 +1,74 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/models"
+)
+
+var errNotReady = errors.New("campaign: WhatsApp is not ready")
+
+// recentToCheck is how many of a chat's last outgoing messages are compared.
+const recentToCheck = 10
+
+// reconcile settles every recipient a crash or a failed send left
+// "sending": sent if its text is among the chat's last outgoing messages,
+// back to pending if the chat shows it is not, "unknown" (for a person to
+// decide) when the chat cannot be read. It never resends by itself.
+func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
+	recs, err := e.o.Store.RecipientsInState(ctx, c.ID, models.RecipientSending)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if !e.o.Sender.Ready() {
+			return errNotReady
+		}
+		o, err := e.reconcileOne(ctx, r)
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if _, err := e.o.Store.SetRecipientState(ctx, c.ID, r.Seq, models.RecipientSending, o); err != nil {
+			return err
+		}
+		if o.State == models.RecipientSent {
+			e.countSent(o.At)
+		}
+		e.live.event(c.ID, Event{At: o.At, Phone: r.Phone, Name: r.Name, State: o.State, Detail: "checked after an interrupted send: " + o.Error})
+	}
+	return nil
+}
+
+// reconcileOne settles one recipient; it fails only with errNotReady (the
+// chat could not be read because the session is down: try again later).
+func (e *Engine) reconcileOne(ctx context.Context, r models.Recipient) (models.Outcome, error) {
+	rctx, cancel := context.WithTimeout(ctx, e.o.SendTimeout)
+	defer cancel()
+	msgs, err := e.o.Sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
+	now := e.o.Clock.Now()
+	if errors.Is(err, ErrNotReady) || (err != nil && !e.o.Sender.Ready()) {
+		return models.Outcome{}, errNotReady
+	}
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"campaign": r.CampaignID, "seq": r.Seq, "error": err}).Error("campaign: unable to read a chat to reconcile")
+		return models.Outcome{Seq: r.Seq, State: models.RecipientUnknown, At: now, Error: "the chat could not be read to tell whether it was sent"}, nil
+	}
+	want := normalizeText(r.Body)
+	for _, m := range msgs {
+		if normalizeText(m.Text) == want {
+			return models.Outcome{Seq: r.Seq, State: models.RecipientSent, MessageID: m.ID, At: now, Error: ""}, nil
+		}
+	}
+	return models.Outcome{Seq: r.Seq, State: models.RecipientPending, At: now, Error: ""}, nil
+}
+
+// normalizeText compares texts as WhatsApp shows them: runs of white space
+// (and \r\n against \n) do not count.
+func normalizeText(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,327 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/models"
+)
+
+// maxStoreErrors is how many database errors in a row fail a campaign.
+const maxStoreErrors = 5
+
+// runCampaign sends one running campaign until it completes, is paused or
+// stopped, the session drops, or ctx ends. Per message: the "sending" mark
+// is committed (ClaimPending), then the driver acts, then the outcome is
+// written; no transaction is open while the driver works.
+func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
+	id := c.ID
+	gen := e.live.gen(id)
+	if !e.o.Sender.Ready() {
+		e.pauseForSession(ctx, id)
+		return
+	}
+	if !e.flushUnrecorded(ctx, id) {
+		e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
+		return
+	}
+	if err := e.reconcile(ctx, c); err != nil {
+		if err == errNotReady {
+			e.pauseForSession(ctx, id)
+		} else if ctx.Err() == nil {
+			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: reconciliation failed")
+			e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
+		}
+		return
+	}
+	p := c.Pacing
+	// Paced campaigns claim one recipient at a time. Unpaced ones (tests,
+	// benchmarks) claim in batches that double while a batch's sends take
+	// under batchFast and halve when slower, so at most a few tens of
+	// milliseconds of sends are ever in flight when a crash strikes.
+	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0
+	batch := 1
+	failures, storeErrors := 0, 0
+	var sentThisRun int64
+	lastScheduleCheck := time.Now()
+	for ctx.Err() == nil {
+		if time.Since(lastScheduleCheck) > e.o.IdlePoll {
+			// A schedule falling due while this campaign sends still freezes
+			// its recipients on time; it then waits its turn.
+			e.startDueSchedules(ctx)
+			lastScheduleCheck = time.Now()
+		}
+		if g := e.live.gen(id); g != gen {
+			fresh, err := e.o.Store.GetCampaign(ctx, id)
+			if err != nil || fresh.State != models.CampaignRunning {
+				e.live.update(id, func(l *Live) { l.Status, l.Current = "", "" })
+				return
+			}
+			c, p, gen = fresh, fresh.Pacing, g
+		}
+		if !e.o.Sender.Ready() {
+			e.pauseForSession(ctx, id)
+			return
+		}
+		now := e.o.Clock.Now()
+		if until, quiet := QuietUntil(p, now, e.o.Location); quiet {
+			e.wait(ctx, id, gen, until, "quiet hours")
+			continue
+		}
+		n := batch
+		if p.DailyCap > 0 {
+			today := e.sentTodayCount(ctx, now)
+			if until, capped := CapUntil(p, today, now, e.o.Location); capped {
+				e.wait(ctx, id, gen, until, "daily cap reached")
+				continue
+			}
+			n = min(n, p.DailyCap-int(today))
+		}
+		recs, err := e.o.Store.ClaimPending(ctx, id, c.Run, n)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			storeErrors++
+			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to claim recipients")
+			if storeErrors >= maxStoreErrors {
+				e.transition(ctx, id, models.CampaignFailed, map[string]any{"last_error": "the database kept failing; see error.log"})
+				return
+			}
+			e.wait(ctx, id, gen, now.Add(time.Second), "retrying")
+			continue
+		}
+		storeErrors = 0
+		if len(recs) == 0 {
+			e.finish(ctx, c)
+			return
+		}
+		began := time.Now()
+		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+		if unpaced {
+			batch = nextBatch(batch, len(recs), time.Since(began), e.o.ClaimBatch)
+		}
+		if !e.recordOutcomes(ctx, id, outs) {
+			return
+		}
+		e.applyEarlyAcks(ctx, outs)
+		e.live.update(id, nil)
+		if paused != "" {
+			e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseFailures, "last_error": paused})
+			e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: paused})
+			return
+		}
+		if unsure {
+			// A send ended in an error: settle it before going on.
+			if !e.o.Sender.Ready() {
+				e.pauseForSession(ctx, id)
+				return
+			}
+			if err := e.reconcile(ctx, c); err != nil {
+				return
+			}
+		}
+		delay := NextDelay(p, e.rng) + ExtraPause(p, sentThisRun)
+		if delay > 0 {
+			e.wait(ctx, id, gen, e.o.Clock.Now().Add(delay), "waiting")
+		}
+	}
+}
+
+// batchFast is how long a batch of unpaced sends may take before the
+// batch stops growing.
+const batchFast = 20 * time.Millisecond
+
+func nextBatch(cur, got int, took time.Duration, limit int) int {
+	switch {
+	case took < batchFast && got == cur:
+		return min(cur*2, limit)
+	case took > 10*batchFast:
+		return max(cur/2, 1)
+	}
+	return cur
+}
+
+// sendBatch sends claimed recipients one by one and returns their outcomes;
+// unsure is set when a send's fate is unknown (left "sending" for the
+// reconciler), paused holds the reason when too many failed in a row.
+func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []models.Recipient, failures *int, sentThisRun *int64) (outs []models.Outcome, unsure bool, paused string) {
+	outs = make([]models.Outcome, 0, len(recs))
+	maxFailures := c.Pacing.MaxFailures
+	if maxFailures <= 0 {
+		maxFailures = DefaultMaxFailures
+	}
+	for i, r := range recs {
+		if ctx.Err() != nil || (i > 0 && !e.o.Sender.Ready()) {
+			// Not attempted: back to pending.
+			for _, rest := range recs[i:] {
+				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
+			}
+			return outs, false, ""
+		}
+		who := r.Phone
+		if r.Name != "" {
+			who = r.Name + " (" + r.Phone + ")"
+		}
+		e.live.update(c.ID, func(l *Live) { l.Status, l.Current, l.Until = "sending", who, time.Time{} })
+		start := time.Now()
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.o.SendTimeout)
+		res, err := e.o.Sender.SendText(sendCtx, r.Phone, r.Body)
+		cancel()
+		took := time.Since(start)
+		now := e.o.Clock.Now()
+		ev := Event{At: now, Phone: r.Phone, Name: r.Name}
+		if errors.Is(err, ErrNotReady) {
+			// Certainly not sent: this one and the rest go back to pending.
+			for _, rest := range recs[i:] {
+				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
+			}
+			return outs, false, ""
+		}
+		if err != nil {
+			*failures++
+			ev.State, ev.Detail = models.RecipientSending, "the send ended in an error; checking the chat"
+			e.live.event(c.ID, ev)
+			logrus.WithFields(logrus.Fields{"campaign": c.ID, "seq": r.Seq, "error": err}).Error("campaign: send failed with an unknown outcome")
+			for _, rest := range recs[i+1:] {
+				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
+			}
+			return outs, true, ""
+		}
+		o := models.Outcome{Seq: r.Seq, MessageID: res.MessageID, Error: res.Reason, At: now}
+		switch res.Status {
+		case StatusSent:
+			o.State, *failures = models.RecipientSent, 0
+			*sentThisRun++
+			e.countSent(now)
+		case StatusInvalidNumber:
+			o.State = models.RecipientInvalid
+			if o.Error == "" {
+				o.Error = "this number is not on WhatsApp"
+			}
+		default:
+			o.State = models.RecipientFailed
+			*failures++
+		}
+		outs = append(outs, o)
+		ev.State, ev.Detail = o.State, o.Error
+		e.live.update(c.ID, func(l *Live) {
+			l.PerSend = (l.PerSend*7 + took) / 8
+			l.Events = append([]Event{ev}, l.Events...)
+			if len(l.Events) > recentEvents {
+				l.Events = l.Events[:recentEvents]
+			}
+		})
+		if *failures >= maxFailures {
+			for _, rest := range recs[i+1:] {
+				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
+			}
+			return outs, false, fmt.Sprintf("paused after %d failed sends in a row (last: %s)", *failures, o.Error)
+		}
+	}
+	return outs, false, ""
+}
+
+// finish completes a run once nothing is pending or sending.
+func (e *Engine) finish(ctx context.Context, c *models.Campaign) {
+	counts, err := e.o.Store.CountStates(ctx, c.ID, c.Run)
+	if err != nil || counts[models.RecipientSending] > 0 {
+		return
+	}
+	if err := e.o.Store.FinishRun(ctx, c.ID, c.Run, models.CampaignCompleted); err != nil {
+		return
+	}
+	e.live.bump(c.ID)
+	e.live.update(c.ID, func(l *Live) { l.Status, l.Current = "", "" })
+	e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "completed", Detail: fmt.Sprintf("run %d finished", c.Run)})
+}
+
+func (e *Engine) pauseForSession(ctx context.Context, id string) {
+	if err := e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseWhatsApp, "last_error": "WhatsApp is not connected; sending goes on by itself when it is"}); err == nil {
+		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp", "" })
+		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "WhatsApp is not connected"})
+	}
+}
+
+// wait sleeps until `until`, showing status; it returns early (false) when
+// ctx ends, the campaign is controlled, or the session drops. Other wake-ups
+// do not shorten the pacing delay.
+func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Time, status string) bool {
+	e.live.update(id, func(l *Live) { l.Status, l.Until, l.Current = status, until, "" })
+	for {
+		d := until.Sub(e.o.Clock.Now())
+		if d <= 0 {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-e.kick:
+			if e.live.gen(id) != gen || !e.o.Sender.Ready() {
+				e.wake() // let the main loop see it too
+				return false
+			}
+		case <-e.o.Clock.After(min(d, e.o.IdlePoll)):
+		}
+	}
+}
+
+// sentTodayCount is how many messages the account sent today (every
+// campaign), read from the store once a day and counted in memory after.
+func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
+	day := StartOfDay(now, e.o.Location)
+	e.mu.Lock()
+	known := e.day.Equal(day)
+	n := e.sentToday
+	e.mu.Unlock()
+	if known {
+		return n
+	}
+	n, err := e.o.Store.SentSince(ctx, day)
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to count today's sends")
+	}
+	e.mu.Lock()
+	e.day, e.sentToday = day, n
+	e.mu.Unlock()
+	return n
+}
+
+func (e *Engine) countSent(now time.Time) {
+	e.mu.Lock()
+	if e.day.Equal(StartOfDay(now, e.o.Location)) {
+		e.sentToday++
+	}
+	e.mu.Unlock()
+}
+
+// recordOutcomes writes outcomes; when the database refuses, they are kept
+// in memory and written before anything else happens to the campaign, so
+// what the engine knows is never left to reconciliation.
+func (e *Engine) recordOutcomes(ctx context.Context, id string, outs []models.Outcome) bool {
+	err := e.o.Store.RecordOutcomes(context.WithoutCancel(ctx), id, outs)
+	if err == nil {
+		return true
+	}
+	logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to record sends; keeping them to retry")
+	e.mu.Lock()
+	e.unrecorded[id] = append(e.unrecorded[id], outs...)
+	e.mu.Unlock()
+	return false
+}
+
+// flushUnrecorded retries writing outcomes a database error held back.
+func (e *Engine) flushUnrecorded(ctx context.Context, id string) bool {
+	e.mu.Lock()
+	outs := e.unrecorded[id]
+	delete(e.unrecorded, id)
+	e.mu.Unlock()
+	if len(outs) == 0 {
+		return true
+	}
+	return e.recordOutcomes(ctx, id, outs)
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sambad/sambad/browser"
+	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/campaign/whatsapp"
+	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/models"
+)
+
+// offlineSender stands in when the browser is turned off: never ready, so
+// running campaigns pause with reason "whatsapp" instead of failing.
+type offlineSender struct{}
+
+func (offlineSender) Ready() bool { return false }
+func (offlineSender) SendText(context.Context, string, string) (campaign.SendResult, error) {
+	return campaign.SendResult{}, fmt.Errorf("cli: %w (SAMBAD_NO_BROWSER)", campaign.ErrNotReady)
+}
+func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.OutgoingMessage, error) {
+	return nil, fmt.Errorf("cli: %w (SAMBAD_NO_BROWSER)", campaign.ErrNotReady)
+}
+
+// startCampaigns starts the campaign engine's runner and the feed of the
+// driver's events (acks, session changes) into it. On shutdown (stage
+// "campaign engine", after the HTTP server, before the browser) the runner
+// finishes the send in flight, pauses running campaigns and returns; the
+// next start resumes them.
+func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, sd *shutdown) *campaign.Engine {
+	var sender campaign.Sender = offlineSender{}
+	if wa != nil {
+		sender = whatsapp.Sender{M: wa}
+	}
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location()})
+	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- e.Run(runCtx) }()
+	if wa != nil {
+		go whatsapp.Feed(runCtx, wa, e)
+	}
+	sd.add(stageEngine, "campaign engine", func(stopCtx context.Context) error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-stopCtx.Done():
+			return fmt.Errorf("cli: the campaign engine did not stop in time: %w", stopCtx.Err())
+		}
+	})
+	return e
+}

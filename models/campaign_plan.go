@@ -1,0 +1,221 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// audienceWhere selects a campaign's contacts: members of its groups and the
+// contacts chosen one by one, each once. Both ? are the campaign id.
+const audienceWhere = `(c.id IN (SELECT gm.contact_id FROM group_members gm
+	JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?)
+ OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?))`
+
+const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out"
+
+func scanContact(rows *sql.Rows, c *Contact) error {
+	return rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10, &c.Attributes, &c.OptedOut)
+}
+
+// AudienceCounts returns how many contacts a campaign's audience holds and how
+// many of them opted out (they are never sent to).
+func (s *Store) AudienceCounts(ctx context.Context, id string) (total, optedOut int64, err error) {
+	q := s.rebind("SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0) FROM contacts c WHERE " + audienceWhere)
+	if err := s.sqlDB().QueryRowContext(ctx, q, id, id).Scan(&total, &optedOut); err != nil {
+		return 0, 0, fmt.Errorf("store: unable to count the audience: %w", err)
+	}
+	return total, optedOut, nil
+}
+
+// AudienceSample returns up to limit contacts of a campaign's audience (for
+// the preview's contact picker).
+func (s *Store) AudienceSample(ctx context.Context, id string, limit int) ([]Contact, error) {
+	q := s.rebind("SELECT " + audienceColumns + " FROM contacts c WHERE " + audienceWhere + " ORDER BY c.name, c.id LIMIT ?")
+	rows, err := s.sqlDB().QueryContext(ctx, q, id, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the audience: %w", err)
+	}
+	defer rows.Close()
+	out := []Contact{}
+	for rows.Next() {
+		var c Contact
+		if err := scanContact(rows, &c); err != nil {
+			return nil, fmt.Errorf("store: unable to read the audience: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PlanResult is what freezing a campaign's recipients produced.
+type PlanResult struct {
+	Planned  int64
+	OptedOut int64
+}
+
+// planBatch is how many recipients go into one multi-row INSERT (7 values
+// each; well under SQLite's and Postgres's parameter limits).
+const planBatch = 500
+
+// PlanRecipients freezes a draft or scheduled campaign's audience into one
+// recipient row per contact, with the phone and the text render returns for
+// it, and moves the campaign to running (run 1). Opted-out contacts are left
+// out and counted. It all happens in one transaction: a failure leaves the
+// campaign as it was. Contacts are streamed, never all held in memory.
+func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Contact) (string, error)) (PlanResult, error) {
+	var res PlanResult
+	if !ValidID(id) {
+		return res, fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	if s.dialect == DialectPostgres {
+		return s.planPostgres(ctx, id, render)
+	}
+	tx, err := s.sqlDB().BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to begin planning: %w", err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	// Claims the campaign first: a second start waits here, then finds it running.
+	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET updated_at = ? WHERE id = ? AND state IN (?, ?)"), now, id, CampaignDraft, CampaignScheduled)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		c, gerr := s.GetCampaign(ctx, id)
+		if gerr != nil {
+			return res, gerr
+		}
+		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+	}
+	// The contacts are read on another connection while this transaction writes.
+	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to read the audience: %w", err)
+	}
+	defer rows.Close()
+	args := make([]any, 0, planBatch*7)
+	insertSQL := func(n int) string {
+		return "INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
+	}
+	// Full batches reuse one prepared statement (SQLite parses it once).
+	full, err := tx.PrepareContext(ctx, insertSQL(planBatch))
+	if err != nil {
+		return res, fmt.Errorf("store: unable to write recipients: %w", err)
+	}
+	defer full.Close()
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		var err error
+		if len(args) == cap(args) {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, insertSQL(len(args)/7), args...)
+		}
+		args = args[:0]
+		return err
+	}
+	var c Contact
+	for rows.Next() {
+		if err := scanContact(rows, &c); err != nil {
+			return res, fmt.Errorf("store: unable to read the audience: %w", err)
+		}
+		if c.OptedOut {
+			res.OptedOut++
+			continue
+		}
+		body, err := render(&c)
+		if err != nil {
+			return res, err
+		}
+		res.Planned++
+		args = append(args, id, res.Planned, c.ID, c.Phone, c.Name, body, 1)
+		if len(args) == cap(args) {
+			if err := flush(); err != nil {
+				return res, fmt.Errorf("store: unable to write recipients: %w", err)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("store: unable to read the audience: %w", err)
+	}
+	rows.Close()
+	if err := flush(); err != nil {
+		return res, fmt.Errorf("store: unable to write recipients: %w", err)
+	}
+	if res.Planned == 0 {
+		return res, emptyAudience(res.OptedOut)
+	}
+	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE campaigns SET state = ?, run = 1, planned = ?, opted_out = ?, started_at = ?,
+		pause_reason = '', last_error = '', updated_at = ? WHERE id = ?`), CampaignRunning, res.Planned, res.OptedOut, now, now, id)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start campaign: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, s.rebind("INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, 1, 'full', ?, ?)"), id, res.Planned, now)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to start campaign: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("store: unable to commit the plan: %w", err)
+	}
+	return res, nil
+}
+
+var errNotStartable = errors.New("not startable")
+
+func emptyAudience(optedOut int64) error {
+	msg := "the audience is empty: choose at least one group or contact"
+	if optedOut > 0 {
+		msg = fmt.Sprintf("all %d contacts in the audience opted out", optedOut)
+	}
+	return &ValidationError{Field: "audience", Message: msg}
+}
+
+// RetryFailed starts a new run of a finished campaign holding only its failed
+// recipients, and returns the run number and how many it holds.
+func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) {
+	c, err := s.GetCampaign(ctx, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	if c.State != CampaignCompleted && c.State != CampaignStopped && c.State != CampaignFailed {
+		return 0, 0, fmt.Errorf("store: only a finished campaign can retry its failures (this one is %s): %w", c.State, ErrState)
+	}
+	tx, err := s.sqlDB().BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: unable to begin retry: %w", err)
+	}
+	defer tx.Rollback()
+	now, run := time.Now().UTC(), c.Run+1
+	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET state = ?, run = ?, finished_at = NULL, pause_reason = '', last_error = '', updated_at = ? WHERE id = ? AND state = ?"),
+		CampaignRunning, run, now, id, c.State)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return 0, 0, fmt.Errorf("store: the campaign changed state meanwhile: %w", ErrState)
+	}
+	r, err = tx.ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, run = ?, error = '' WHERE campaign_id = ? AND state = ?"),
+		RecipientPending, run, id, RecipientFailed)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	if n == 0 {
+		return 0, 0, &ValidationError{Field: "recipients", Message: "no recipient failed, so there is nothing to retry"}
+	}
+	if _, err := tx.ExecContext(ctx, s.rebind("INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, ?, 'retry', ?, ?)"), id, run, n, now); err != nil {
+		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
+	}
+	return run, n, nil
+}

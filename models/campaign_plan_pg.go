@@ -1,0 +1,137 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// planSource streams the audience cursor into COPY: one row per contact
+// not opted out, its text rendered as it goes, so 100k recipients never sit
+// in memory.
+type planSource struct {
+	rows     *sql.Rows
+	id       pgtype.UUID
+	render   func(*Contact) (string, error)
+	c        Contact
+	vals     []any
+	err      error
+	planned  int64
+	optedOut int64
+}
+
+func (p *planSource) Next() bool {
+	for p.err == nil && p.rows.Next() {
+		if p.err = scanContact(p.rows, &p.c); p.err != nil {
+			return false
+		}
+		if p.c.OptedOut {
+			p.optedOut++
+			continue
+		}
+		body, err := p.render(&p.c)
+		if err != nil {
+			p.err = err
+			return false
+		}
+		cid, err := uuid.Parse(p.c.ID)
+		if err != nil {
+			p.err = err
+			return false
+		}
+		p.planned++
+		p.vals = []any{p.id, p.planned, pgtype.UUID{Bytes: cid, Valid: true}, p.c.Phone, p.c.Name, body, int32(1)}
+		return true
+	}
+	if p.err == nil {
+		p.err = p.rows.Err()
+	}
+	return false
+}
+
+func (p *planSource) Values() ([]any, error) { return p.vals, nil }
+func (p *planSource) Err() error             { return p.err }
+
+// planPostgres is PlanRecipients for Postgres: the same transaction, with
+// the rows written by COPY (several times faster than multi-row INSERTs).
+func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contact) (string, error)) (PlanResult, error) {
+	var res PlanResult
+	cid, err := uuid.Parse(id)
+	if err != nil {
+		return res, fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	conn, err := s.sqlDB().Conn(ctx)
+	if err != nil {
+		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
+	}
+	defer conn.Close()
+	var userErr error
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		now := time.Now().UTC()
+		tag, err := tx.Exec(ctx, "UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state IN ($3, $4)", now, id, CampaignDraft, CampaignScheduled)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			userErr = errNotStartable
+			return nil
+		}
+		// The audience is read on another connection while this one copies.
+		rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		src := &planSource{rows: rows, id: pgtype.UUID{Bytes: cid, Valid: true}, render: render}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"campaign_recipients"}, []string{"campaign_id", "seq", "contact_id", "phone", "name", "body", "run"}, src)
+		res.Planned, res.OptedOut = src.planned, src.optedOut
+		if err != nil {
+			if src.err != nil {
+				if _, ok := src.err.(*ValidationError); ok {
+					userErr = src.err
+					return nil
+				}
+				return src.err
+			}
+			return err
+		}
+		if res.Planned == 0 {
+			userErr = emptyAudience(res.OptedOut)
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE campaigns SET state = $1, run = 1, planned = $2, opted_out = $3, started_at = $4,
+			pause_reason = '', last_error = '', updated_at = $4 WHERE id = $5`, CampaignRunning, res.Planned, res.OptedOut, now, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES ($1, 1, 'full', $2, $3)", id, res.Planned, now); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+	if userErr == errNotStartable {
+		c, gerr := s.GetCampaign(ctx, id)
+		if gerr != nil {
+			return res, gerr
+		}
+		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+	}
+	if userErr != nil {
+		return res, userErr
+	}
+	if err != nil {
+		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
+	}
+	return res, nil
+}

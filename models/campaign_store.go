@@ -1,0 +1,369 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// ErrState is wrapped when an action is not allowed in a campaign's current
+// state (starting a completed campaign, editing a running one, ...).
+var ErrState = errors.New("not allowed in this state")
+
+// MaxCampaignNameLen bounds a campaign's name.
+const MaxCampaignNameLen = 200
+
+// MaxTemplateLen bounds a campaign's template (WhatsApp allows 65536 characters).
+const MaxTemplateLen = 65536
+
+// sqlDB returns the pool under gorm, for the campaign paths that run often
+// enough that gorm's statement building shows.
+func (s *Store) sqlDB() *sql.DB {
+	db, _ := s.db.DB()
+	return db
+}
+
+// rebind turns ? placeholders into $n for Postgres.
+func (s *Store) rebind(q string) string {
+	if s.dialect != DialectPostgres {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func validateCampaign(c *Campaign) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return &ValidationError{Field: "name", Message: "is required"}
+	}
+	if utf8.RuneCountInString(c.Name) > MaxCampaignNameLen {
+		return &ValidationError{Field: "name", Message: fmt.Sprintf("is longer than %d characters", MaxCampaignNameLen)}
+	}
+	if strings.TrimSpace(c.Template) == "" {
+		return &ValidationError{Field: "template", Message: "is required"}
+	}
+	if utf8.RuneCountInString(c.Template) > MaxTemplateLen {
+		return &ValidationError{Field: "template", Message: fmt.Sprintf("is longer than %d characters", MaxTemplateLen)}
+	}
+	return nil
+}
+
+// checkAudienceIDs verifies that every group and contact named exists.
+func checkAudienceIDs(tx *gorm.DB, groupIDs, contactIDs []string) error {
+	for _, id := range groupIDs {
+		if !ValidID(id) {
+			return &ValidationError{Field: "group_ids", Message: fmt.Sprintf("%q is not a group id", id)}
+		}
+	}
+	for _, id := range contactIDs {
+		if !ValidID(id) {
+			return &ValidationError{Field: "contact_ids", Message: fmt.Sprintf("%q is not a contact id", id)}
+		}
+	}
+	for _, chunk := range chunks(groupIDs, 500) {
+		var found []string
+		if err := tx.Model(&Group{}).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+			return err
+		}
+		if missing := firstMissing(chunk, found); missing != "" {
+			return &ValidationError{Field: "group_ids", Message: fmt.Sprintf("no group with id %s", missing)}
+		}
+	}
+	for _, chunk := range chunks(contactIDs, 500) {
+		var found []string
+		if err := tx.Model(&Contact{}).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+			return err
+		}
+		if missing := firstMissing(chunk, found); missing != "" {
+			return &ValidationError{Field: "contact_ids", Message: fmt.Sprintf("no contact with id %s", missing)}
+		}
+	}
+	return nil
+}
+
+func firstMissing(want, found []string) string {
+	have := make(map[string]bool, len(found))
+	for _, f := range found {
+		have[strings.ToLower(f)] = true
+	}
+	for _, w := range want {
+		if !have[strings.ToLower(w)] {
+			return w
+		}
+	}
+	return ""
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// writeAudience replaces a campaign's chosen groups and contacts.
+func writeAudience(tx *gorm.DB, c *Campaign) error {
+	if err := tx.Exec("DELETE FROM campaign_groups WHERE campaign_id = ?", c.ID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("DELETE FROM campaign_contacts WHERE campaign_id = ?", c.ID).Error; err != nil {
+		return err
+	}
+	for _, g := range c.GroupIDs {
+		if err := tx.Exec("INSERT INTO campaign_groups (campaign_id, group_id) VALUES (?, ?)", c.ID, g).Error; err != nil {
+			return err
+		}
+	}
+	for _, chunk := range chunks(c.ContactIDs, 200) {
+		q := "INSERT INTO campaign_contacts (campaign_id, contact_id) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?),", len(chunk)), ",")
+		args := make([]any, 0, 2*len(chunk))
+		for _, id := range chunk {
+			args = append(args, c.ID, id)
+		}
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateCampaign stores a new draft campaign with its audience.
+func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
+	if err := validateCampaign(c); err != nil {
+		return err
+	}
+	c.GroupIDs, c.ContactIDs = dedupe(c.GroupIDs), dedupe(c.ContactIDs)
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	if c.State == "" {
+		c.State = CampaignDraft
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkAudienceIDs(tx, c.GroupIDs, c.ContactIDs); err != nil {
+			return err
+		}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		return writeAudience(tx, c)
+	})
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to create campaign: %w", err)
+	}
+	return nil
+}
+
+// UpdateCampaign saves a campaign's name, template, audience, pacing and
+// schedule; only drafts, scheduled and paused campaigns can be edited. A paused
+// campaign's recipients are already frozen, so its audience and template stay.
+func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
+	if err := validateCampaign(c); err != nil {
+		return err
+	}
+	c.GroupIDs, c.ContactIDs = dedupe(c.GroupIDs), dedupe(c.ContactIDs)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var state string
+		if err := tx.Model(&Campaign{}).Where("id = ?", c.ID).Pluck("state", &state).Error; err != nil {
+			return err
+		}
+		if state == "" {
+			return fmt.Errorf("store: campaign %s: %w", c.ID, ErrNotFound)
+		}
+		if !CampaignEditable(state) {
+			return fmt.Errorf("store: a %s campaign cannot be edited: %w", state, ErrState)
+		}
+		fields := map[string]any{"name": c.Name, "pacing": c.Pacing, "updated_at": time.Now().UTC()}
+		if state != CampaignPaused {
+			if err := checkAudienceIDs(tx, c.GroupIDs, c.ContactIDs); err != nil {
+				return err
+			}
+			fields["template"] = c.Template
+			fields["scheduled_at"] = c.ScheduledAt
+			if err := writeAudience(tx, c); err != nil {
+				return err
+			}
+		}
+		return tx.Model(&Campaign{}).Where("id = ?", c.ID).Updates(fields).Error
+	})
+	var ve *ValidationError
+	if errors.As(err, &ve) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrState) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to update campaign: %w", err)
+	}
+	return nil
+}
+
+// GetCampaign returns a campaign with its chosen groups and contacts.
+func (s *Store) GetCampaign(ctx context.Context, id string) (*Campaign, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	var c Campaign
+	err := s.db.WithContext(ctx).Take(&c, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load campaign: %w", err)
+	}
+	c.GroupIDs, c.ContactIDs = []string{}, []string{}
+	db := s.db.WithContext(ctx)
+	if err := db.Raw("SELECT group_id FROM campaign_groups WHERE campaign_id = ? ORDER BY group_id", id).Scan(&c.GroupIDs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to load campaign groups: %w", err)
+	}
+	if err := db.Raw("SELECT contact_id FROM campaign_contacts WHERE campaign_id = ? ORDER BY contact_id", id).Scan(&c.ContactIDs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to load campaign contacts: %w", err)
+	}
+	return &c, nil
+}
+
+// ListCampaigns returns the newest campaigns first, at most limit.
+func (s *Store) ListCampaigns(ctx context.Context, limit int) ([]Campaign, error) {
+	out := []Campaign{}
+	if err := s.db.WithContext(ctx).Order("created_at DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to list campaigns: %w", err)
+	}
+	return out, nil
+}
+
+// CampaignsInState returns campaigns in any of the states, oldest start first.
+func (s *Store) CampaignsInState(ctx context.Context, states ...string) ([]Campaign, error) {
+	out := []Campaign{}
+	err := s.db.WithContext(ctx).Where("state IN ?", states).Order("started_at, created_at").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list campaigns: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteCampaign deletes a campaign that is not running, with its recipients.
+func (s *Store) DeleteCampaign(ctx context.Context, id string) error {
+	if !ValidID(id) {
+		return fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var state string
+		if err := tx.Model(&Campaign{}).Where("id = ?", id).Pluck("state", &state).Error; err != nil {
+			return err
+		}
+		if state == "" {
+			return fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+		}
+		if state == CampaignRunning {
+			return fmt.Errorf("store: stop the campaign before deleting it: %w", ErrState)
+		}
+		return tx.Exec("DELETE FROM campaigns WHERE id = ?", id).Error
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrState) {
+		return fmt.Errorf("store: unable to delete campaign: %w", err)
+	}
+	return err
+}
+
+// Transition moves a campaign to state `to` if its state is a valid source
+// for that move; fields are extra columns to set in the same statement.
+func (s *Store) Transition(ctx context.Context, id, to string, fields map[string]any) error {
+	if !ValidID(id) {
+		return fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
+	}
+	var from []string
+	for f := range campaignTransitions {
+		if CanTransition(f, to) {
+			from = append(from, f)
+		}
+	}
+	set := map[string]any{"state": to, "updated_at": time.Now().UTC()}
+	for k, v := range fields {
+		set[k] = v
+	}
+	res := s.db.WithContext(ctx).Model(&Campaign{}).Where("id = ? AND state IN ?", id, from).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("store: unable to change campaign state: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	c, err := s.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("store: a %s campaign cannot become %s: %w", c.State, to, ErrState)
+}
+
+// ListRuns returns a campaign's runs, first first.
+func (s *Store) ListRuns(ctx context.Context, id string) ([]CampaignRun, error) {
+	out := []CampaignRun{}
+	if err := s.db.WithContext(ctx).Where("campaign_id = ?", id).Order("run").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to list runs: %w", err)
+	}
+	return out, nil
+}
+
+// FinishRun closes a run and moves the campaign to its final state.
+func (s *Store) FinishRun(ctx context.Context, id string, run int, state string) error {
+	now := time.Now().UTC()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE campaign_runs SET finished_at = ? WHERE campaign_id = ? AND run = ? AND finished_at IS NULL", now, id, run).Error; err != nil {
+			return err
+		}
+		res := tx.Exec("UPDATE campaigns SET state = ?, finished_at = ?, pause_reason = '', updated_at = ? WHERE id = ? AND state IN (?, ?)",
+			state, now, now, id, CampaignRunning, CampaignPaused)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: campaign %s is no longer running: %w", id, ErrState)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrState) {
+		return fmt.Errorf("store: unable to finish campaign run: %w", err)
+	}
+	return err
+}
+
+// AttributeKeys returns every extra attribute name some contact has, so a
+// template can be checked for unknown variables.
+func (s *Store) AttributeKeys(ctx context.Context) ([]string, error) {
+	q := "SELECT DISTINCT j.key FROM contacts, json_each(contacts.attributes) AS j"
+	if s.dialect == DialectPostgres {
+		q = "SELECT DISTINCT jsonb_object_keys(attributes) FROM contacts"
+	}
+	keys := []string{}
+	if err := s.db.WithContext(ctx).Raw(q).Scan(&keys).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to list attribute names: %w", err)
+	}
+	return keys, nil
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"time"
+
+	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/models"
+)
+
+// campaignBody is the JSON a campaign is created from.
+type campaignBody struct {
+	Name        string        `json:"name"`
+	Template    string        `json:"template"`
+	GroupIDs    []string      `json:"group_ids"`
+	ContactIDs  []string      `json:"contact_ids"`
+	Pacing      models.Pacing `json:"pacing"`
+	ScheduledAt *time.Time    `json:"scheduled_at"`
+}
+
+// campaignJSON is a campaign with its counts per recipient state and what
+// the runner is doing.
+type campaignJSON struct {
+	*models.Campaign
+	Counts models.StateCounts `json:"counts"`
+	Total  int64              `json:"total"`
+	Status string             `json:"status,omitempty"`
+}
+
+func newCampaignJSON(c *models.Campaign, counts models.StateCounts, live campaign.Live) campaignJSON {
+	full := models.StateCounts{}
+	for _, st := range models.RecipientStates {
+		full[st] = counts[st]
+	}
+	return campaignJSON{Campaign: c, Counts: full, Total: counts.Total(), Status: live.Status}
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/models"
+)
+
+// apiCampaignCreate answers POST /api/v1/campaigns {"name","template",
+// "group_ids","contact_ids","pacing":{...},"scheduled_at"}: a draft (or a
+// scheduled campaign), 201. Template mistakes are 422 with line and column.
+func (s *Server) apiCampaignCreate(c *gin.Context) {
+	ctx := c.Request.Context()
+	var b campaignBody
+	if !decodeJSON(c, &b) {
+		return
+	}
+	p, err := campaign.NormalizePacing(b.Pacing)
+	if err != nil {
+		apiCampaignError(c, err)
+		return
+	}
+	if _, err := campaign.CheckTemplate(ctx, s.store, b.Template); err != nil {
+		apiCampaignError(c, err)
+		return
+	}
+	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p}
+	if err := s.store.CreateCampaign(ctx, m); err != nil {
+		apiCampaignError(c, err)
+		return
+	}
+	if b.ScheduledAt != nil {
+		if err := s.campaigns.Schedule(ctx, m.ID, *b.ScheduledAt); err != nil {
+			s.store.DeleteCampaign(ctx, m.ID)
+			apiCampaignError(c, err)
+			return
+		}
+	}
+	s.apiCampaignWrite(c, http.StatusCreated, m.ID)
+}
+
+// apiCampaignWrite answers with a campaign's current JSON.
+func (s *Server) apiCampaignWrite(c *gin.Context, status int, id string) {
+	ctx := c.Request.Context()
+	cp, err := s.store.GetCampaign(ctx, id)
+	if err != nil {
+		apiStoreError(c, err)
+		return
+	}
+	counts, err := s.campaigns.Counts(ctx, id, cp.UpdatedAt)
+	if err != nil {
+		apiStoreError(c, err)
+		return
+	}
+	c.JSON(status, newCampaignJSON(cp, counts, s.campaigns.Live(id)))
+}

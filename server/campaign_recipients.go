@@ -1,0 +1,52 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/models"
+)
+
+type recipientsView struct {
+	M           *monitorView
+	State       string
+	Run         int
+	Items       []models.Recipient
+	Total       int64
+	Page, Pages int
+}
+
+const recipientsPerPage = 50
+
+// campaignRecipients lists a campaign's recipients, filtered by state, paged.
+func (s *Server) campaignRecipients(c *gin.Context) {
+	ctx := c.Request.Context()
+	mv, err := s.monitorView(ctx, c.Param("id"))
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	q := models.RecipientQuery{CampaignID: mv.C.ID, Page: intQuery(c, "page", 1), PerPage: recipientsPerPage, Run: intQuery(c, "run", 0)}
+	state := c.Query("state")
+	if models.ValidRecipientState(state) {
+		q.States = []string{state}
+	} else {
+		state = ""
+	}
+	if q.Run == 0 {
+		// The monitor's counts already say how many match.
+		q.Total = mv.Total
+		if state != "" {
+			q.Total = mv.Counts[state]
+		}
+	}
+	items, total, err := s.store.ListRecipients(ctx, q)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "campaign_recipients", "campaigns", recipientsView{
+		M: mv, State: state, Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
+	})
+}

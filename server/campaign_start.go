@@ -1,0 +1,22 @@
+package server
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+)
+
+// campaignStart freezes the recipients and starts sending.
+func (s *Server) campaignStart(c *gin.Context) {
+	id := c.Param("id")
+	res, err := s.campaigns.Start(c.Request.Context(), id)
+	if err != nil {
+		s.pageCampaignError(c, id, err)
+		return
+	}
+	msg := fmt.Sprintf("Started: %d recipients.", res.Planned)
+	if res.OptedOut > 0 {
+		msg = fmt.Sprintf("Started: %d recipients; %d opted-out contacts left out.", res.Planned, res.OptedOut)
+	}
+	campaignBack(c, id, "notice", msg)
+}
