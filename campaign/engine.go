@@ -30,6 +30,13 @@ type Options struct {
 	// IdlePoll is how often an idle engine looks for due schedules and for
 	// the WhatsApp session coming back. Default 1 s.
 	IdlePoll time.Duration
+	// Lease, in hybrid mode, gives each campaign one sending install among
+	// those sharing a database. Nil (local and cloud modes): every running
+	// campaign is sent here, and shutdown pauses them.
+	Lease Lease
+	// LeaseTTL is how long a taken lease runs (default DefaultLeaseTTL);
+	// the runner renews it every LeaseTTL/3 while it sends the campaign.
+	LeaseTTL time.Duration
 }
 
 // Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
@@ -39,7 +46,13 @@ type Options struct {
 // Shutdown: cancel Run's context. The runner finishes the send in flight
 // (bounded by SendTimeout), writes its outcome, pauses every running
 // campaign with reason "shutdown" and returns; the next Run resumes them.
-// Stop the HTTP server before the engine and the browser after it.
+// With a Lease it pauses nothing and releases the lease instead, so another
+// install takes the campaign over. Stop the HTTP server before the engine
+// and the browser after it.
+//
+// With a Lease, a running campaign is sent only by the install holding its
+// lease; the others skip it (and show who sends it) without touching its
+// state, and take it over when the lease is released or runs out.
 type Engine struct {
 	o      Options
 	live   liveBoard
@@ -54,6 +67,10 @@ type Engine struct {
 	unrecorded map[string][]models.Outcome
 	sentToday  int64
 	day        time.Time
+	// campaigns whose lease table could not be reached (logged once)
+	leaseOffline map[string]bool
+	// cur is the lease of the campaign the runner sends (runner goroutine only)
+	cur *heldLease
 }
 
 type earlyAck struct {
@@ -78,6 +95,9 @@ func New(o Options) *Engine {
 	if o.IdlePoll <= 0 {
 		o.IdlePoll = time.Second
 	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
 	return &Engine{
 		o:      o,
 		live:   liveBoard{m: map[string]*Live{}},
@@ -86,7 +106,8 @@ func New(o Options) *Engine {
 		rng:    rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)),
 		early:  map[string]earlyAck{},
 
-		unrecorded: map[string][]models.Outcome{},
+		unrecorded:   map[string][]models.Outcome{},
+		leaseOffline: map[string]bool{},
 	}
 }
 
@@ -110,7 +131,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		e.startDueSchedules(ctx)
 		e.resumeForSession(ctx)
-		c := e.nextRunning(ctx)
+		c, lease := e.nextRunning(ctx)
 		if c == nil {
 			select {
 			case <-ctx.Done():
@@ -119,7 +140,10 @@ func (e *Engine) Run(ctx context.Context) error {
 			}
 			continue
 		}
+		e.cur = lease
 		e.runCampaign(ctx, c)
+		e.cur = nil
+		lease.end()
 	}
 	return e.shutdown()
 }
@@ -174,21 +198,30 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 	}
 }
 
-func (e *Engine) nextRunning(ctx context.Context) *models.Campaign {
+// nextRunning picks the oldest running campaign this install may send, and
+// its lease (nil without a Lease).
+func (e *Engine) nextRunning(ctx context.Context) (*models.Campaign, *heldLease) {
 	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)
 	if err != nil {
 		if ctx.Err() == nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to list running campaigns")
 		}
-		return nil
+		return nil, nil
 	}
-	if len(cs) == 0 {
-		return nil
+	for i := range cs {
+		if h, ok := e.takeLease(ctx, cs[i].ID); ok {
+			return &cs[i], h
+		}
 	}
-	return &cs[0]
+	return nil, nil
 }
 
 func (e *Engine) shutdown() error {
+	if e.o.Lease != nil {
+		// Shared campaigns stay running: their leases are released (or run
+		// out) and another install goes on with them.
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)

@@ -23,7 +23,8 @@ type Live struct {
 	Until      time.Time // when a wait ends
 	Current    string    // the recipient being sent to
 	PerSend    time.Duration
-	Events     []Event // newest first
+	Events     []Event   // newest first
+	Lease      LeaseView // hybrid mode: who sends the campaign
 	UpdatedAt  time.Time
 	subs       map[chan struct{}]struct{}
 	generation uint64 // bumped by every control action

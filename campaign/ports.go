@@ -81,3 +81,38 @@ type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Lease errors a Lease returns (wrapped).
+var (
+	// ErrLeaseHeld: another install holds the campaign's lease.
+	ErrLeaseHeld = errors.New("campaign: the campaign is sending on another install")
+	// ErrLeaseLost: the lease expired and may have been taken over.
+	ErrLeaseLost = errors.New("campaign: the campaign's lease was lost")
+)
+
+// LeaseInfo says which install sends a campaign, and until when its lease
+// runs (by the database's clock).
+type LeaseInfo struct {
+	Holder string    // install id
+	Until  time.Time // zero when not known
+}
+
+// Lease gives each campaign exactly one sending install when several
+// installs share one database (hybrid mode); the lead adapts syncer.Leases
+// to it. Nil in Options means every running campaign is sent here.
+type Lease interface {
+	// InstallID is this install's id; "" while not known yet (nothing is
+	// sent until it is).
+	InstallID() string
+	// Acquire takes or renews the campaign's lease for ttl; it fails with
+	// ErrLeaseHeld, and the holder's LeaseInfo, when another install holds it.
+	Acquire(ctx context.Context, campaignID string, ttl time.Duration) (LeaseInfo, error)
+	// Renew extends a held lease; ErrLeaseLost when it is no longer ours.
+	Renew(ctx context.Context, campaignID string, ttl time.Duration) (LeaseInfo, error)
+	// Release gives the lease up.
+	Release(ctx context.Context, campaignID string) error
+	// HeldLocally reports whether the lease this install last took or
+	// renewed is still running by the local monotonic clock: what an
+	// install that cannot reach the database checks before each send.
+	HeldLocally(campaignID string) bool
+}

@@ -55,7 +55,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			e.startDueSchedules(ctx)
 			lastScheduleCheck = time.Now()
 		}
-		if g := e.live.gen(id); g != gen {
+		if !e.cur.ok() {
+			e.leaseEnded(id)
+			return
+		}
+		// With a Lease, another install may pause or stop the campaign in
+		// the shared database: read its state before each claim.
+		if g := e.live.gen(id); g != gen || e.o.Lease != nil {
 			fresh, err := e.o.Store.GetCampaign(ctx, id)
 			if err != nil || fresh.State != models.CampaignRunning {
 				e.live.update(id, func(l *Live) { l.Status, l.Current = "", "" })
@@ -156,7 +162,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		maxFailures = DefaultMaxFailures
 	}
 	for i, r := range recs {
-		if ctx.Err() != nil || (i > 0 && !e.o.Sender.Ready()) {
+		if ctx.Err() != nil || (i > 0 && !e.o.Sender.Ready()) || !e.cur.ok() {
 			// Not attempted: back to pending.
 			for _, rest := range recs[i:] {
 				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
@@ -240,6 +246,17 @@ func (e *Engine) finish(ctx context.Context, c *models.Campaign) {
 	e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "completed", Detail: fmt.Sprintf("run %d finished", c.Run)})
 }
 
+// leaseEnded notes that this install stopped sending a campaign because its
+// lease was lost or ran out while the database could not be reached.
+func (e *Engine) leaseEnded(id string) {
+	detail := "the lease ran out while the cloud database was unreachable; waiting for it"
+	if e.cur.lost.Load() {
+		detail = "another install took the campaign over"
+	}
+	e.live.update(id, func(l *Live) { l.Status, l.Current, l.Until, l.Lease.Mine = "", "", time.Time{}, false })
+	e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: detail})
+}
+
 func (e *Engine) pauseForSession(ctx context.Context, id string) {
 	if err := e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseWhatsApp, "last_error": "WhatsApp is not connected; sending goes on by itself when it is"}); err == nil {
 		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp", "" })
@@ -266,6 +283,9 @@ func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Tim
 				return false
 			}
 		case <-e.o.Clock.After(min(d, e.o.IdlePoll)):
+		}
+		if !e.cur.ok() {
+			return false
 		}
 	}
 }

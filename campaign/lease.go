@@ -1,0 +1,162 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// DefaultLeaseTTL is how long a campaign's lease runs unless renewed.
+const DefaultLeaseTTL = 60 * time.Second
+
+// LeaseView is what the monitor shows of a campaign's lease (hybrid mode).
+type LeaseView struct {
+	Holder string    // install id; "" when not known
+	Until  time.Time // by the database's clock
+	Mine   bool      // this install holds it
+}
+
+// Leased reports whether the engine shares campaigns with other installs
+// through leases (hybrid mode).
+func (e *Engine) Leased() bool { return e.o.Lease != nil }
+
+// heldLease is this install's hold on one campaign's lease while the runner
+// sends it: a goroutine renews it every ttl/3 until end is called.
+type heldLease struct {
+	e    *Engine
+	id   string
+	lost atomic.Bool // the database said it is no longer ours
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// takeLease acquires the campaign's lease; false when this install must not
+// send it now (another install holds it, or the database cannot be reached
+// and the lease this install last held has run out). It never changes the
+// campaign's state: a campaign sending elsewhere stays running there.
+func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
+	l := e.o.Lease
+	if l == nil {
+		return nil, true
+	}
+	if l.InstallID() == "" {
+		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for sync to start", "" })
+		return nil, false
+	}
+	lctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
+	info, err := l.Acquire(lctx, id, e.o.LeaseTTL)
+	cancel()
+	switch {
+	case err == nil:
+		e.live.update(id, func(lv *Live) { lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until, Mine: true} })
+	case errors.Is(err, ErrLeaseHeld):
+		e.live.update(id, func(lv *Live) {
+			lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until}
+			lv.Status, lv.Current, lv.Until = "sending on another install", "", time.Time{}
+		})
+		return nil, false
+	case ctx.Err() != nil:
+		return nil, false
+	case l.HeldLocally(id):
+		// Offline, but the lease taken before still runs: go on until it ends.
+		e.noteLeaseOffline(id, err)
+	default:
+		e.noteLeaseOffline(id, err)
+		e.live.update(id, func(lv *Live) {
+			lv.Lease.Mine = false
+			lv.Status, lv.Current, lv.Until = "waiting for the cloud database", "", time.Time{}
+		})
+		return nil, false
+	}
+	h := &heldLease{e: e, id: id, stop: make(chan struct{}), done: make(chan struct{})}
+	go h.renew()
+	return h, true
+}
+
+// noteLeaseOffline logs an unreachable lease table once per campaign until
+// a lease call succeeds again.
+func (e *Engine) noteLeaseOffline(id string, err error) {
+	e.mu.Lock()
+	first := !e.leaseOffline[id]
+	e.leaseOffline[id] = true
+	e.mu.Unlock()
+	if first {
+		logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Warn("campaign: unable to reach the campaign lease; sending only while the lease held runs")
+	}
+}
+
+func (e *Engine) noteLeaseOnline(id string) {
+	e.mu.Lock()
+	delete(e.leaseOffline, id)
+	e.mu.Unlock()
+}
+
+// renew keeps the lease alive while the runner sends.
+func (h *heldLease) renew() {
+	defer close(h.done)
+	e := h.e
+	every := e.o.LeaseTTL / 3
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-time.After(every):
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		info, err := e.o.Lease.Renew(ctx, h.id, e.o.LeaseTTL)
+		cancel()
+		switch {
+		case err == nil:
+			e.noteLeaseOnline(h.id)
+			e.live.update(h.id, func(lv *Live) { lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until, Mine: true} })
+		case errors.Is(err, ErrLeaseLost):
+			h.lost.Store(true)
+			logrus.WithFields(logrus.Fields{"campaign": h.id}).Warn("campaign: the campaign's lease was lost; another install may send it")
+			e.live.update(h.id, func(lv *Live) { lv.Lease.Mine = false })
+			e.wake()
+			return
+		default:
+			e.noteLeaseOffline(h.id, err)
+		}
+	}
+}
+
+// ok reports whether the runner may send the campaign now: the lease was
+// not lost and, by the local clock, still runs (which covers being offline).
+func (h *heldLease) ok() bool {
+	if h == nil {
+		return true
+	}
+	return !h.lost.Load() && h.e.o.Lease.HeldLocally(h.id)
+}
+
+// end stops renewing and releases the lease, unless outcomes the database
+// refused are still kept in memory for the campaign: the lease then runs
+// out by itself, so no other install reconciles those sends meanwhile.
+func (h *heldLease) end() {
+	if h == nil {
+		return
+	}
+	h.once.Do(func() {
+		close(h.stop)
+		<-h.done
+		e := h.e
+		e.mu.Lock()
+		kept := len(e.unrecorded[h.id]) > 0
+		e.mu.Unlock()
+		if kept {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), e.o.LeaseTTL/3)
+		defer cancel()
+		if err := e.o.Lease.Release(ctx, h.id); err != nil {
+			logrus.WithFields(logrus.Fields{"campaign": h.id, "error": err}).Warn("campaign: unable to release the campaign's lease; it runs out by itself")
+		}
+		e.live.update(h.id, func(lv *Live) { lv.Lease = LeaseView{} })
+	})
+}
