@@ -50,8 +50,8 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
-	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, &sd)
 	worker := newSyncWorker(cfg, store)
+	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), &sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
 	}

@@ -27,13 +27,15 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 // driver's events (acks, session changes) into it. On shutdown (stage
 // "campaign engine", after the HTTP server, before the browser) the runner
 // finishes the send in flight, pauses running campaigns and returns; the
-// next start resumes them.
-func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, sd *shutdown) *campaign.Engine {
+// next start resumes them. In hybrid mode (lease non-nil) each campaign is
+// sent by the one install holding its lease, and shutdown releases the
+// leases instead of pausing, so another install goes on with them.
+func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
 	if wa != nil {
 		sender = whatsapp.Sender{M: wa}
 	}
-	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location()})
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

@@ -259,7 +259,12 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The campaign engine's leases connect too: keep one pool.
 		w.mu.Lock()
+		if w.cloud != nil {
+			cloud.Close()
+			cloud = w.cloud
+		}
 		w.cloud = cloud
 		w.mu.Unlock()
 	}
