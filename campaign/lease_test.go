@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/internal/hybridlease"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
@@ -22,52 +23,36 @@ import (
 // with its own install id and its own syncer.Leases on that database's
 // sync_leases table, as cli wires them in hybrid mode.
 
-// pgLease adapts syncer.Leases as cli does; offline makes every call to the
-// database fail as if the network were down (HeldLocally still answers from
-// memory, as it does offline).
+// pgLease is the lease cli wires in hybrid mode; offline makes every call
+// to the database fail as if the network were down (HeldLocally still
+// answers from memory, as it does offline).
 type pgLease struct {
-	l       *syncer.Leases
-	id      string
+	*hybridlease.Lease
 	offline atomic.Bool
 }
 
 var errNetDown = errors.New("dial tcp 127.0.0.1:5432: connect: network is unreachable")
 
-func (p *pgLease) InstallID() string { return p.id }
-
-func (p *pgLease) conv(info syncer.LeaseInfo, err error) (campaign.LeaseInfo, error) {
-	out := campaign.LeaseInfo{Holder: info.InstallID, Until: info.ExpiresAt}
-	switch {
-	case errors.Is(err, syncer.ErrLeaseHeld):
-		return out, fmt.Errorf("%w: %w", campaign.ErrLeaseHeld, err)
-	case errors.Is(err, syncer.ErrLeaseLost):
-		return out, fmt.Errorf("%w: %w", campaign.ErrLeaseLost, err)
-	}
-	return out, err
-}
-
 func (p *pgLease) Acquire(ctx context.Context, cid string, ttl time.Duration) (campaign.LeaseInfo, error) {
 	if p.offline.Load() {
 		return campaign.LeaseInfo{}, errNetDown
 	}
-	return p.conv(p.l.Acquire(ctx, cid, p.id, ttl))
+	return p.Lease.Acquire(ctx, cid, ttl)
 }
 
 func (p *pgLease) Renew(ctx context.Context, cid string, ttl time.Duration) (campaign.LeaseInfo, error) {
 	if p.offline.Load() {
 		return campaign.LeaseInfo{}, errNetDown
 	}
-	return p.conv(p.l.Renew(ctx, cid, p.id, ttl))
+	return p.Lease.Renew(ctx, cid, ttl)
 }
 
 func (p *pgLease) Release(ctx context.Context, cid string) error {
 	if p.offline.Load() {
 		return errNetDown
 	}
-	return p.l.Release(ctx, cid, p.id)
+	return p.Lease.Release(ctx, cid)
 }
-
-func (p *pgLease) HeldLocally(cid string) bool { return p.l.HeldLocally(cid, p.id) }
 
 // sendLog is the shared record of every message that went out, in order.
 type sendLog struct {
@@ -128,7 +113,8 @@ func startInstall(t *testing.T, s *models.Store, id string, led *sendLog, ttl, t
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &pgLease{l: syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil }), id: id}
+	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
+	l := &pgLease{Lease: hybridlease.New(leases, func() string { return id })}
 	e := campaign.New(campaign.Options{Store: s, Sender: &installSender{install: id, led: led, took: took},
 		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl})
 	ctx, cancel := context.WithCancel(context.Background())

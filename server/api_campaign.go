@@ -24,12 +24,17 @@ type campaignJSON struct {
 	Counts models.StateCounts `json:"counts"`
 	Total  int64              `json:"total"`
 	Status string             `json:"status,omitempty"`
+	Lease  *leaseJSON         `json:"lease,omitempty"` // hybrid mode only
 }
 
-func newCampaignJSON(c *models.Campaign, counts models.StateCounts, live campaign.Live) campaignJSON {
+func newCampaignJSON(c *models.Campaign, counts models.StateCounts, live campaign.Live, leased bool) campaignJSON {
 	full := models.StateCounts{}
 	for _, st := range models.RecipientStates {
 		full[st] = counts[st]
 	}
-	return campaignJSON{Campaign: c, Counts: full, Total: counts.Total(), Status: live.Status}
+	out := campaignJSON{Campaign: c, Counts: full, Total: counts.Total(), Status: live.Status}
+	if leased {
+		out.Lease = newLeaseJSON(live, c)
+	}
+	return out
 }

@@ -55,5 +55,5 @@ func (s *Server) apiCampaignWrite(c *gin.Context, status int, id string) {
 		apiStoreError(c, err)
 		return
 	}
-	c.JSON(status, newCampaignJSON(cp, counts, s.campaigns.Live(id)))
+	c.JSON(status, newCampaignJSON(cp, counts, s.campaigns.Live(id), s.campaigns.Leased()))
 }

@@ -21,7 +21,7 @@ func (s *Server) apiCampaignList(c *gin.Context) {
 			apiStoreError(c, err)
 			return
 		}
-		items = append(items, newCampaignJSON(&list[i], counts, s.campaigns.Live(list[i].ID)))
+		items = append(items, newCampaignJSON(&list[i], counts, s.campaigns.Live(list[i].ID), s.campaigns.Leased()))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }

@@ -23,6 +23,7 @@ type monitorView struct {
 	ETA       string
 	Live      campaign.Live
 	Loc       *time.Location
+	Leased    bool // hybrid mode: campaigns are sent by the install holding their lease
 }
 
 type stateCount struct {
@@ -39,7 +40,7 @@ func (s *Server) monitorView(ctx context.Context, id string) (*monitorView, erro
 	if err != nil {
 		return nil, err
 	}
-	v := &monitorView{C: cp, Counts: counts, Total: counts.Total(), Done: counts.Done(), Live: s.campaigns.Live(id), Loc: s.cfg.Location()}
+	v := &monitorView{C: cp, Counts: counts, Total: counts.Total(), Done: counts.Done(), Live: s.campaigns.Live(id), Loc: s.cfg.Location(), Leased: s.campaigns.Leased()}
 	for _, st := range models.RecipientStates {
 		v.States = append(v.States, stateCount{st, counts[st]})
 	}
