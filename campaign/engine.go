@@ -189,7 +189,9 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 	now := e.o.Clock.Now()
 	for _, c := range cs {
 		if c.ScheduledAt != nil && !c.ScheduledAt.After(now) {
-			if _, err := e.plan(ctx, &c); err != nil {
+			if _, err := e.plan(ctx, &c); errors.Is(err, models.ErrState) {
+				continue // another engine on a shared database started it first
+			} else if err != nil {
 				// The campaign stays scheduled; the reason shows on its page.
 				e.o.Store.Transition(ctx, c.ID, models.CampaignDraft, map[string]any{"last_error": "could not start at the scheduled time: " + err.Error()})
 				logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: scheduled start failed")

@@ -27,12 +27,13 @@ func (e *Engine) Leased() bool { return e.o.Lease != nil }
 // heldLease is this install's hold on one campaign's lease while the runner
 // sends it: a goroutine renews it every ttl/3 until end is called.
 type heldLease struct {
-	e    *Engine
-	id   string
-	lost atomic.Bool // the database said it is no longer ours
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	e       *Engine
+	id      string
+	lost    atomic.Bool // the database said it is no longer ours
+	offline atomic.Bool // the last call to the database failed
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
 }
 
 // takeLease acquires the campaign's lease; false when this install must not
@@ -43,6 +44,12 @@ func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
 	l := e.o.Lease
 	if l == nil {
 		return nil, true
+	}
+	if !e.o.Sender.Ready() {
+		// Not taken while WhatsApp is down here: an install whose WhatsApp
+		// is connected may send it meanwhile.
+		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for WhatsApp on this install", "" })
+		return nil, false
 	}
 	if l.InstallID() == "" {
 		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for sync to start", "" })
@@ -74,6 +81,7 @@ func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
 		return nil, false
 	}
 	h := &heldLease{e: e, id: id, stop: make(chan struct{}), done: make(chan struct{})}
+	h.offline.Store(err != nil)
 	go h.renew()
 	return h, true
 }
@@ -107,23 +115,51 @@ func (h *heldLease) renew() {
 			return
 		case <-time.After(every):
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), every)
-		info, err := e.o.Lease.Renew(ctx, h.id, e.o.LeaseTTL)
-		cancel()
-		switch {
-		case err == nil:
-			e.noteLeaseOnline(h.id)
-			e.live.update(h.id, func(lv *Live) { lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until, Mine: true} })
-		case errors.Is(err, ErrLeaseLost):
-			h.lost.Store(true)
+		if !h.renewNow(context.Background()) && h.lost.Load() {
+			return
+		}
+	}
+}
+
+// renewNow renews the lease once; false when it could not (lost, or the
+// database is unreachable).
+func (h *heldLease) renewNow(ctx context.Context) bool {
+	e := h.e
+	ctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
+	info, err := e.o.Lease.Renew(ctx, h.id, e.o.LeaseTTL)
+	cancel()
+	switch {
+	case err == nil:
+		h.offline.Store(false)
+		e.noteLeaseOnline(h.id)
+		e.live.update(h.id, func(lv *Live) { lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until, Mine: true} })
+		return true
+	case errors.Is(err, ErrLeaseLost):
+		if !h.lost.Swap(true) {
 			logrus.WithFields(logrus.Fields{"campaign": h.id}).Warn("campaign: the campaign's lease was lost; another install may send it")
 			e.live.update(h.id, func(lv *Live) { lv.Lease.Mine = false })
 			e.wake()
-			return
-		default:
-			e.noteLeaseOffline(h.id, err)
 		}
+	default:
+		h.offline.Store(true)
+		e.noteLeaseOffline(h.id, err)
 	}
+	return false
+}
+
+// check is what the runner asks before each claim: while the database can
+// be reached the lease is renewed first, so a lease another install took
+// over (after this one stalled past its TTL, say while the machine slept)
+// stops the send before it starts; offline, the lease counts while it runs
+// by the local clock.
+func (h *heldLease) check(ctx context.Context) bool {
+	if h == nil {
+		return true
+	}
+	if !h.lost.Load() && !h.offline.Load() {
+		h.renewNow(ctx)
+	}
+	return h.ok()
 }
 
 // ok reports whether the runner may send the campaign now: the lease was

@@ -290,3 +290,44 @@ func TestLeaseOfflineHolder(t *testing.T) {
 		t.Fatal("install a still holds the lease locally")
 	}
 }
+
+// TestLeaseLost: when the database says the holder's lease is gone (it
+// expired and another install took it), the holder stops sending that
+// campaign at its next renewal, and every recipient still gets one message.
+func TestLeaseLost(t *testing.T) {
+	s := testdb.Postgres(t)
+	led := &sendLog{}
+	g, _ := seedContacts(t, s, 90, "40")
+	c := newCampaign(t, s, "Yo {{name}}", g.ID, fast)
+	const ttl = 1500 * time.Millisecond
+	a := startInstall(t, s, "install-a", led, ttl, 25*time.Millisecond)
+	if _, err := a.e.Start(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "install a sending", func() bool { return len(led.all()) >= 3 })
+	b := startInstall(t, s, "install-b", led, ttl, 25*time.Millisecond)
+	// The lease runs out in the database (as after a stall longer than its TTL).
+	expired := time.Now()
+	if err := s.DB().Exec(`UPDATE sync_leases SET expires_at = now() - interval '1 second' WHERE campaign_id = ?`, c.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "install b to take over", func() bool { return b.e.Live(c.ID).Lease.Mine })
+	waitFor(t, "the campaign to complete", stateIs(s, c.ID, models.CampaignCompleted))
+	per := checkOnce(t, s, led, c)
+	if per["install-b"] == 0 {
+		t.Fatalf("sends per install: %v", per)
+	}
+	for _, m := range led.all() {
+		// a renews every ttl/3: by then it must have stopped (one send in flight may finish).
+		if m.Install == "install-a" && m.At.After(expired.Add(ttl/3+200*time.Millisecond)) {
+			t.Fatalf("install a sent %v after its lease was lost", m.At.Sub(expired))
+		}
+	}
+	var saw bool
+	for _, ev := range a.e.Live(c.ID).Events {
+		saw = saw || strings.Contains(ev.Detail, "another install took the campaign over")
+	}
+	if !saw || a.e.Live(c.ID).Lease.Mine {
+		t.Fatalf("install a's view after losing the lease: %+v", a.e.Live(c.ID).Lease)
+	}
+}

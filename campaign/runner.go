@@ -43,7 +43,9 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	// benchmarks) claim in batches that double while a batch's sends take
 	// under batchFast and halve when slower, so at most a few tens of
 	// milliseconds of sends are ever in flight when a crash strikes.
-	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0
+	// With a Lease, one at a time too: a new holder settles what the last
+	// one left "sending", so no claimed recipient may wait behind a send.
+	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0 && e.o.Lease == nil
 	batch := 1
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
@@ -55,7 +57,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			e.startDueSchedules(ctx)
 			lastScheduleCheck = time.Now()
 		}
-		if !e.cur.ok() {
+		if !e.cur.check(ctx) {
 			e.leaseEnded(id)
 			return
 		}
@@ -257,7 +259,16 @@ func (e *Engine) leaseEnded(id string) {
 	e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: detail})
 }
 
+// pauseForSession pauses a campaign while WhatsApp is down. With a Lease
+// the shared campaign stays running (its lease is released) so that an
+// install whose WhatsApp is connected goes on with it, and no install
+// pauses what another resumes.
 func (e *Engine) pauseForSession(ctx context.Context, id string) {
+	if e.o.Lease != nil {
+		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp on this install", "" })
+		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "WhatsApp is not connected on this install"})
+		return
+	}
 	if err := e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseWhatsApp, "last_error": "WhatsApp is not connected; sending goes on by itself when it is"}); err == nil {
 		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp", "" })
 		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "WhatsApp is not connected"})
