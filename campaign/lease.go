@@ -13,6 +13,9 @@ import (
 // DefaultLeaseTTL is how long a campaign's lease runs unless renewed.
 const DefaultLeaseTTL = 60 * time.Second
 
+// statusElsewhere is the live status of a campaign another install sends.
+const statusElsewhere = "sending on another install"
+
 // LeaseView is what the monitor shows of a campaign's lease (hybrid mode).
 type LeaseView struct {
 	Holder string    // install id; "" when not known
@@ -60,11 +63,17 @@ func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
 	cancel()
 	switch {
 	case err == nil:
+		e.noteLeaseOnline(id)
 		e.live.update(id, func(lv *Live) { lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until, Mine: true} })
 	case errors.Is(err, ErrLeaseHeld):
-		e.live.update(id, func(lv *Live) {
-			lv.Lease = LeaseView{Holder: info.Holder, Until: info.Until}
-			lv.Status, lv.Current, lv.Until = "sending on another install", "", time.Time{}
+		e.live.change(id, func(lv *Live) bool {
+			want := LeaseView{Holder: info.Holder, Until: info.Until}
+			if lv.Lease.Holder == want.Holder && lv.Lease.Until.Equal(want.Until) && !lv.Lease.Mine && lv.Status == statusElsewhere && lv.Current == "" && lv.Until.IsZero() {
+				return false
+			}
+			lv.Lease = want
+			lv.Status, lv.Current, lv.Until = statusElsewhere, "", time.Time{}
+			return true
 		})
 		return nil, false
 	case ctx.Err() != nil:
@@ -140,6 +149,8 @@ func (h *heldLease) renewNow(ctx context.Context) bool {
 			e.live.update(h.id, func(lv *Live) { lv.Lease.Mine = false })
 			e.wake()
 		}
+	case ctx.Err() != nil:
+		// Shutting down: not a sign of the network.
 	default:
 		h.offline.Store(true)
 		e.noteLeaseOffline(h.id, err)

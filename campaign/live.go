@@ -63,6 +63,25 @@ func (b *liveBoard) update(id string, fn func(*Live)) {
 	}
 }
 
+// change is update for a change that may be none: watchers are woken only
+// when fn reports it changed something (an idle install polling another's
+// lease every second does not re-render every monitor).
+func (b *liveBoard) change(id string, fn func(*Live) bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l := b.get(id)
+	if !fn(l) {
+		return
+	}
+	l.UpdatedAt = time.Now()
+	for ch := range l.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
 func (b *liveBoard) event(id string, e Event) {
 	b.update(id, func(l *Live) {
 		l.Events = append([]Event{e}, l.Events...)
