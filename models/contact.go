@@ -27,23 +27,9 @@ func (a Attributes) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (a *Attributes) Scan(v any) error {
-	var b []byte
-	switch t := v.(type) {
-	case nil:
-		*a = Attributes{}
-		return nil
-	case string:
-		b = []byte(t)
-	case []byte:
-		b = t
-	default:
-		return fmt.Errorf("attributes: unexpected type %T", v)
-	}
 	m := map[string]string{}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &m); err != nil {
-			return fmt.Errorf("attributes: %w", err)
-		}
+	if err := scanJSON(v, &m, "attributes"); err != nil {
+		return err
 	}
 	*a = m
 	return nil
