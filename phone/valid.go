@@ -25,11 +25,11 @@ type regionRules struct {
 	leading *regexp.Regexp // the region's leading digits; nil when it has none
 	// usable is false when the library would not validate against this
 	// region (no metadata, or metadata for another calling code).
-	usable      bool
-	general     descRule
-	types       []descRule // premium rate … voicemail, then fixed line
-	sameMobile  bool       // mobile numbers share the fixed-line pattern
-	mobile      descRule
+	usable     bool
+	general    descRule
+	types      []descRule // premium rate … voicemail, then fixed line
+	sameMobile bool       // mobile numbers share the fixed-line pattern
+	mobile     descRule
 }
 
 // descRule is one PhoneNumberDesc: the possible lengths and the pattern.
