@@ -248,32 +248,6 @@ func (b *bulkImport) placeholders(rows, cols int) string {
 	return sb.String()
 }
 
-func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	onConflict := " ON CONFLICT (phone) DO NOTHING"
-	if b.mode == ImportUpdate {
-		onConflict = " ON CONFLICT (phone) DO UPDATE SET name = excluded.name, v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3," +
-			" v4 = excluded.v4, v5 = excluded.v5, v6 = excluded.v6, v7 = excluded.v7, v8 = excluded.v8, v9 = excluded.v9," +
-			" v10 = excluded.v10, attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at"
-	}
-	query := "INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES " +
-		b.placeholders(len(rows), len(contactColumns)) + onConflict
-	args := make([]any, 0, len(rows)*len(contactColumns))
-	now := b.timeArg(rows[0].UpdatedAt)
-	for i := range rows {
-		c := &rows[i]
-		attrs, err := c.Attributes.Value()
-		if err != nil {
-			return err
-		}
-		args = append(args, c.ID, c.Phone, c.Name, c.V1, c.V2, c.V3, c.V4, c.V5, c.V6, c.V7, c.V8, c.V9, c.V10,
-			attrs, c.OptedOut, c.SearchText, b.timeArg(c.CreatedAt), now)
-	}
-	return b.exec(ctx, query, args...)
-}
-
 func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {
 	key := strings.ToLower(name)
 	if id, ok := b.groups[key]; ok {
