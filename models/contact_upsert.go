@@ -14,9 +14,9 @@ const (
 
 // upsert inserts rows, or on a stored phone updates it, in one statement.
 // Binding parameters through cgo costs SQLite more than inserting the row,
-// so only what varies is bound: name and v1..v10 are written as ” when
+// so only what varies is bound: name and v1..v10 are written as an empty literal when
 // every row of the chunk has them empty (and then left alone on stored
-// contacts, whose merged value is that same ”), and the times are one
+// contacts, whose merged value is empty too), and the times are one
 // shared parameter: a new row is created now, and a stored one keeps its
 // created_at as the conflict update does not set it.
 func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
