@@ -25,11 +25,15 @@ type regionRules struct {
 	leading *regexp.Regexp // the region's leading digits; nil when it has none
 	// usable is false when the library would not validate against this
 	// region (no metadata, or metadata for another calling code).
-	usable     bool
-	general    descRule
-	types      []descRule // premium rate … voicemail, then fixed line
-	sameMobile bool       // mobile numbers share the fixed-line pattern
-	mobile     descRule
+	usable  bool
+	general descRule
+	// types are the descriptions of which the number must match one to be
+	// valid: premium rate … voicemail, fixed line, and mobile unless it
+	// shares the fixed-line pattern, as getNumberTypeHelper tries them. Only
+	// whether one matches counts, so they are kept shortest pattern first:
+	// a mobile number then skips the long fixed-line pattern of regions
+	// such as IN.
+	types []descRule
 }
 
 // descRule is one PhoneNumberDesc: the possible lengths and the pattern.
@@ -97,10 +101,16 @@ func newCodeValidator(callingCode int) (*codeValidator, error) {
 			}
 			r.types = append(r.types, rule)
 		}
-		r.sameMobile = m.GetSameMobileAndFixedLinePattern()
-		if r.mobile, err = compileDesc(m.GetMobile()); err != nil {
-			return nil, err
+		if !m.GetSameMobileAndFixedLinePattern() {
+			rule, err := compileDesc(m.GetMobile())
+			if err != nil {
+				return nil, err
+			}
+			r.types = append(r.types, rule)
 		}
+		slices.SortStableFunc(r.types, func(a, b descRule) int {
+			return len(a.pattern.String()) - len(b.pattern.String())
+		})
 		v.regions = append(v.regions, r)
 	}
 	// A region without metadata makes the library panic when it is asked
@@ -160,8 +170,8 @@ func (r *regionRules) numberType(nsn string) bool {
 	}
 	for i := range r.types {
 		if r.types[i].matches(nsn) {
-			return true // the last one is the fixed-line description
+			return true
 		}
 	}
-	return !r.sameMobile && r.mobile.matches(nsn)
+	return false
 }
