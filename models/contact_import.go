@@ -129,16 +129,37 @@ func (b *bulkImport) exec(ctx context.Context, query string, args ...any) error 
 		_, err := b.tx.ExecContext(ctx, query, args...)
 		return err
 	}
-	st, ok := b.stmts[query]
-	if !ok {
-		var err error
-		if st, err = b.tx.PrepareContext(ctx, query); err != nil {
-			return err
-		}
-		b.stmts[query] = st
+	st, err := b.prepared(ctx, query)
+	if err != nil {
+		return err
 	}
-	_, err := st.ExecContext(ctx, args...)
+	_, err = st.ExecContext(ctx, args...)
 	return err
+}
+
+// QueryContext runs a query in the import's transaction, prepared once per
+// import on SQLite like exec.
+func (b *bulkImport) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if b.dialect != DialectSQLite {
+		return b.tx.QueryContext(ctx, query, args...)
+	}
+	st, err := b.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (b *bulkImport) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[query] = st
+	return st, nil
 }
 
 func (b *bulkImport) closeStmts() {
@@ -152,7 +173,7 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 	for i := range recs {
 		phones[i] = recs[i].Contact.Phone
 	}
-	existing, err := lookupContacts(ctx, b.tx, b.dialect, phones)
+	existing, err := lookupContacts(ctx, b, b.dialect, phones)
 	if err != nil {
 		return err
 	}
