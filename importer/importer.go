@@ -87,6 +87,7 @@ func Run(ctx context.Context, st Store, path string, o Options) (*Report, error)
 		return nil, err
 	}
 	_, lay.neutralised = src.(*csvSource)
+	defer relaxGC()()
 	ctx, cancel := context.WithCancel(ctx)
 	p := startPipeline(ctx, src, lay, o.Region)
 	defer func() {

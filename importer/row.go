@@ -14,6 +14,9 @@ type rawRow struct {
 	fields []string
 }
 
+// variableKeys[n] is the ContactInput key of variable n.
+var variableKeys = [...]string{"", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"}
+
 // checkedRow is a raw row after validation: a record, a problem, or empty.
 type checkedRow struct {
 	line    int
@@ -26,7 +29,7 @@ type checkedRow struct {
 // add-contact form (models.ContactInput.Apply).
 func (l *layout) check(r rawRow, region string) checkedRow {
 	out := checkedRow{line: r.line}
-	in := models.ContactInput{Variables: map[string]string{}, Attributes: map[string]string{}}
+	in := models.ContactInput{Variables: make(map[string]string, l.variableCount()), Attributes: make(map[string]string, len(l.fields.Attributes))}
 	var groups []string
 	empty := true
 	for i, v := range r.fields {
@@ -48,7 +51,7 @@ func (l *layout) check(r rawRow, region string) checkedRow {
 		case colName:
 			in.Name = v
 		case colVariable:
-			in.Variables[fmt.Sprintf("v%d", c.n)] = v
+			in.Variables[variableKeys[c.n]] = v
 		case colAttribute:
 			in.Attributes[c.attr] = v
 		case colGroups:
@@ -63,12 +66,19 @@ func (l *layout) check(r rawRow, region string) checkedRow {
 		out.problem = reason(err)
 		return out
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool
+	if len(groups) > 1 {
+		seen = make(map[string]bool, len(groups))
+	}
 	for _, g := range groups {
 		name, err := models.ValidateGroupName(g)
 		if err != nil {
 			out.problem = fmt.Sprintf("group %q %s", truncate(g, 40), validationMessage(err))
 			return out
+		}
+		if seen == nil {
+			out.rec.Groups = append(out.rec.Groups, name)
+			continue
 		}
 		if k := strings.ToLower(name); !seen[k] {
 			seen[k] = true
@@ -77,6 +87,17 @@ func (l *layout) check(r rawRow, region string) checkedRow {
 	}
 	out.rec.Line = r.line
 	return out
+}
+
+// variableCount is how many variable columns the file has.
+func (l *layout) variableCount() int {
+	n := 0
+	for _, present := range l.fields.Variables {
+		if present {
+			n++
+		}
+	}
+	return n
 }
 
 // reason words a validation error for a row: "phone '12ab' is not a valid

@@ -3,7 +3,6 @@ package models
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -102,26 +101,8 @@ func (p Pacing) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (p *Pacing) Scan(v any) error {
-	var b []byte
-	switch t := v.(type) {
-	case nil:
-		*p = Pacing{}
-		return nil
-	case string:
-		b = []byte(t)
-	case []byte:
-		b = t
-	default:
-		return fmt.Errorf("pacing: unexpected type %T", v)
-	}
 	*p = Pacing{}
-	if len(b) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(b, p); err != nil {
-		return fmt.Errorf("pacing: %w", err)
-	}
-	return nil
+	return scanJSON(v, p, "pacing")
 }
 
 // Campaign is a message sent to an audience at a chosen pace.

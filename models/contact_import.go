@@ -129,16 +129,37 @@ func (b *bulkImport) exec(ctx context.Context, query string, args ...any) error 
 		_, err := b.tx.ExecContext(ctx, query, args...)
 		return err
 	}
-	st, ok := b.stmts[query]
-	if !ok {
-		var err error
-		if st, err = b.tx.PrepareContext(ctx, query); err != nil {
-			return err
-		}
-		b.stmts[query] = st
+	st, err := b.prepared(ctx, query)
+	if err != nil {
+		return err
 	}
-	_, err := st.ExecContext(ctx, args...)
+	_, err = st.ExecContext(ctx, args...)
 	return err
+}
+
+// QueryContext runs a query in the import's transaction, prepared once per
+// import on SQLite like exec.
+func (b *bulkImport) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if b.dialect != DialectSQLite {
+		return b.tx.QueryContext(ctx, query, args...)
+	}
+	st, err := b.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (b *bulkImport) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[query] = st
+	return st, nil
 }
 
 func (b *bulkImport) closeStmts() {
@@ -152,7 +173,7 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 	for i := range recs {
 		phones[i] = recs[i].Contact.Phone
 	}
-	existing, err := lookupContacts(ctx, b.tx, b.dialect, phones)
+	existing, err := lookupContacts(ctx, b, b.dialect, phones)
 	if err != nil {
 		return err
 	}
@@ -246,32 +267,6 @@ func (b *bulkImport) placeholders(rows, cols int) string {
 		sb.WriteByte(')')
 	}
 	return sb.String()
-}
-
-func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	onConflict := " ON CONFLICT (phone) DO NOTHING"
-	if b.mode == ImportUpdate {
-		onConflict = " ON CONFLICT (phone) DO UPDATE SET name = excluded.name, v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3," +
-			" v4 = excluded.v4, v5 = excluded.v5, v6 = excluded.v6, v7 = excluded.v7, v8 = excluded.v8, v9 = excluded.v9," +
-			" v10 = excluded.v10, attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at"
-	}
-	query := "INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES " +
-		b.placeholders(len(rows), len(contactColumns)) + onConflict
-	args := make([]any, 0, len(rows)*len(contactColumns))
-	now := b.timeArg(rows[0].UpdatedAt)
-	for i := range rows {
-		c := &rows[i]
-		attrs, err := c.Attributes.Value()
-		if err != nil {
-			return err
-		}
-		args = append(args, c.ID, c.Phone, c.Name, c.V1, c.V2, c.V3, c.V4, c.V5, c.V6, c.V7, c.V8, c.V9, c.V10,
-			attrs, c.OptedOut, c.SearchText, b.timeArg(c.CreatedAt), now)
-	}
-	return b.exec(ctx, query, args...)
 }
 
 func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {

@@ -56,7 +56,7 @@ func (in ContactInput) Apply(c *Contact, region string) error {
 	if utf8.RuneCountInString(name) > MaxNameLen {
 		return &ValidationError{Field: "name", Message: fmt.Sprintf("is longer than %d characters", MaxNameLen)}
 	}
-	vars := make([]string, VariableCount)
+	var vars [VariableCount]string
 	for k, v := range in.Variables {
 		n := VariableIndex(k)
 		if n == 0 {

@@ -2,6 +2,7 @@ package phone
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -12,6 +13,19 @@ import (
 // validity check runs for them. phone_test.go checks on random numbers that
 // the result always equals the full parser's.
 var fastCodes = map[int]string{91: "0", 1: "1", 44: "0", 971: "0"}
+
+// fastValidators are the precompiled validity rules of the fast calling
+// codes; a code whose rules cannot be compiled is missing and checked by the
+// library.
+var fastValidators = sync.OnceValue(func() map[int]*codeValidator {
+	out := map[int]*codeValidator{}
+	for cc := range fastCodes {
+		if v, err := newCodeValidator(cc); err == nil {
+			out[cc] = v
+		}
+	}
+	return out
+})
 
 // fastRegions are the default regions whose national numbers take the fast path.
 var fastRegions = map[string]int{"IN": 91, "US": 1, "GB": 44, "AE": 971}
@@ -68,10 +82,18 @@ func fastNormalize(s, region string) (e164 string, ok bool) {
 	if err != nil {
 		return "", false
 	}
-	code := int32(cc)
-	num := &phonenumbers.PhoneNumber{CountryCode: &code, NationalNumber: &nn}
-	if !phonenumbers.IsValidNumber(num) {
-		return "", false
+	// nsn has no leading zero, so it is the national significant number
+	// the library would format from nn.
+	if v := fastValidators()[cc]; v != nil {
+		if !v.valid(nsn) {
+			return "", false
+		}
+	} else {
+		code := int32(cc)
+		num := &phonenumbers.PhoneNumber{CountryCode: &code, NationalNumber: &nn}
+		if !phonenumbers.IsValidNumber(num) {
+			return "", false
+		}
 	}
 	return "+" + strconv.Itoa(cc) + nsn, true
 }
