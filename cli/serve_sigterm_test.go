@@ -208,6 +208,7 @@ func (c *serveChild) sigterm(t *testing.T, logPath string, within time.Duration)
 	at := 0
 	for _, want := range []string{
 		"shutting down",
+		`shutdown: stopped {"part":"http server"}`,
 		`shutdown: stopped {"part":"campaign engine"}`,
 		`shutdown: stopped {"part":"browser"}`,
 		`shutdown: stopped {"part":"sync"}`,
@@ -299,16 +300,30 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 	child.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
 	started := time.Now()
 
-	// Two stops: early, and after the first restart has resumed and sent more.
-	for round, stopAt := range []int64{6, 22} {
+	// Two stops. The first lands between sends (while the runner waits out
+	// the pacing delay). The second lands mid-send: acks are held back 1.5 s
+	// and SIGTERM goes the moment WhatsApp has accepted the message, while
+	// the driver still waits for its first tick.
+	for round, stopAt := range []int{6, 22} {
+		if round == 1 {
+			sim.SetAckDelay(1500 * time.Millisecond)
+			deadline := time.Now().Add(120 * time.Second)
+			for len(sim.Ledger()) < stopAt {
+				if time.Now().After(deadline) {
+					child.fatal(t, "round %d: WhatsApp never received %d messages; it has %d", round, stopAt, len(sim.Ledger()))
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
 		v := child.waitCampaign(t, cp.ID, 120*time.Second, fmt.Sprintf("reached %d sent", stopAt), func(v campaignView) bool {
-			return v.sent() >= stopAt || v.State == models.CampaignCompleted || v.State == models.CampaignStopped || v.State == models.CampaignFailed
+			return round == 1 || v.sent() >= int64(stopAt) || v.State == models.CampaignCompleted || v.State == models.CampaignStopped || v.State == models.CampaignFailed
 		})
 		if v.State != models.CampaignRunning || v.Total != n {
 			child.fatal(t, "round %d: campaign %+v, want running with %d recipients", round, v, n)
 		}
 		took := child.sigterm(t, logPath, grace+10*time.Second)
-		t.Logf("round %d: SIGTERM at %d sent; exited cleanly in %s", round, v.sent(), took.Round(time.Millisecond))
+		t.Logf("round %d: SIGTERM with %d recorded sent; exited cleanly in %s", round, v.sent(), took.Round(time.Millisecond))
+		sim.SetAckDelay(0)
 
 		// What the database holds while Sambad is down.
 		store, err := models.Open(context.Background(), models.OpenOptions{SQLitePath: filepath.Join(dataDir, "sambad.db")})
