@@ -50,7 +50,7 @@ type serveChild struct {
 
 // startServeChild starts the built binary on dataDir against the simulator.
 // It is killed at cleanup if the test has not stopped it.
-func startServeChild(t *testing.T, exe, dataDir, simURL string) *serveChild {
+func startServeChild(t *testing.T, exe, dataDir, simURL string, extraEnv ...string) *serveChild {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -58,7 +58,7 @@ func startServeChild(t *testing.T, exe, dataDir, simURL string) *serveChild {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	env := []string{"SAMBAD_DATA_DIR=" + dataDir, "SAMBAD_ADDR=" + addr, "SAMBAD_WHATSAPP_URL=" + simURL, "SAMBAD_CHROME_PATH=" + chromium}
+	env := append([]string{"SAMBAD_DATA_DIR=" + dataDir, "SAMBAD_ADDR=" + addr, "SAMBAD_WHATSAPP_URL=" + simURL, "SAMBAD_CHROME_PATH=" + chromium}, extraEnv...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SAMBAD_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
 			env = append(env, kv)
@@ -387,4 +387,143 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 		}
 	}
 	child.sigterm(t, logPath, grace+10*time.Second)
+}
+
+// TestServeSigtermWhileASendWaitsForThePhone stops Sambad while a send
+// cannot finish within the grace: WhatsApp took the message but its tick is
+// a minute away, so the engine overruns its share of the grace. The exit is
+// bounded and reported (exit status 1, the overrun in error.log, the
+// database still closed), and the next start settles the interrupted send
+// from the chat instead of sending it again: every recipient has exactly one
+// message.
+func TestServeSigtermWhileASendWaitsForThePhone(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium is required at %s", chromium)
+	}
+	dir, err := os.MkdirTemp("", "sgt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	exe := filepath.Join(dir, "sambad")
+	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
+	simURL, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	dataDir := filepath.Join(dir, "data")
+	const grace = 6 * time.Second
+	env := "SAMBAD_SHUTDOWN_GRACE=" + grace.String()
+
+	child := startServeChild(t, exe, dataDir, simURL, env)
+	st := child.session(t, "qr", false, 90*time.Second)
+	if st.QR == nil {
+		child.fatal(t, "session in qr without a payload: %+v", st)
+	}
+	if err := sim.ScanRef(*st.QR); err != nil {
+		t.Fatalf("scan: %v", err)
+	}
+	child.session(t, "ready", false, 60*time.Second)
+
+	const n = 8
+	want := map[string]string{}
+	var ids []string
+	for i := range n {
+		name := fmt.Sprintf("Ravi %02d", i)
+		var ct struct {
+			ID string `json:"id"`
+		}
+		child.api(t, http.MethodPost, "/api/v1/contacts", map[string]any{"phone": fmt.Sprintf("+91 98711 %05d", i), "name": name}, &ct)
+		ids = append(ids, ct.ID)
+		want[fmt.Sprintf("9198711%05d", i)] = "Hello " + name + ", see you at 5."
+	}
+	var cp campaignView
+	child.api(t, http.MethodPost, "/api/v1/campaigns", map[string]any{
+		"name": "Offline", "template": "Hello {{name}}, see you at 5.", "contact_ids": ids,
+		"pacing": map[string]any{"min_delay_ms": 100, "max_delay_ms": 200},
+	}, &cp)
+	child.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
+
+	deadline := time.Now().Add(120 * time.Second)
+	for len(sim.Ledger()) < 3 {
+		if time.Now().After(deadline) {
+			child.fatal(t, "WhatsApp never received 3 messages; it has %d", len(sim.Ledger()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// WhatsApp takes the next message but its tick never comes in time: the
+	// driver waits for it (up to its own 30 s), longer than the grace.
+	sim.SetAckDelay(time.Minute)
+	var live struct {
+		Status string `json:"status"`
+		campaignView
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		child.api(t, http.MethodGet, "/api/v1/campaigns/"+cp.ID, nil, &live)
+		if l := len(sim.Ledger()); l >= 4 && live.Status == "sending" && int64(l) == live.sent()+1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			child.fatal(t, "no send got stuck waiting for its tick; last %+v, ledger %d", live, len(sim.Ledger()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	stuck := len(sim.Ledger())
+
+	logPath := filepath.Join(dataDir, "error.log")
+	var logFrom int64
+	if fi, err := os.Stat(logPath); err == nil {
+		logFrom = fi.Size()
+	}
+	start := time.Now()
+	child.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-child.exited:
+	case <-time.After(grace + 10*time.Second):
+		child.fatal(t, "sambad did not exit within %s of SIGTERM", grace+10*time.Second)
+	}
+	t.Logf("SIGTERM with a send waiting for its tick: exited (%v) in %s", child.err, time.Since(start).Round(time.Millisecond))
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The overrun is reported, and the parts after it still close.
+	tail := string(b[logFrom:])
+	engine := strings.Index(tail, `"part":"campaign engine"`)
+	db := strings.Index(tail, `shutdown: stopped {"part":"database"}`)
+	if engine < 0 || db < engine || !strings.Contains(tail, "did not stop within") {
+		child.fatal(t, "error.log does not show the engine's overrun followed by the database closing:\n%s", tail)
+	}
+	if len(sim.Ledger()) != stuck {
+		t.Fatalf("WhatsApp received %d messages after SIGTERM, want %d", len(sim.Ledger()), stuck)
+	}
+	sim.SetAckDelay(0)
+
+	child = startServeChild(t, exe, dataDir, simURL, env)
+	child.session(t, "ready", true, 90*time.Second)
+	v := child.waitCampaign(t, cp.ID, 120*time.Second, "finished", func(v campaignView) bool {
+		return v.State == models.CampaignCompleted || v.State == models.CampaignStopped || v.State == models.CampaignFailed
+	})
+	seen := map[string]int{}
+	for _, e := range sim.Ledger() {
+		p := digits(e.Phone)
+		seen[p]++
+		if text, ok := want[p]; !ok || e.Text != text {
+			t.Errorf("unexpected message to %s: %q", e.Phone, e.Text)
+		}
+	}
+	for p := range want {
+		if seen[p] != 1 {
+			t.Errorf("%s received %d messages, want exactly 1", p, seen[p])
+		}
+	}
+	if v.State != models.CampaignCompleted || v.sent() != n {
+		child.fatal(t, "campaign ended %+v, want completed with %d sent", v, n)
+	}
 }
