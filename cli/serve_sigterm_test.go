@@ -300,10 +300,10 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 	child.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
 	started := time.Now()
 
-	// Two stops. The first lands between sends (while the runner waits out
-	// the pacing delay). The second lands mid-send: acks are held back 1.5 s
-	// and SIGTERM goes the moment WhatsApp has accepted the message, while
-	// the driver still waits for its first tick.
+	// Two stops. The first goes as soon as the API shows 6 sent: during the
+	// pacing delay or early in the next send. The second lands mid-send for
+	// sure: acks are held back 1.5 s and SIGTERM goes the moment WhatsApp has
+	// accepted the message, while the driver still waits for its first tick.
 	for round, stopAt := range []int{6, 22} {
 		if round == 1 {
 			sim.SetAckDelay(1500 * time.Millisecond)
