@@ -73,6 +73,9 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	// has drained; then the other parts stop in order.
 	serveErr := srv.ListenAndServe(ctx, ln, cfg.ShutdownGrace)
 	logrus.Info("shutting down")
+	if serveErr == nil {
+		logrus.WithFields(logrus.Fields{"part": stageNames[stageHTTP]}).Info("shutdown: stopped")
+	}
 	return errors.Join(serveErr, sd.run(cfg.ShutdownGrace))
 }
 

@@ -68,3 +68,27 @@ func TestLaunchRealChromium(t *testing.T) {
 		t.Fatalf("profile not kept after Close: %v", err)
 	}
 }
+
+// A data directory deep enough that <data>/tmp would push Chromium's
+// singleton socket past the Unix path limit still launches: temp files fall
+// back to the system's temp directory.
+func TestLaunchWithADeepDataDir(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Skip("needs /usr/bin/chromium")
+	}
+	data := filepath.Join(t.TempDir(), strings.Repeat("d", 40), strings.Repeat("e", 40))
+	o := Options{DataDir: data, ChromePath: "/usr/bin/chromium", Headless: true, TestHostRules: "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := Launch(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if got := o.TempDir(); got != os.TempDir() {
+		t.Fatalf("TempDir() = %s, want the system temp directory for a %d-byte data dir", got, len(data))
+	}
+	if got := (Options{DataDir: "/var/lib/sambad"}).TempDir(); got != "/var/lib/sambad/tmp" {
+		t.Fatalf("TempDir() = %s, want /var/lib/sambad/tmp", got)
+	}
+}

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"os"
 	"path/filepath"
 	"time"
 )
@@ -44,9 +45,21 @@ func (o Options) ProfileDir() string {
 	return filepath.Join(o.DataDir, "whatsapp-session")
 }
 
-// TempDir is where Chromium and leakless put their temporary files.
+// maxTempDirLen keeps Chromium's singleton socket,
+// <tmp>/org.chromium.Chromium.XXXXXX/SingletonSocket (45 bytes more), within
+// the 107 bytes a Unix socket path may have: beyond it Chromium exits with
+// "Socket path too long".
+const maxTempDirLen = 107 - 45
+
+// TempDir is where Chromium and leakless put their temporary files:
+// <DataDir>/tmp, or the system's temp directory (Chromium's own default)
+// when a deep data directory would make the socket path too long.
 func (o Options) TempDir() string {
-	return filepath.Join(o.DataDir, "tmp")
+	dir := filepath.Join(o.DataDir, "tmp")
+	if len(dir) > maxTempDirLen {
+		return os.TempDir()
+	}
+	return dir
 }
 
 // DownloadDir is where an allowed download places the browser.
