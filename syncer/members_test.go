@@ -42,9 +42,10 @@ func TestMemberReAddedAfterRemoval(t *testing.T) {
 
 	same := func(step string, want bool, contactID string) {
 		t.Helper()
-		for name, s := range map[string]*models.Store{"a": a, "b": b, "cloud": cloud} {
+		names := []string{"cloud", "a", "b"}
+		for i, s := range []*models.Store{cloud, a, b} {
 			if got := isMember(t, s, g.ID, contactID); got != want {
-				t.Fatalf("%s: member on %s = %v, want %v", step, name, got, want)
+				t.Fatalf("%s: member on %s = %v, want %v", step, names[i], got, want)
 			}
 		}
 		assertSame(t, step+": a and cloud", takeSnapshot(t, a), takeSnapshot(t, cloud))
