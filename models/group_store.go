@@ -149,6 +149,16 @@ func (s *Store) AddMembers(ctx context.Context, groupID string, contactIDs []str
 	ids := validIDs(contactIDs)
 	var added int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Again inside the write transaction: the group may have been deleted
+		// since (the sync worker applying another install's delete), which
+		// must read as not found, not as a foreign-key error.
+		var n int64
+		if err := tx.Model(&Group{}).Where("id = ?", groupID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("store: group %s: %w", groupID, ErrNotFound)
+		}
 		now := s.now()
 		for _, chunk := range chunks(ids, 500) {
 			// Only ids of contacts that exist, so a stale id is not a foreign-key error.
@@ -171,6 +181,9 @@ func (s *Store) AddMembers(ctx context.Context, groupID string, contactIDs []str
 		}
 		return nil
 	})
+	if errors.Is(err, ErrNotFound) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to add group members: %w", err)
 	}
