@@ -134,6 +134,11 @@ SELECT 'contacts', id::text, 0 FROM contacts
 UNION ALL SELECT 'contact_groups', id::text, 0 FROM contact_groups
 UNION ALL SELECT 'group_members', group_id::text || ':' || contact_id::text, 0 FROM group_members;
 
+-- Deletes win over edits, and over inserts whose key names a deleted row (a
+-- contact's own id, a membership's contact or group). An insert whose only
+-- tombstone is its own natural key (a member removed and added back) is a
+-- newer write than the removal and is applied; sync_track clears the
+-- tombstone, so every install pulls the row again.
 -- +goose StatementBegin
 -- sync_apply_each applies ops one by one, at most once each, and returns one
 -- result per op. An op that fails is rolled back alone (its own
@@ -184,7 +189,13 @@ BEGIN
                     -- Deletes win: leave a tombstone even when the row was never here.
                     INSERT INTO sync_rows AS s (tbl, row_id, version, deleted) VALUES (tbl, rid, sync_tx_version(), TRUE)
                     ON CONFLICT (tbl, row_id) DO UPDATE SET deleted = TRUE, version = EXCLUDED.version WHERE NOT s.deleted;
-                ELSIF EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = op->>'table' AND s.row_id = rid AND s.deleted) THEN
+                ELSIF op->>'kind' = 'insert'
+                      AND EXISTS (SELECT 1 FROM jsonb_each_text(op->'key') kv JOIN sync_rows s ON s.row_id = kv.value AND s.deleted) THEN
+                    -- An insert loses to the delete of a row its key names:
+                    -- its own id, or a parent's. The tombstone of a natural
+                    -- key (a membership removed earlier) does not stop it.
+                    st := 'deleted'; why := 'the row, or a row it refers to, was deleted';
+                ELSIF op->>'kind' <> 'insert' AND EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = op->>'table' AND s.row_id = rid AND s.deleted) THEN
                     st := 'deleted'; why := 'the row was deleted';
                 ELSIF op->>'kind' = 'insert' THEN
                     SELECT string_agg(format('%I', k), ', '),
@@ -267,10 +278,13 @@ BEGIN
     END IF;
     SELECT string_agg(format('t.%I = r.%I', c, c), ' AND ') INTO cond FROM unnest(tdef.pk) c;
     v := sync_tx_version();
-    -- Deletes win: ops on rows already deleted, or on rows that refer to a
-    -- deleted row (a membership of a deleted contact), are answered 'deleted'.
+    -- Deletes win: edits of rows already deleted, and ops on rows whose key
+    -- names a deleted row (a deleted contact's own id; the contact or group
+    -- of a membership), are answered 'deleted'. An insert whose only
+    -- tombstone is its own natural key (a membership removed earlier and
+    -- now added back) is a newer write than the removal and is applied.
     SELECT COALESCE(array_agg(o->>'row_id'), '{}') INTO tombs FROM unnest(run) o
-     WHERE EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted)
+     WHERE (kind <> 'insert' AND EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted))
         OR EXISTS (SELECT 1 FROM jsonb_each_text(o->'key') kv JOIN sync_rows s ON s.row_id = kv.value AND s.deleted);
     IF kind = 'delete' THEN
         SELECT jsonb_agg(o->'key') INTO rows FROM unnest(run) o;
