@@ -34,7 +34,14 @@ var fastRegions = map[string]int{"IN": 91, "US": 1, "GB": 44, "AE": 971}
 // leading +) and spaces, dashes, dots or brackets, when it is valid and
 // cannot carry an international or national prefix. ok is false when the
 // full parser must decide.
+// maxParserInput is libphonenumber's MAX_INPUT_STRING_LENGTH: longer input
+// is never a number, however many digits it holds.
+const maxParserInput = 250
+
 func fastNormalize(s, region string) (e164 string, ok bool) {
+	if len(s) > maxParserInput {
+		return "", false // the parser refuses such input outright; let it say so
+	}
 	var buf [20]byte
 	n, plus := 0, false
 	for i := 0; i < len(s); i++ {
