@@ -37,6 +37,9 @@ type Options struct {
 	// LeaseTTL is how long a taken lease runs (default DefaultLeaseTTL);
 	// the runner renews it every LeaseTTL/3 while it sends the campaign.
 	LeaseTTL time.Duration
+	// TakeoverGrace is how long a new holder waits for the last holder's
+	// unreported sends (default DefaultTakeoverGrace).
+	TakeoverGrace time.Duration
 }
 
 // Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
@@ -71,6 +74,8 @@ type Engine struct {
 	leaseOffline map[string]bool
 	// cur is the lease of the campaign the runner sends (runner goroutine only)
 	cur *heldLease
+	// claims is what this install claimed, per campaign (hybrid mode)
+	claims map[string]claimState
 }
 
 type earlyAck struct {
@@ -98,6 +103,9 @@ func New(o Options) *Engine {
 	if o.LeaseTTL <= 0 {
 		o.LeaseTTL = DefaultLeaseTTL
 	}
+	if o.TakeoverGrace <= 0 {
+		o.TakeoverGrace = DefaultTakeoverGrace
+	}
 	return &Engine{
 		o:      o,
 		live:   liveBoard{m: map[string]*Live{}},
@@ -108,6 +116,7 @@ func New(o Options) *Engine {
 
 		unrecorded:   map[string][]models.Outcome{},
 		leaseOffline: map[string]bool{},
+		claims:       map[string]claimState{},
 	}
 }
 
@@ -189,8 +198,10 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 	now := e.o.Clock.Now()
 	for _, c := range cs {
 		if c.ScheduledAt != nil && !c.ScheduledAt.After(now) {
-			if _, err := e.plan(ctx, &c); errors.Is(err, models.ErrState) {
+			if _, err := e.plan(ctx, &c); errors.Is(err, models.ErrState) || errors.Is(err, ErrLeaseHeld) {
 				continue // another engine on a shared database started it first
+			} else if errors.Is(err, ErrCloudNeeded) {
+				continue // hybrid mode, offline: it starts once the cloud is back
 			} else if err != nil {
 				// The campaign stays scheduled; the reason shows on its page.
 				e.o.Store.Transition(ctx, c.ID, models.CampaignDraft, map[string]any{"last_error": "could not start at the scheduled time: " + err.Error()})
@@ -280,10 +291,17 @@ func CheckTemplate(ctx context.Context, s interface {
 }
 
 // plan freezes a campaign's recipients and marks it running.
-func (e *Engine) plan(ctx context.Context, c *models.Campaign) (models.PlanResult, error) {
+func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanResult, err error) {
 	tpl, err := e.CheckTemplate(ctx, c.Template)
 	if err != nil {
 		return models.PlanResult{}, err
+	}
+	if e.o.Lease != nil {
+		release, lerr := e.planLease(ctx, c.ID)
+		if lerr != nil {
+			return models.PlanResult{}, lerr
+		}
+		defer func() { release(err) }()
 	}
 	res, err := e.o.Store.PlanRecipients(ctx, c.ID, func(ct *models.Contact) (string, error) {
 		text := tpl.Render(ct, Seed(c.ID, ct.ID))

@@ -37,6 +37,12 @@ type heldLease struct {
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
+	// acquired is what the database said when the lease was taken (zero
+	// when taken offline, on the strength of a lease already held);
+	// settled is set once a takeover from another install is done
+	// (runner goroutine only).
+	acquired LeaseInfo
+	settled  bool
 }
 
 // takeLease acquires the campaign's lease; false when this install must not
@@ -91,6 +97,10 @@ func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
 	}
 	h := &heldLease{e: e, id: id, stop: make(chan struct{}), done: make(chan struct{})}
 	h.offline.Store(err != nil)
+	if err == nil {
+		h.acquired = info
+		e.claimFromLease(id, info)
+	}
 	go h.renew()
 	return h, true
 }
@@ -201,6 +211,9 @@ func (h *heldLease) end() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), e.o.LeaseTTL/3)
 		defer cancel()
+		if !h.lost.Load() {
+			h.narrowClaim(ctx)
+		}
 		if err := e.o.Lease.Release(ctx, h.id); err != nil {
 			logrus.WithFields(logrus.Fields{"campaign": h.id, "error": err}).Warn("campaign: unable to release the campaign's lease; it runs out by itself")
 		}

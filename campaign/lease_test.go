@@ -47,6 +47,13 @@ func (p *pgLease) Renew(ctx context.Context, cid string, ttl time.Duration) (cam
 	return p.Lease.Renew(ctx, cid, ttl)
 }
 
+func (p *pgLease) Claim(ctx context.Context, cid string, run int, through int64, ttl time.Duration) (campaign.LeaseInfo, error) {
+	if p.offline.Load() {
+		return campaign.LeaseInfo{}, errNetDown
+	}
+	return p.Lease.Claim(ctx, cid, run, through, ttl)
+}
+
 func (p *pgLease) Release(ctx context.Context, cid string) error {
 	if p.offline.Load() {
 		return errNetDown
@@ -114,9 +121,9 @@ func startInstall(t *testing.T, s *models.Store, id string, led *sendLog, ttl, t
 		t.Fatal(err)
 	}
 	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
-	l := &pgLease{Lease: hybridlease.New(leases, func() string { return id })}
+	l := &pgLease{Lease: hybridlease.New(leases, func() string { return id }, nil)}
 	e := campaign.New(campaign.Options{Store: s, Sender: &installSender{install: id, led: led, took: took},
-		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl})
+		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl, TakeoverGrace: ttl})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()
@@ -351,7 +358,7 @@ func BenchmarkLeasedEngine(b *testing.B) {
 		c := &models.Campaign{Name: fmt.Sprint("Run ", i), Template: benchTemplate, GroupIDs: []string{g.ID}, Pacing: models.Pacing{Preset: "custom"}}
 		s.CreateCampaign(context.Background(), c)
 		e := campaign.New(campaign.Options{Store: s, Sender: &instantSender{}, IdlePoll: 5 * time.Millisecond,
-			Lease: hybridlease.New(leases, func() string { return "bench" })})
+			Lease: hybridlease.New(leases, func() string { return "bench" }, nil)})
 		res, err := e.Start(context.Background(), c.ID)
 		if err != nil {
 			b.Fatal(err)

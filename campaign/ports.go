@@ -69,6 +69,8 @@ type Store interface {
 	FinishRun(ctx context.Context, id string, run int, state string) error
 	SentSince(ctx context.Context, t time.Time) (int64, error)
 	AttributeKeys(ctx context.Context) ([]string, error)
+	CountInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
+	MarkInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
 }
 
 // Clock tells the time and waits; tests inject one to reach quiet hours.
@@ -91,11 +93,21 @@ var (
 )
 
 // LeaseInfo says which install sends a campaign, and until when its lease
-// runs (by the database's clock).
+// runs (by the database's clock), and the lease's claim: the recipients
+// (run ClaimRun, seq up to ClaimSeq) install ClaimHolder may have sent
+// without reporting them yet.
 type LeaseInfo struct {
 	Holder string    // install id
 	Until  time.Time // zero when not known
+
+	ClaimHolder string // "" when nobody claimed
+	ClaimRun    int
+	ClaimSeq    int64
 }
+
+// ErrCloudNeeded, wrapped, says an action needs the cloud database, which
+// cannot be reached now (hybrid mode).
+var ErrCloudNeeded = errors.New("campaign: this needs the cloud database, which cannot be reached now")
 
 // Lease gives each campaign exactly one sending install when several
 // installs share one database (hybrid mode); the lead adapts syncer.Leases
@@ -115,4 +127,11 @@ type Lease interface {
 	// renewed is still running by the local monotonic clock: what an
 	// install that cannot reach the database checks before each send.
 	HeldLocally(campaignID string) bool
+	// Claim renews a held lease and records, in the database, that this
+	// install may send the recipients of run up to seq through before it
+	// next reaches the database; ErrLeaseLost when it is no longer ours.
+	Claim(ctx context.Context, campaignID string, run int, through int64, ttl time.Duration) (LeaseInfo, error)
+	// Pull brings this install's copy of the shared data up to date now
+	// (hybrid mode: applies every change the cloud holds).
+	Pull(ctx context.Context) error
 }

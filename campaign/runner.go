@@ -29,6 +29,9 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
 		return
 	}
+	if !e.takeover(ctx, c) {
+		return
+	}
 	if err := e.reconcile(ctx, c); err != nil {
 		if err == errNotReady {
 			e.pauseForSession(ctx, id)
@@ -107,6 +110,22 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		if len(recs) == 0 {
 			e.finish(ctx, c)
 			return
+		}
+		if !e.cur.cover(ctx, c.Run, recs[len(recs)-1].Seq) {
+			// Not claimed in the cloud: not sent. Back to pending.
+			outs := make([]models.Outcome, len(recs))
+			for i, r := range recs {
+				outs[i] = models.Outcome{Seq: r.Seq, State: models.RecipientPending}
+			}
+			if !e.recordOutcomes(ctx, id, outs) {
+				return
+			}
+			if e.cur.lost.Load() {
+				e.leaseEnded(id)
+				return
+			}
+			e.wait(ctx, id, gen, now.Add(time.Second), "waiting for the cloud database")
+			continue
 		}
 		began := time.Now()
 		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)

@@ -12,5 +12,5 @@ func newCampaignLease(w *syncer.Worker) campaign.Lease {
 	if w == nil {
 		return nil
 	}
-	return hybridlease.New(w.Leases(), w.InstallID)
+	return hybridlease.New(w.Leases(), w.InstallID, w.PullNow)
 }

@@ -75,11 +75,19 @@ func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) e
 	// (pgbouncer, Supabase) do not keep prepared statements between transactions.
 	q := s.rebind(`UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
 		WHERE campaign_id = ? AND seq = ? AND state = ?`)
+	ledger := `INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at)
+		SELECT ?, campaign_id, seq, run, phone, ?, ?, ?, COALESCE((SELECT value FROM sync_state WHERE key = 'install_id'), ''), ?
+		FROM campaign_recipients WHERE campaign_id = ? AND seq = ? AND state = ?`
 	for _, o := range outs {
 		var sentAt *time.Time
 		if o.State == RecipientSent {
 			at := o.At.UTC()
 			sentAt = &at
+		}
+		if isSendResult(o.State) {
+			if _, err := tx.ExecContext(ctx, ledger, NewID(), o.State, o.MessageID, o.Error, o.At.UTC(), id, o.Seq, RecipientSending); err != nil {
+				return fmt.Errorf("store: unable to record sends: %w", err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, q, o.State, o.MessageID, o.Error, sentAt, id, o.Seq, RecipientSending); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)
@@ -282,6 +290,12 @@ func (s *Store) EachRecipient(ctx context.Context, id string, states []string, f
 	}
 }
 
+// isSendResult reports whether an outcome is a message handed to WhatsApp
+// (or refused by it): what the send ledger records.
+func isSendResult(state string) bool {
+	return state == RecipientSent || state == RecipientInvalid || state == RecipientFailed
+}
+
 // SetRecipientState moves one recipient from one state to another (used by
 // reconciliation and by a person deciding about "unknown" sends). It reports
 // whether the recipient was in state from.
@@ -337,22 +351,30 @@ func (s *Store) SentSince(ctx context.Context, t time.Time) (int64, error) {
 func (s *Store) recordOutcomesPostgres(ctx context.Context, id string, outs []Outcome) error {
 	for _, chunk := range chunks(outs, 1000) {
 		var b strings.Builder
-		b.WriteString("UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at FROM (VALUES ")
-		args := make([]any, 0, 5*len(chunk)+2)
+		// The ledger insert and the update see the same snapshot: both
+		// act on the recipients still "sending".
+		b.WriteString("WITH v(seq, state, mid, err, sent_at, sid, at) AS (VALUES ")
+		args := make([]any, 0, 7*len(chunk)+2)
 		for i, o := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			n := len(args)
-			fmt.Fprintf(&b, "($%d::bigint, $%d::text, $%d::text, $%d::text, $%d::timestamptz)", n+1, n+2, n+3, n+4, n+5)
+			fmt.Fprintf(&b, "($%d::bigint, $%d::text, $%d::text, $%d::text, $%d::timestamptz, $%d::uuid, $%d::timestamptz)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
 			var sentAt *time.Time
 			if o.State == RecipientSent {
 				at := o.At.UTC()
 				sentAt = &at
 			}
-			args = append(args, o.Seq, o.State, o.MessageID, o.Error, sentAt)
+			args = append(args, o.Seq, o.State, o.MessageID, o.Error, sentAt, NewID(), o.At.UTC())
 		}
-		fmt.Fprintf(&b, ") AS v(seq, state, mid, err, sent_at) WHERE r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d", len(args)+1, len(args)+2)
+		p := len(args)
+		fmt.Fprintf(&b, `), ledger AS (INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, at)
+			SELECT v.sid, r.campaign_id, r.seq, r.run, r.phone, v.state, v.mid, v.err, v.at FROM v
+			JOIN campaign_recipients r ON r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d
+			WHERE v.state IN ('sent', 'invalid_number', 'failed'))
+			UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at
+			FROM v WHERE r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d`, p+1, p+2, p+1, p+2)
 		args = append(args, id, RecipientSending)
 		if _, err := s.sqlDB().ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)

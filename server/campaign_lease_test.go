@@ -44,7 +44,7 @@ func leasedSite(t *testing.T, s *models.Store, install string) (string, *campaig
 	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
 	snd := &slowSender{memSender{sent: map[string][]string{}, invalid: map[string]bool{}}}
 	e := campaign.New(campaign.Options{Store: s, Sender: snd, IdlePoll: 10 * time.Millisecond, Location: cfg.Location(),
-		Lease: hybridlease.New(leases, func() string { return install }), LeaseTTL: 3 * time.Second})
+		Lease: hybridlease.New(leases, func() string { return install }, nil), LeaseTTL: 3 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()

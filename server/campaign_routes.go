@@ -69,6 +69,10 @@ func campaignErrorStatus(c *gin.Context, err error) (int, string) {
 		return http.StatusUnprocessableEntity, te.Error()
 	case errors.Is(err, models.ErrState):
 		return http.StatusConflict, stateMessage(err)
+	case errors.Is(err, campaign.ErrLeaseHeld):
+		return http.StatusConflict, "Another install is starting or sending this campaign; it shows here as it goes."
+	case errors.Is(err, campaign.ErrCloudNeeded):
+		return http.StatusServiceUnavailable, "Starting a campaign in hybrid mode needs the cloud database, so that two installs never start it twice, and it cannot be reached now. Try again once the sync page shows it connected."
 	}
 	return classify(c, err)
 }

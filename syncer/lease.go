@@ -17,13 +17,26 @@ var (
 	ErrLeaseLost = errors.New("the campaign's lease was lost")
 )
 
-// LeaseInfo describes who holds a campaign's lease.
+// LeaseInfo describes who holds a campaign's lease, and the claim: the
+// recipients the holder (or the last holder) may send before it next
+// reaches the cloud.
 type LeaseInfo struct {
 	CampaignID string
 	InstallID  string
 	AcquiredAt time.Time
 	RenewedAt  time.Time
 	ExpiresAt  time.Time // by the database's clock
+	Claim      Claim
+}
+
+// Claim is the range of recipients an install may send without reporting
+// first: those of run Run up to seq Seq. It outlives the lease (a takeover
+// reads the last holder's claim) until the next holder claims.
+type Claim struct {
+	InstallID string // "" when nobody has claimed
+	Run       int
+	Seq       int64
+	At        time.Time // zero when nobody has claimed
 }
 
 // Leases gives each campaign exactly one sending install when several
@@ -49,11 +62,14 @@ func NewLeases(cloud func(ctx context.Context) (*sql.DB, error)) *Leases {
 	return &Leases{cloud: cloud, held: map[string]heldLease{}}
 }
 
-const leaseColumns = `campaign_id, install_id, acquired_at, renewed_at, expires_at`
+const leaseColumns = `campaign_id, install_id, acquired_at, renewed_at, expires_at, claim_install, claim_run, claim_seq, claimed_at`
 
 func scanLease(row *sql.Row) (LeaseInfo, error) {
 	var l LeaseInfo
-	err := row.Scan(&l.CampaignID, &l.InstallID, &l.AcquiredAt, &l.RenewedAt, &l.ExpiresAt)
+	var claimedAt sql.NullTime
+	err := row.Scan(&l.CampaignID, &l.InstallID, &l.AcquiredAt, &l.RenewedAt, &l.ExpiresAt,
+		&l.Claim.InstallID, &l.Claim.Run, &l.Claim.Seq, &claimedAt)
+	l.Claim.At = claimedAt.Time
 	return l, err
 }
 
@@ -68,7 +84,7 @@ func (l *Leases) Acquire(ctx context.Context, campaignID, installID string, ttl 
 	start := time.Now()
 	// The conditional upsert is the whole protocol: the row is written only
 	// when it is free, expired, or ours; concurrent takers serialise on it.
-	info, err := scanLease(db.QueryRowContext(ctx, `INSERT INTO sync_leases AS l (`+leaseColumns+`)
+	info, err := scanLease(db.QueryRowContext(ctx, `INSERT INTO sync_leases AS l (campaign_id, install_id, acquired_at, renewed_at, expires_at)
 		VALUES ($1, $2, now(), now(), now() + make_interval(secs => $3))
 		ON CONFLICT (campaign_id) DO UPDATE
 		   SET install_id = EXCLUDED.install_id, renewed_at = now(), expires_at = EXCLUDED.expires_at,
@@ -112,14 +128,41 @@ func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl ti
 	return info, nil
 }
 
-// Release gives the lease up if installID holds it.
+// Claim renews a lease installID holds and sets its claim to the
+// recipients of run up to seq through (a claim may shrink: at release the
+// holder narrows it to what it really attempted). ErrLeaseLost when the
+// lease has expired or another install holds it now.
+func (l *Leases) Claim(ctx context.Context, campaignID, installID string, run int, through int64, ttl time.Duration) (LeaseInfo, error) {
+	db, err := l.cloud(ctx)
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
+	}
+	start := time.Now()
+	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
+		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3),
+		    claim_install = $2, claim_run = $4, claim_seq = $5, claimed_at = now()
+		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
+		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds(), run, through))
+	if errors.Is(err, sql.ErrNoRows) {
+		l.forget(campaignID)
+		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseLost)
+	}
+	if err != nil {
+		return LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
+	}
+	l.remember(campaignID, installID, start.Add(ttl))
+	return info, nil
+}
+
+// Release gives the lease up if installID holds it. The row stays, expired,
+// with its claim: the next holder reads it.
 func (l *Leases) Release(ctx context.Context, campaignID, installID string) error {
 	l.forget(campaignID)
 	db, err := l.cloud(ctx)
 	if err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `DELETE FROM sync_leases WHERE campaign_id = $1 AND install_id = $2`, campaignID, installID); err != nil {
+	if _, err := db.ExecContext(ctx, `UPDATE sync_leases SET expires_at = now() WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()`, campaignID, installID); err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
 	return nil

@@ -170,7 +170,10 @@ func (t Table) rowIDOf(m map[string]json.RawMessage) string {
 	vals := make([]string, len(t.PK))
 	for i, pk := range t.PK {
 		var s string
-		json.Unmarshal(m[pk], &s)
+		if err := json.Unmarshal(m[pk], &s); err != nil {
+			// A number (a recipient's seq, a run): its JSON text is its key text.
+			s = string(m[pk])
+		}
 		vals[i] = s
 	}
 	return rowID(vals)

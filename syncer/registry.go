@@ -72,8 +72,39 @@ var (
 			Name: "group_members", PK: []string{"group_id", "contact_id"}, Mode: ModeLWW,
 			Columns: append(textCols("group_id", "contact_id"), Column{"created_at", KindTime}),
 		},
+		// Campaigns: the campaign, its audience, its runs and its frozen
+		// plan travel last-writer-wins (one install sends a campaign at a
+		// time, under its lease); the send ledger is insert-only.
+		{
+			Name: "campaigns", PK: []string{"id"}, Mode: ModeLWW,
+			Columns: append(textCols("id", "name", "template", "state", "pause_reason", "last_error", "pacing"),
+				Column{"scheduled_at", KindTime}, Column{"run", KindInt}, Column{"planned", KindInt}, Column{"opted_out", KindInt},
+				Column{"started_at", KindTime}, Column{"finished_at", KindTime}, Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+		},
+		{Name: "campaign_groups", PK: []string{"campaign_id", "group_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "group_id")},
+		{Name: "campaign_contacts", PK: []string{"campaign_id", "contact_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "contact_id")},
+		{
+			Name: "campaign_runs", PK: []string{"campaign_id", "run"}, Mode: ModeLWW,
+			Columns: []Column{{"campaign_id", KindText}, {"run", KindInt}, {"kind", KindText}, {"recipients", KindInt},
+				{"started_at", KindTime}, {"finished_at", KindTime}},
+		},
+		{
+			Name: "campaign_recipients", PK: []string{"campaign_id", "seq"}, Mode: ModeLWW,
+			Columns: []Column{{"campaign_id", KindText}, {"seq", KindInt}, {"contact_id", KindText}, {"phone", KindText},
+				{"name", KindText}, {"body", KindText}, {"state", KindText}, {"run", KindInt}, {"message_id", KindText},
+				{"error", KindText}, {"sent_at", KindTime}, {"delivered_at", KindTime}, {"read_at", KindTime}},
+		},
+		{
+			Name: "campaign_sends", PK: []string{"id"}, Mode: ModeAppend,
+			Columns: []Column{{"id", KindText}, {"campaign_id", KindText}, {"seq", KindInt}, {"run", KindInt}, {"phone", KindText},
+				{"state", KindText}, {"message_id", KindText}, {"error", KindText}, {"install_id", KindText}, {"at", KindTime}},
+		},
 	}
 )
+
+// legacySeeded are the tables whose existing rows Enable recorded before it
+// kept track per table (schema 4 and 5).
+var legacySeeded = []string{"contacts", "contact_groups", "group_members"}
 
 // Register adds a table to the synced set. Call it at start-up, before the
 // Worker's Enable; the table also needs, in the same release, a Postgres

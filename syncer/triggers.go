@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sambad/sambad/models"
@@ -145,14 +146,28 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 	if err != nil && err != sql.ErrNoRows {
 		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 	}
-	if on != "on" {
-		for _, t := range Tables() {
+	// Record, once per table, the rows stored before the table was synced:
+	// before sync was set up, or before this version of Sambad synced it.
+	for _, t := range Tables() {
+		var seeded int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_state WHERE key = ?`, "seeded:"+t.Name).Scan(&seeded); err != nil {
+			return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
+		}
+		if seeded > 0 {
+			continue
+		}
+		if on != "on" || !slices.Contains(legacySeeded, t.Name) {
 			q := fmt.Sprintf(`INSERT INTO sync_outbox (%s) SELECT %s, %s, '%s', %s, %s, 'insert', %s, %s FROM "%s" AS r`,
 				opColumns, uuidExpr, opContext, t.Name, t.rowIDExpr("r"), t.keyExpr("r"), t.fullRowExpr("r"), opSchema, t.Name)
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return "", fmt.Errorf("syncer: unable to record the rows of %s: %w", t.Name, err)
 			}
 		}
+		if err := setState(ctx, tx, "seeded:"+t.Name, "1"); err != nil {
+			return "", err
+		}
+	}
+	if on != "on" {
 		if err := setState(ctx, tx, "outbox", "on"); err != nil {
 			return "", err
 		}

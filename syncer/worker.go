@@ -41,6 +41,7 @@ type Worker struct {
 
 	once      sync.Once
 	kick      chan struct{}
+	pullMu    sync.Mutex // one pull at a time: the worker's, or PullNow's
 	mu        sync.Mutex
 	cloud     *models.Store
 	installID string
@@ -107,6 +108,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.installID = id
 	w.mu.Unlock()
 	defer w.closeCloud()
+	defer w.flush()
 	backoff := w.MinBackoff
 	lastPull := time.Time{}
 	for {
@@ -133,6 +135,30 @@ func (w *Worker) Run(ctx context.Context) error {
 			lastPull = time.Time{}
 		case <-time.After(wait):
 		}
+	}
+}
+
+// FlushTimeout bounds the last push on shutdown.
+const FlushTimeout = 5 * time.Second
+
+// flush pushes what waits in the outbox once more as the worker stops (the
+// campaign engine stops first, so its last outcomes reach the cloud before
+// another install takes the campaign over). Offline, it gives up after
+// FlushTimeout: nothing is lost, the outbox keeps it.
+func (w *Worker) flush() {
+	ctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
+	defer cancel()
+	if n, err := w.pendingCount(ctx); err != nil || n == 0 {
+		return
+	}
+	w.mu.Lock()
+	online := w.state == "online"
+	w.mu.Unlock()
+	if !online {
+		return
+	}
+	if err := w.push(ctx); err != nil {
+		logrus.WithFields(logrus.Fields{"error": err}).Warn("sync: the last push before stopping failed; the changes wait in the outbox")
 	}
 }
 
@@ -198,8 +224,23 @@ func (w *Worker) push(ctx context.Context) error {
 	return nil
 }
 
+// PullNow applies every change the cloud holds now, before it returns: a
+// new campaign lease holder calls it so that it sees what the last holder
+// reported before deciding what is left to send.
+func (w *Worker) PullNow(ctx context.Context) error {
+	w.init()
+	if w.InstallID() == "" {
+		return errors.New("syncer: the sync worker has not started yet")
+	}
+	err := w.pull(ctx)
+	w.noteResult(err)
+	return err
+}
+
 // pull applies every change the cloud has after this install's cursor.
 func (w *Worker) pull(ctx context.Context) error {
+	w.pullMu.Lock()
+	defer w.pullMu.Unlock()
 	cloud, err := w.connect(ctx)
 	if err != nil {
 		return err

@@ -18,12 +18,28 @@ import (
 type Lease struct {
 	leases  *syncer.Leases
 	install func() string
+	pull    func(context.Context) error
 }
 
 // New returns the lease of the install install() names (it may be "" until
-// the sync worker has started; the engine then waits).
-func New(leases *syncer.Leases, install func() string) *Lease {
-	return &Lease{leases: leases, install: install}
+// the sync worker has started; the engine then waits). pull applies the
+// cloud's changes now (the sync worker's PullNow); nil when the installs
+// share one database and there is nothing to pull.
+func New(leases *syncer.Leases, install func() string, pull func(context.Context) error) *Lease {
+	return &Lease{leases: leases, install: install, pull: pull}
+}
+
+// Claim renews the lease and claims the recipients of run up to seq through.
+func (l *Lease) Claim(ctx context.Context, id string, run int, through int64, ttl time.Duration) (campaign.LeaseInfo, error) {
+	return result(l.leases.Claim(ctx, id, l.install(), run, through, ttl))
+}
+
+// Pull applies the cloud's changes now.
+func (l *Lease) Pull(ctx context.Context) error {
+	if l.pull == nil {
+		return nil
+	}
+	return l.pull(ctx)
 }
 
 // InstallID is this install's id.
@@ -50,7 +66,8 @@ func (l *Lease) HeldLocally(id string) bool { return l.leases.HeldLocally(id, l.
 
 // result maps syncer's lease errors onto the engine's.
 func result(info syncer.LeaseInfo, err error) (campaign.LeaseInfo, error) {
-	out := campaign.LeaseInfo{Holder: info.InstallID, Until: info.ExpiresAt}
+	out := campaign.LeaseInfo{Holder: info.InstallID, Until: info.ExpiresAt,
+		ClaimHolder: info.Claim.InstallID, ClaimRun: info.Claim.Run, ClaimSeq: info.Claim.Seq}
 	switch {
 	case errors.Is(err, syncer.ErrLeaseHeld):
 		return out, fmt.Errorf("%w: %w", campaign.ErrLeaseHeld, err)
