@@ -77,7 +77,7 @@ func BenchmarkConvergeAfterHeal(b *testing.B) {
 			b.Fatal(err)
 		}
 		target, _ := url.Parse(dbURL)
-		px := newProxy(&testing.T{}, target.Host)
+		px := testdb.NewProxy(b, target.Host)
 		via := *target
 		via.Host = px.Addr()
 		a, bb := testdb.SQLite(b), testdb.SQLite(b)

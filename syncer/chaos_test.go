@@ -176,7 +176,7 @@ func TestChaosConvergence(t *testing.T) {
 	ctx := context.Background()
 	dbURL, cloud := migratedCloud(t)
 	target, _ := url.Parse(dbURL)
-	px := newProxy(t, target.Host)
+	px := testdb.NewProxy(t, target.Host)
 	viaProxy := *target
 	viaProxy.Host = px.Addr()
 

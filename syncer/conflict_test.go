@@ -187,7 +187,7 @@ func TestSchemaMismatchHoldsChanges(t *testing.T) {
 func TestOfflineIsLoggedOncePerChange(t *testing.T) {
 	dbURL, _ := migratedCloud(t)
 	target, _ := url.Parse(dbURL)
-	px := newProxy(t, target.Host)
+	px := testdb.NewProxy(t, target.Host)
 	via := *target
 	via.Host = px.Addr()
 	var buf bytes.Buffer

@@ -41,7 +41,7 @@ type Worker struct {
 
 	once      sync.Once
 	kick      chan struct{}
-	pullMu    sync.Mutex // one pull at a time: the worker's, or PullNow's
+	roundMu   sync.Mutex // one round at a time: the worker's, or PullNow's
 	mu        sync.Mutex
 	cloud     *models.Store
 	installID string
@@ -157,6 +157,8 @@ func (w *Worker) flush() {
 	if !online {
 		return
 	}
+	w.roundMu.Lock()
+	defer w.roundMu.Unlock()
 	if err := w.push(ctx); err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Warn("sync: the last push before stopping failed; the changes wait in the outbox")
 	}
@@ -184,7 +186,15 @@ func (w *Worker) Round(ctx context.Context) error {
 	return err
 }
 
+// round pushes the whole outbox, then pulls; one at a time. A pull only
+// ever follows a complete push, so no op still in the outbox at pull time
+// has reached the cloud: the pull may keep local fields that such ops will
+// overwrite, because they will. (An op the cloud applied whose answer was
+// lost is applied only once; were a pull to skip a newer cloud value for
+// it meanwhile, the replay would not bring that value back.)
 func (w *Worker) round(ctx context.Context) error {
+	w.roundMu.Lock()
+	defer w.roundMu.Unlock()
 	if err := w.push(ctx); err != nil {
 		return err
 	}
@@ -226,21 +236,20 @@ func (w *Worker) push(ctx context.Context) error {
 
 // PullNow applies every change the cloud holds now, before it returns: a
 // new campaign lease holder calls it so that it sees what the last holder
-// reported before deciding what is left to send.
+// reported before deciding what is left to send. It is a whole round (push,
+// then pull), like the worker's own: see round.
 func (w *Worker) PullNow(ctx context.Context) error {
 	w.init()
 	if w.InstallID() == "" {
 		return errors.New("syncer: the sync worker has not started yet")
 	}
-	err := w.pull(ctx)
+	err := w.round(ctx)
 	w.noteResult(err)
 	return err
 }
 
 // pull applies every change the cloud has after this install's cursor.
 func (w *Worker) pull(ctx context.Context) error {
-	w.pullMu.Lock()
-	defer w.pullMu.Unlock()
 	cloud, err := w.connect(ctx)
 	if err != nil {
 		return err

@@ -70,6 +70,35 @@ UNION ALL SELECT 'campaign_contacts', campaign_id::text || ':' || contact_id::te
 UNION ALL SELECT 'campaign_runs', campaign_id::text || ':' || run::text, 0 FROM campaign_runs
 UNION ALL SELECT 'campaign_recipients', campaign_id::text || ':' || seq::text, 0 FROM campaign_recipients;
 
+-- +goose StatementBegin
+-- campaign_recipient_rank orders a recipient's states: a result never goes
+-- back to "not sent yet" within a run, and acks only move forward.
+CREATE FUNCTION campaign_recipient_rank(state TEXT) RETURNS INTEGER LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE state WHEN 'failed' THEN 1 WHEN 'invalid_number' THEN 1 WHEN 'sent' THEN 2
+                      WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- campaign_recipient_forward keeps a recipient's result when an update
+-- would move it backwards in the same run: a change an install made while
+-- offline (its "sending" mark, or "back to pending" for a send it never
+-- made) can reach the cloud after another install sent that recipient, and
+-- must not undo it. A new run (retry failed) moves it back on purpose.
+CREATE FUNCTION campaign_recipient_forward() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.run <= OLD.run AND campaign_recipient_rank(NEW.state) < campaign_recipient_rank(OLD.state) THEN
+        NEW.state := OLD.state;
+        NEW.message_id := OLD.message_id;
+        NEW.error := OLD.error;
+        NEW.sent_at := OLD.sent_at;
+    END IF;
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER campaign_recipients_forward BEFORE UPDATE ON campaign_recipients
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION campaign_recipient_forward();
+
 -- The claim: which recipients the lease's holder may send before it next
 -- reaches the cloud (those of run claim_run up to seq claim_seq). It stays
 -- when the lease changes hands or is released, so the next holder knows
@@ -102,6 +131,9 @@ ALTER TABLE sync_leases DROP COLUMN claimed_at;
 ALTER TABLE sync_leases DROP COLUMN claim_seq;
 ALTER TABLE sync_leases DROP COLUMN claim_run;
 ALTER TABLE sync_leases DROP COLUMN claim_install;
+DROP TRIGGER campaign_recipients_forward ON campaign_recipients;
+DROP FUNCTION campaign_recipient_forward();
+DROP FUNCTION campaign_recipient_rank(TEXT);
 DELETE FROM sync_rows WHERE tbl IN ('campaigns', 'campaign_groups', 'campaign_contacts', 'campaign_runs', 'campaign_recipients', 'campaign_sends');
 DROP TRIGGER campaign_sends_sync_insert ON campaign_sends;
 DROP TRIGGER campaign_sends_sync_delete ON campaign_sends;

@@ -1,4 +1,4 @@
-package syncer_test
+package testdb
 
 import (
 	"io"
@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// proxy is a TCP proxy the tests put between installs and Postgres: it can
+// Proxy is a TCP proxy tests put between installs and Postgres: it can
 // cut the network (close every connection and refuse new ones), blackhole it
 // (accept, then stall: what a paused or firewalled host looks like) and
 // restore it.
-type proxy struct {
+type Proxy struct {
 	ln     net.Listener
 	target string
 
@@ -21,22 +21,23 @@ type proxy struct {
 	conns map[net.Conn]bool
 }
 
-func newProxy(t *testing.T, target string) *proxy {
+// NewProxy starts a proxy to target (host:port) that lives as long as the test.
+func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target, mode: "up", conns: map[net.Conn]bool{}}
+	p := &Proxy{ln: ln, target: target, mode: "up", conns: map[net.Conn]bool{}}
 	p.cond = sync.NewCond(&p.mu)
 	go p.serve()
 	t.Cleanup(func() { ln.Close(); p.Cut() })
 	return p
 }
 
-func (p *proxy) Addr() string { return p.ln.Addr().String() }
+func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
-func (p *proxy) set(mode string) {
+func (p *Proxy) set(mode string) {
 	p.mu.Lock()
 	p.mode = mode
 	if mode == "cut" {
@@ -50,15 +51,15 @@ func (p *proxy) set(mode string) {
 }
 
 // Cut closes every connection and refuses new ones until Restore.
-func (p *proxy) Cut() { p.set("cut") }
+func (p *Proxy) Cut() { p.set("cut") }
 
 // Blackhole stalls every connection, old and new, until Restore.
-func (p *proxy) Blackhole() { p.set("blackhole") }
+func (p *Proxy) Blackhole() { p.set("blackhole") }
 
 // Restore lets traffic through again.
-func (p *proxy) Restore() { p.set("up") }
+func (p *Proxy) Restore() { p.set("up") }
 
-func (p *proxy) track(c net.Conn) bool {
+func (p *Proxy) track(c net.Conn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.mode == "cut" {
@@ -70,7 +71,7 @@ func (p *proxy) track(c net.Conn) bool {
 }
 
 // gate waits while the network is blackholed; false when it was cut.
-func (p *proxy) gate() bool {
+func (p *Proxy) gate() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for p.mode == "blackhole" {
@@ -79,7 +80,7 @@ func (p *proxy) gate() bool {
 	return p.mode == "up"
 }
 
-func (p *proxy) serve() {
+func (p *Proxy) serve() {
 	for {
 		client, err := p.ln.Accept()
 		if err != nil {
@@ -104,7 +105,7 @@ func (p *proxy) serve() {
 	}
 }
 
-func (p *proxy) pipe(dst, src net.Conn) {
+func (p *Proxy) pipe(dst, src net.Conn) {
 	defer dst.Close()
 	defer src.Close()
 	buf := make([]byte, 32<<10)
