@@ -390,3 +390,53 @@ func TestHybridStartNeedsCloud(t *testing.T) {
 		t.Fatalf("%d messages for 3 recipients", acc.total())
 	}
 }
+
+// TestHybridStartedOffline: install A starts a campaign and loses the cloud
+// at once, likely before its start reached it. A sends what it claimed while
+// its lease runs; B cannot take over what it may not know of; once A is
+// back, the campaign finishes. Every recipient gets exactly one message and
+// both installs and Postgres agree.
+func TestHybridStartedOffline(t *testing.T) {
+	logrus.SetLevel(logrus.ErrorLevel)
+	t.Cleanup(func() { logrus.SetLevel(logrus.InfoLevel) })
+	ctx := context.Background()
+	cloudURL := testdb.PostgresURL(t)
+	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cloud.Close() })
+	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}}
+	a := newInstall(t, "A", cloudURL, acc)
+	b := newInstall(t, "B", cloudURL, acc)
+	const recipients = 20
+	c := prepareCampaign(t, a, recipients)
+	eventually(t, 20*time.Second, "B receives the campaign", func() (bool, string) {
+		st := campaignState(b.store, c.ID)
+		return st == models.CampaignDraft, st
+	})
+	if _, err := a.engine.Start(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.px.Blackhole()
+	time.Sleep(3 * time.Second) // past A's lease
+	a.px.Restore()
+	eventually(t, 60*time.Second, "the campaign completes everywhere, alike", func() (bool, string) {
+		for _, s := range []*models.Store{a.store, b.store, cloud} {
+			if st := campaignState(s, c.ID); st != models.CampaignCompleted {
+				return false, "campaign " + st
+			}
+		}
+		ra, rb, rc := recipientRows(t, a.store, c.ID), recipientRows(t, b.store, c.ID), recipientRows(t, cloud, c.ID)
+		if outboxLen(t, a.store)+outboxLen(t, b.store) > 0 || fmt.Sprint(ra) != fmt.Sprint(rc) || fmt.Sprint(rb) != fmt.Sprint(rc) {
+			return false, fmt.Sprintf("A %v\nB %v\ncloud %v", ra, rb, rc)
+		}
+		return true, ""
+	})
+	acc.mu.Lock()
+	defer acc.mu.Unlock()
+	if acc.n != recipients || len(acc.chats) != recipients {
+		t.Fatalf("%d messages to %d chats for %d recipients", acc.n, len(acc.chats), recipients)
+	}
+	t.Logf("A sent %d, B sent %d", acc.by["A"], acc.by["B"])
+}
