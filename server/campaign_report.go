@@ -14,6 +14,9 @@ type reportView struct {
 	Bars  []chartBar
 	Runs  []runRow
 	Width int
+	// The send ledger: messages handed to WhatsApp, and recipients who got
+	// more than one (two installs both sent after a takeover).
+	Sends, Repeated int64
 }
 
 type chartBar struct {
@@ -41,6 +44,10 @@ func (s *Server) campaignReport(c *gin.Context) {
 		return
 	}
 	v := reportView{M: mv, Width: 460}
+	if v.Sends, v.Repeated, err = s.store.SendLedger(ctx, mv.C.ID); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
 	for _, r := range runs {
 		if len(runs) == 1 {
 			v.Runs = append(v.Runs, runRow{r, mv.Counts})

@@ -278,6 +278,14 @@ func TestCampaignPages(t *testing.T) {
 			t.Errorf("%s lacks %q", path, want)
 		}
 	}
+	// The report shows the send ledger: one message per recipient sent.
+	k, err := f.store.CountStates(context.Background(), id, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("The send ledger records %d message", k.Sent()); k.Sent() == 0 || !strings.Contains(get(loc+"/report"), want) {
+		t.Errorf("the report lacks %q", want)
+	}
 	if os.Getenv("SAMBAD_SCREENSHOT_HOLD") != "" {
 		fmt.Println("serving at", f.url, "campaign", id)
 		time.Sleep(5 * time.Minute)
