@@ -15,6 +15,7 @@ import (
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/syncer"
 )
 
 // SeedAudience bulk-inserts n contacts in one group (benchmarks only).
@@ -55,7 +56,17 @@ func seedAudience(tb testing.TB, s *models.Store, n int) *models.Group {
 const benchTemplate = "{Hi|Hello|Hey} {{name}}, your {{v1}} offer in {{city}} ends soon. {{v2|See you}}!"
 
 func benchStores() map[string]func(testing.TB) *models.Store {
-	return map[string]func(testing.TB) *models.Store{"sqlite": testdb.SQLite, "postgres": testdb.Postgres}
+	return map[string]func(testing.TB) *models.Store{"sqlite": testdb.SQLite, "postgres": testdb.Postgres, "sqlite-hybrid": hybridSQLite}
+}
+
+// hybridSQLite is an install's SQLite store in hybrid mode: every write to a
+// synced table also records an op in the outbox.
+func hybridSQLite(tb testing.TB) *models.Store {
+	s := testdb.SQLite(tb)
+	if _, err := syncer.Enable(context.Background(), s); err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }
 
 // BenchmarkPlan100k freezes a 100k-contact audience (2% opted out).
@@ -100,17 +111,23 @@ func (s *instantSender) RecentOutgoing(context.Context, string, int) ([]campaign
 // The engine runs in a child process (this test binary re-executed) so the
 // RSS is the engine's own, not the benchmark's seeding.
 func BenchmarkEngineThroughput(b *testing.B) {
-	for name, kind := range map[string]string{"sqlite": "sqlite", "postgres": "postgres"} {
+	for name, kind := range map[string]string{"sqlite": "sqlite", "postgres": "postgres", "sqlite-hybrid": "sqlite-hybrid"} {
 		b.Run(name, func(b *testing.B) {
 			var s *models.Store
 			var dsn string
-			if kind == "sqlite" {
+			if kind != "postgres" {
 				dsn = filepath.Join(b.TempDir(), "bench.db")
 				var err error
 				if s, err = models.Open(context.Background(), models.OpenOptions{SQLitePath: dsn}); err != nil {
 					b.Fatal(err)
 				}
 				defer s.Close()
+				if kind == "sqlite-hybrid" {
+					// The outbox triggers live in the database file: the child records ops too.
+					if _, err := syncer.Enable(context.Background(), s); err != nil {
+						b.Fatal(err)
+					}
+				}
 			} else {
 				dsn = testdb.PostgresURL(b)
 				var err error

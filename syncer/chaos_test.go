@@ -84,6 +84,9 @@ func randomIDs(ctx context.Context, s *models.Store, table string, rng *rand.Ran
 // randomChange makes one random create, edit or delete through the store.
 func randomChange(ctx context.Context, in *install, rng *rand.Rand, seq int, tr *tracker) error {
 	s := in.store
+	if p := rng.IntN(100); p < 10 {
+		return randomCampaignChange(ctx, in, rng, seq, p)
+	}
 	switch p := rng.IntN(100); {
 	case p < 30:
 		var c models.Contact
@@ -149,6 +152,42 @@ func randomChange(ctx context.Context, in *install, rng *rand.Rand, seq int, tr 
 			if _, err := s.RemoveMembers(ctx, g, randomIDs(ctx, s, "contacts", rng, 3)); err != nil && !isNotFound(err) {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// randomCampaignChange creates, edits or deletes a draft campaign on random
+// groups: the campaign tables travel like the contact tables.
+func randomCampaignChange(ctx context.Context, in *install, rng *rand.Rand, seq, p int) error {
+	s := in.store
+	benign := func(err error) error {
+		var ve *models.ValidationError
+		if err == nil || isNotFound(err) || errorsIs(err, models.ErrState) || errorsAs(err, &ve) {
+			return nil // a group deleted meanwhile, a campaign gone: not the test's concern
+		}
+		return err
+	}
+	switch {
+	case p < 5:
+		c := &models.Campaign{Name: fmt.Sprintf("k%d-%d", in.n, seq), Template: "Hello {{name}} " + strconv.Itoa(seq),
+			GroupIDs: randomIDs(ctx, s, "contact_groups", rng, 1+rng.IntN(2)), Pacing: models.Pacing{Preset: "custom", MinDelayMS: int64(rng.IntN(5000))}}
+		return benign(s.CreateCampaign(ctx, c))
+	case p < 9:
+		for _, id := range randomIDs(ctx, s, "campaigns", rng, 1) {
+			c, err := s.GetCampaign(ctx, id)
+			if err != nil {
+				return benign(err)
+			}
+			c.Name = fmt.Sprintf("e%d-%d", in.n, seq)
+			if rng.IntN(2) == 0 {
+				c.GroupIDs = randomIDs(ctx, s, "contact_groups", rng, 1+rng.IntN(2))
+			}
+			return benign(s.UpdateCampaign(ctx, c))
+		}
+	default:
+		for _, id := range randomIDs(ctx, s, "campaigns", rng, 1) {
+			return benign(s.DeleteCampaign(ctx, id))
 		}
 	}
 	return nil
@@ -301,5 +340,5 @@ func TestChaosConvergence(t *testing.T) {
 			t.Fatalf("contact %s was created, never deleted, and is missing", id)
 		}
 	}
-	t.Logf("%d contacts created, %d in the end, %d groups, %d memberships; %d kills after a push", len(tr.created), len(a.Contacts), len(a.Groups), len(a.Members), afterPushKills)
+	t.Logf("%d contacts created, %d in the end, %d groups, %d memberships, %d campaigns, %d campaign groups; %d kills after a push", len(tr.created), len(a.Contacts), len(a.Groups), len(a.Members), len(a.Campaigns), len(a.CampaignGroups), afterPushKills)
 }

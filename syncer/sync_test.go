@@ -16,9 +16,11 @@ import (
 
 // snapshot is a store's business data in a comparable form.
 type snapshot struct {
-	Contacts []string
-	Groups   []string
-	Members  []string
+	Contacts       []string
+	Groups         []string
+	Members        []string
+	Campaigns      []string
+	CampaignGroups []string
 }
 
 func takeSnapshot(t *testing.T, s *models.Store) snapshot {
@@ -52,19 +54,41 @@ func takeSnapshot(t *testing.T, s *models.Store) snapshot {
 	for _, m := range ms {
 		snap.Members = append(snap.Members, fmt.Sprintf("%s|%s|%s", m.GroupID, m.ContactID, m.CreatedAt.UTC().Format(time.RFC3339Nano)))
 	}
+	var cs2 []models.Campaign
+	if err := s.DB().WithContext(ctx).Find(&cs2).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs2 {
+		snap.Campaigns = append(snap.Campaigns, fmt.Sprintf("%s|%s|%s|%s|%d|%s", c.ID, c.Name, c.Template, c.State, c.Pacing.MinDelayMS, c.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+	}
+	sort.Strings(snap.Campaigns)
+	rows, err := s.DB().WithContext(ctx).Raw(`SELECT campaign_id, group_id FROM campaign_groups`).Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, gid string
+		if err := rows.Scan(&cid, &gid); err != nil {
+			t.Fatal(err)
+		}
+		snap.CampaignGroups = append(snap.CampaignGroups, cid+"|"+gid)
+	}
+	sort.Strings(snap.CampaignGroups)
 	return snap
 }
 
 func assertSame(t *testing.T, what string, a, b snapshot) {
 	t.Helper()
 	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("%s differ:\n%d contacts, %d groups, %d members\nvs\n%d contacts, %d groups, %d members\nfirst: %s",
-			what, len(a.Contacts), len(a.Groups), len(a.Members), len(b.Contacts), len(b.Groups), len(b.Members), firstDiff(a, b))
+		t.Fatalf("%s differ:\n%d contacts, %d groups, %d members, %d campaigns, %d campaign groups\nvs\n%d contacts, %d groups, %d members, %d campaigns, %d campaign groups\nfirst: %s",
+			what, len(a.Contacts), len(a.Groups), len(a.Members), len(a.Campaigns), len(a.CampaignGroups),
+			len(b.Contacts), len(b.Groups), len(b.Members), len(b.Campaigns), len(b.CampaignGroups), firstDiff(a, b))
 	}
 }
 
 func firstDiff(a, b snapshot) string {
-	for _, p := range [][2][]string{{a.Contacts, b.Contacts}, {a.Groups, b.Groups}, {a.Members, b.Members}} {
+	for _, p := range [][2][]string{{a.Contacts, b.Contacts}, {a.Groups, b.Groups}, {a.Members, b.Members}, {a.Campaigns, b.Campaigns}, {a.CampaignGroups, b.CampaignGroups}} {
 		for i := 0; i < max(len(p[0]), len(p[1])); i++ {
 			var x, y string
 			if i < len(p[0]) {
@@ -182,3 +206,5 @@ func testShare(t *testing.T, url string, cloud *models.Store) {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
