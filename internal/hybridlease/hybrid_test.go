@@ -238,13 +238,16 @@ func TestHybridCampaignTakeover(t *testing.T) {
 	for round := range hybridRounds() {
 		fault := faults[round%len(faults)]
 		after := 3 + rng.IntN(12)
-		t.Run(fmt.Sprintf("round%d-%s-after%d", round, fault, after), func(t *testing.T) {
-			testTakeover(t, fault, after)
+		// Every fourth round goes through pgbouncer in transaction mode
+		// (Supabase's port 6543): exec query mode, no session state.
+		pooled := round%4 == 3
+		t.Run(fmt.Sprintf("round%d-%s-after%d-pooled=%v", round, fault, after, pooled), func(t *testing.T) {
+			testTakeover(t, fault, after, pooled)
 		})
 	}
 }
 
-func testTakeover(t *testing.T, fault string, after int) {
+func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 	ctx := context.Background()
 	cloudURL := testdb.PostgresURL(t)
 	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
@@ -252,9 +255,13 @@ func testTakeover(t *testing.T, fault string, after int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cloud.Close() })
+	installURL := cloudURL
+	if pooled {
+		installURL = testdb.PgBouncerURL(t, cloudURL) + "&default_query_exec_mode=exec"
+	}
 	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}}
-	a := newInstall(t, "A", cloudURL, acc)
-	b := newInstall(t, "B", cloudURL, acc)
+	a := newInstall(t, "A", installURL, acc)
+	b := newInstall(t, "B", installURL, acc)
 	const recipients = 30
 	c := prepareCampaign(t, a, recipients)
 	eventually(t, 20*time.Second, "B receives the campaign", func() (bool, string) {
