@@ -1,0 +1,170 @@
+-- +goose Up
+-- Hybrid sync, server side: delete runs take the fast path again.
+
+-- +goose StatementBegin
+-- sync_apply_run as in 00004, but its tombstone insert names the conflict
+-- target by constraint: "ON CONFLICT (tbl, row_id)" is ambiguous with the
+-- variable tbl, so every run of deletes raised and sync_apply redid the
+-- batch op by op. (The tbl in that insert's SELECT list is the variable,
+-- as meant: no column of that name is in scope there.) A delete run also no
+-- longer looks up tombstones it then ignores.
+CREATE OR REPLACE FUNCTION sync_apply_run(run JSONB[]) RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+    tbl   TEXT;
+    kind  TEXT;
+    tdef  RECORD;
+    cond  TEXT;
+    cols  TEXT;
+    sets  TEXT;
+    tombs TEXT[];
+    rows  JSONB;
+    n     BIGINT;
+    v     BIGINT;
+BEGIN
+    IF cardinality(run) = 0 THEN
+        RETURN;
+    END IF;
+    tbl := run[1]->>'table';
+    kind := run[1]->>'kind';
+    IF NOT (SELECT count(*) = count(DISTINCT o->>'row_id') AND bool_and(o->>'table' = tbl AND o->>'kind' = kind)
+                   AND count(DISTINCT (SELECT string_agg(x, ',' ORDER BY x) FROM jsonb_object_keys(o->'fields') x)) = 1
+              FROM unnest(run) o) THEN
+        RAISE EXCEPTION 'not a uniform run';
+    END IF;
+    SELECT t.pk, t.mode INTO tdef FROM sync_tables t WHERE t.name = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not synced', tbl;
+    END IF;
+    SELECT string_agg(format('t.%I = r.%I', c, c), ' AND ') INTO cond FROM unnest(tdef.pk) c;
+    v := sync_tx_version();
+    -- Deletes win: edits of rows already deleted, and ops on rows whose key
+    -- names a deleted row (a deleted contact's own id; the contact or group
+    -- of a membership), are answered 'deleted'. An insert whose only
+    -- tombstone is its own natural key (a membership removed earlier and
+    -- now added back) is a newer write than the removal and is applied.
+    -- A delete is applied whatever tombstones there are (deletes win).
+    IF kind <> 'delete' THEN
+        SELECT COALESCE(array_agg(o->>'row_id'), '{}') INTO tombs FROM unnest(run) o
+         WHERE (kind <> 'insert' AND EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted))
+            OR EXISTS (SELECT 1 FROM jsonb_each_text(o->'key') kv JOIN sync_rows s ON s.row_id = kv.value AND s.deleted);
+    ELSE
+        tombs := '{}';
+    END IF;
+    IF kind = 'delete' THEN
+        SELECT jsonb_agg(o->'key') INTO rows FROM unnest(run) o;
+        EXECUTE format('DELETE FROM %I t USING jsonb_populate_recordset(NULL::%I, $1) r WHERE %s', tbl, tbl, cond) USING rows;
+        INSERT INTO sync_rows AS s (tbl, row_id, version, deleted)
+        SELECT tbl, o->>'row_id', v, TRUE FROM unnest(run) o
+        ON CONFLICT ON CONSTRAINT sync_rows_pkey DO UPDATE SET deleted = TRUE, version = EXCLUDED.version WHERE NOT s.deleted;
+    ELSE
+        SELECT COALESCE(jsonb_agg((o->'fields') || (o->'key')), '[]') INTO rows FROM unnest(run) o WHERE NOT (o->>'row_id') = ANY (tombs);
+        IF kind = 'insert' THEN
+            SELECT string_agg(format('%I', x), ', '), string_agg(format('%I = EXCLUDED.%I', x, x), ', ') FILTER (WHERE NOT x = ANY (tdef.pk))
+              INTO cols, sets FROM jsonb_object_keys(run[1]->'fields') x;
+            EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%I, $1) r ON CONFLICT (%s) DO %s',
+                tbl, cols, cols, tbl,
+                (SELECT string_agg(format('%I', c), ', ') FROM unnest(tdef.pk) c),
+                CASE WHEN tdef.mode = 'append' OR sets IS NULL THEN 'NOTHING' ELSE 'UPDATE SET ' || sets END)
+                USING rows;
+        ELSIF kind = 'update' AND tdef.mode = 'lww' THEN
+            SELECT string_agg(format('%I = r.%I', x, x), ', ') INTO sets
+              FROM jsonb_object_keys(run[1]->'fields') x WHERE NOT x = ANY (tdef.pk);
+            IF sets IS NOT NULL THEN
+                EXECUTE format('UPDATE %I t SET %s FROM jsonb_populate_recordset(NULL::%I, $1) r WHERE %s', tbl, sets, tbl, cond) USING rows;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                IF n <> jsonb_array_length(rows) THEN
+                    RAISE EXCEPTION 'some rows do not exist';
+                END IF;
+            END IF;
+        ELSE
+            RAISE EXCEPTION 'op kind % on table %', kind, tbl;
+        END IF;
+    END IF;
+    INSERT INTO sync_applied (op_id, install_id, seq, status, version, reason)
+    SELECT (o->>'op_id')::uuid, o->>'install_id', (o->>'seq')::bigint,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'deleted' ELSE 'applied' END,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN NULL ELSE v END,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'the row, or a row it refers to, was deleted' END
+      FROM unnest(run) o;
+END $$;
+-- +goose StatementEnd
+
+-- +goose Down
+-- +goose StatementBegin
+-- sync_apply_run as 00004 made it.
+CREATE OR REPLACE FUNCTION sync_apply_run(run JSONB[]) RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+    tbl   TEXT;
+    kind  TEXT;
+    tdef  RECORD;
+    cond  TEXT;
+    cols  TEXT;
+    sets  TEXT;
+    tombs TEXT[];
+    rows  JSONB;
+    n     BIGINT;
+    v     BIGINT;
+BEGIN
+    IF cardinality(run) = 0 THEN
+        RETURN;
+    END IF;
+    tbl := run[1]->>'table';
+    kind := run[1]->>'kind';
+    IF NOT (SELECT count(*) = count(DISTINCT o->>'row_id') AND bool_and(o->>'table' = tbl AND o->>'kind' = kind)
+                   AND count(DISTINCT (SELECT string_agg(x, ',' ORDER BY x) FROM jsonb_object_keys(o->'fields') x)) = 1
+              FROM unnest(run) o) THEN
+        RAISE EXCEPTION 'not a uniform run';
+    END IF;
+    SELECT t.pk, t.mode INTO tdef FROM sync_tables t WHERE t.name = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not synced', tbl;
+    END IF;
+    SELECT string_agg(format('t.%I = r.%I', c, c), ' AND ') INTO cond FROM unnest(tdef.pk) c;
+    v := sync_tx_version();
+    -- Deletes win: edits of rows already deleted, and ops on rows whose key
+    -- names a deleted row (a deleted contact's own id; the contact or group
+    -- of a membership), are answered 'deleted'. An insert whose only
+    -- tombstone is its own natural key (a membership removed earlier and
+    -- now added back) is a newer write than the removal and is applied.
+    SELECT COALESCE(array_agg(o->>'row_id'), '{}') INTO tombs FROM unnest(run) o
+     WHERE (kind <> 'insert' AND EXISTS (SELECT 1 FROM sync_rows s WHERE s.tbl = o->>'table' AND s.row_id = o->>'row_id' AND s.deleted))
+        OR EXISTS (SELECT 1 FROM jsonb_each_text(o->'key') kv JOIN sync_rows s ON s.row_id = kv.value AND s.deleted);
+    IF kind = 'delete' THEN
+        SELECT jsonb_agg(o->'key') INTO rows FROM unnest(run) o;
+        EXECUTE format('DELETE FROM %I t USING jsonb_populate_recordset(NULL::%I, $1) r WHERE %s', tbl, tbl, cond) USING rows;
+        INSERT INTO sync_rows AS s (tbl, row_id, version, deleted)
+        SELECT tbl, o->>'row_id', v, TRUE FROM unnest(run) o
+        ON CONFLICT (tbl, row_id) DO UPDATE SET deleted = TRUE, version = EXCLUDED.version WHERE NOT s.deleted;
+        tombs := '{}';
+    ELSE
+        SELECT COALESCE(jsonb_agg((o->'fields') || (o->'key')), '[]') INTO rows FROM unnest(run) o WHERE NOT (o->>'row_id') = ANY (tombs);
+        IF kind = 'insert' THEN
+            SELECT string_agg(format('%I', x), ', '), string_agg(format('%I = EXCLUDED.%I', x, x), ', ') FILTER (WHERE NOT x = ANY (tdef.pk))
+              INTO cols, sets FROM jsonb_object_keys(run[1]->'fields') x;
+            EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%I, $1) r ON CONFLICT (%s) DO %s',
+                tbl, cols, cols, tbl,
+                (SELECT string_agg(format('%I', c), ', ') FROM unnest(tdef.pk) c),
+                CASE WHEN tdef.mode = 'append' OR sets IS NULL THEN 'NOTHING' ELSE 'UPDATE SET ' || sets END)
+                USING rows;
+        ELSIF kind = 'update' AND tdef.mode = 'lww' THEN
+            SELECT string_agg(format('%I = r.%I', x, x), ', ') INTO sets
+              FROM jsonb_object_keys(run[1]->'fields') x WHERE NOT x = ANY (tdef.pk);
+            IF sets IS NOT NULL THEN
+                EXECUTE format('UPDATE %I t SET %s FROM jsonb_populate_recordset(NULL::%I, $1) r WHERE %s', tbl, sets, tbl, cond) USING rows;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                IF n <> jsonb_array_length(rows) THEN
+                    RAISE EXCEPTION 'some rows do not exist';
+                END IF;
+            END IF;
+        ELSE
+            RAISE EXCEPTION 'op kind % on table %', kind, tbl;
+        END IF;
+    END IF;
+    INSERT INTO sync_applied (op_id, install_id, seq, status, version, reason)
+    SELECT (o->>'op_id')::uuid, o->>'install_id', (o->>'seq')::bigint,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'deleted' ELSE 'applied' END,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN NULL ELSE v END,
+           CASE WHEN (o->>'row_id') = ANY (tombs) THEN 'the row, or a row it refers to, was deleted' END
+      FROM unnest(run) o;
+END $$;
+-- +goose StatementEnd
