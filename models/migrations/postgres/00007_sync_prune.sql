@@ -1,5 +1,6 @@
 -- +goose Up
--- Hybrid sync, server side: delete runs take the fast path again.
+-- Two changes to hybrid sync's server side: delete runs take the fast path
+-- again, and installs prune sync_applied of ops they can no longer retry.
 
 -- +goose StatementBegin
 -- sync_apply_run as in 00004, but its tombstone insert names the conflict
@@ -89,7 +90,49 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- sync_applied_install (install_id, seq), from 00004, is the index sync_prune walks.
+
+-- +goose StatementBegin
+-- sync_prune deletes up to max_rows of install's sync_applied rows whose seq
+-- is below "below", and returns how many it deleted; the caller repeats
+-- while it gets max_rows back, each call its own short transaction.
+--
+-- sync_applied exists so that a retried push applies nothing twice, and an
+-- install retries only ops still in its outbox. Seqs are per install and
+-- only grow (SQLite AUTOINCREMENT), and an op leaves the outbox only once
+-- the cloud's answer for it is acknowledged there, so an install passes the
+-- lowest seq in its outbox (or one past the highest it ever wrote, when the
+-- outbox is empty): no op below it will ever be sent again, and its record
+-- can go. An op whose answer was lost is still in the outbox, hence at or
+-- above "below", and keeps its record. The call is safe however late it
+-- runs: "below" stays a valid bound once it was read.
+--
+-- The tombstones in sync_rows are NOT pruned: they make a delete win over
+-- an edit or insert that reaches the cloud later, from an install that may
+-- have been offline for months, and tell installs pulling later to delete.
+CREATE FUNCTION sync_prune(install TEXT, below BIGINT, max_rows INTEGER DEFAULT 5000)
+RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+    n BIGINT;
+BEGIN
+    IF install IS NULL OR install = '' THEN
+        RAISE EXCEPTION 'sync_prune: the install id is missing';
+    END IF;
+    IF below IS NULL OR max_rows IS NULL OR max_rows < 1 THEN
+        RAISE EXCEPTION 'sync_prune: needs a seq bound and a positive max_rows (got %, %)', below, max_rows;
+    END IF;
+    DELETE FROM sync_applied a
+     WHERE a.op_id IN (SELECT b.op_id FROM sync_applied b
+                        WHERE b.install_id = install AND b.seq < below
+                        ORDER BY b.seq LIMIT max_rows);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP FUNCTION sync_prune(TEXT, BIGINT, INTEGER);
+
 -- +goose StatementBegin
 -- sync_apply_run as 00004 made it.
 CREATE OR REPLACE FUNCTION sync_apply_run(run JSONB[]) RETURNS VOID LANGUAGE plpgsql AS $$
