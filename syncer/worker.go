@@ -182,18 +182,27 @@ func jitter(d time.Duration) time.Duration {
 // repeats, exposed for tests and tools.
 func (w *Worker) Round(ctx context.Context) error {
 	w.init()
-	if w.installID == "" {
-		id, err := Enable(ctx, w.Local)
-		if err != nil {
-			return err
-		}
-		w.mu.Lock()
-		w.installID = id
-		w.mu.Unlock()
+	if err := w.enable(ctx); err != nil {
+		return err
 	}
 	err := w.round(ctx)
 	w.noteResult(err)
 	return err
+}
+
+// enable turns the outbox on and learns the install id, once.
+func (w *Worker) enable(ctx context.Context) error {
+	if w.installID != "" {
+		return nil
+	}
+	id, err := Enable(ctx, w.Local)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.installID = id
+	w.mu.Unlock()
+	return nil
 }
 
 func (w *Worker) round(ctx context.Context) error {
