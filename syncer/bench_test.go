@@ -62,6 +62,91 @@ func BenchmarkPush100k(b *testing.B) {
 	}
 }
 
+// BenchmarkPushDeletes100k: 100,000 contacts already synced are deleted
+// locally in one statement (100,000 delete ops); the figure is the push of
+// those deletes, 1,000 ops per round trip.
+func BenchmarkPushDeletes100k(b *testing.B) {
+	logrus.SetOutput(io.Discard)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		local := testdb.SQLite(b)
+		if _, err := syncer.Enable(ctx, local); err != nil {
+			b.Fatal(err)
+		}
+		bulkContacts(b, local, 100_000, 9)
+		url := testdb.PostgresURL(b)
+		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+		if err := w.Push(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := local.DB().Exec(`DELETE FROM contacts`).Error; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if err := w.Push(ctx); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		b.StopTimer()
+		if n, _ := cloud.CountContacts(ctx); n != 0 {
+			b.Fatalf("cloud has %d contacts", n)
+		}
+		b.ReportMetric(took.Seconds(), "s/100k-deletes")
+		b.ReportMetric(100_000/took.Seconds(), "ops/s")
+		cloud.Close()
+	}
+}
+
+// BenchmarkPrune100k: the cloud holds the records of 100,000 applied ops of
+// an install whose outbox is empty; the figure is pruning them all (20
+// sync_prune calls of 5,000 rows, what one round does at most).
+func BenchmarkPrune100k(b *testing.B) {
+	logrus.SetOutput(io.Discard)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		local := testdb.SQLite(b)
+		if _, err := syncer.Enable(ctx, local); err != nil {
+			b.Fatal(err)
+		}
+		bulkContacts(b, local, 100_000, 9)
+		url := testdb.PostgresURL(b)
+		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+		if err := w.Push(ctx); err != nil {
+			b.Fatal(err)
+		}
+		var before int64
+		cloud.DB().Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&before)
+		if before != 100_000 {
+			b.Fatalf("%d records before pruning", before)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if err := w.Prune(ctx); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		b.StopTimer()
+		var left int64
+		cloud.DB().Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&left)
+		if left != 0 {
+			b.Fatalf("%d records left", left)
+		}
+		b.ReportMetric(took.Seconds(), "s/100k-records")
+		cloud.Close()
+	}
+}
+
 // BenchmarkConvergeAfterHeal: install A makes 1,000 changes (500 new
 // contacts, 500 edits) while the network is cut; the network heals; the
 // figure is the time until install B holds them all, with the workers'

@@ -145,6 +145,7 @@ func (w *Worker) pushAll(ctx context.Context, local, cloud *sql.DB) error {
 		if err := w.acknowledge(ctx, local, a.results, cur[0].Seq, cur[len(cur)-1].Seq); err != nil {
 			return err
 		}
+		w.pruneClean = false
 		cur, err = next, nerr
 	}
 	return err

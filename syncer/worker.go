@@ -36,6 +36,9 @@ type Worker struct {
 	OpTimeout time.Duration
 	// BatchSize is how many ops travel per round trip (default 1000).
 	BatchSize int
+	// PruneInterval is the least time between two prunes of the cloud's
+	// record of this install's applied ops (default 1 min; see prune).
+	PruneInterval time.Duration
 
 	afterPush func() // tests: called between the cloud's answer and the local acknowledgement
 
@@ -51,6 +54,12 @@ type Worker struct {
 	lastPull  time.Time
 	lastErr   string
 	lastErrAt time.Time
+
+	// Pruning state, used by the round's goroutine only. pruneClean: nothing
+	// was pushed since the last complete prune (false at start, so that a
+	// new process prunes what earlier ones left).
+	pruneClean bool
+	lastPrune  time.Time
 }
 
 func (w *Worker) init() {
@@ -67,6 +76,9 @@ func (w *Worker) init() {
 		}
 		if w.BatchSize <= 0 {
 			w.BatchSize = 1000
+		}
+		if w.PruneInterval <= 0 {
+			w.PruneInterval = time.Minute
 		}
 	})
 }
@@ -172,18 +184,27 @@ func jitter(d time.Duration) time.Duration {
 // repeats, exposed for tests and tools.
 func (w *Worker) Round(ctx context.Context) error {
 	w.init()
-	if w.installID == "" {
-		id, err := Enable(ctx, w.Local)
-		if err != nil {
-			return err
-		}
-		w.mu.Lock()
-		w.installID = id
-		w.mu.Unlock()
+	if err := w.enable(ctx); err != nil {
+		return err
 	}
 	err := w.round(ctx)
 	w.noteResult(err)
 	return err
+}
+
+// enable turns the outbox on and learns the install id, once.
+func (w *Worker) enable(ctx context.Context) error {
+	if w.installID != "" {
+		return nil
+	}
+	id, err := Enable(ctx, w.Local)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.installID = id
+	w.mu.Unlock()
+	return nil
 }
 
 // round pushes the whole outbox, then pulls; one at a time. A pull only
@@ -198,6 +219,7 @@ func (w *Worker) round(ctx context.Context) error {
 	if err := w.push(ctx); err != nil {
 		return err
 	}
+	w.pruneIfDue(ctx)
 	return w.pull(ctx)
 }
 
