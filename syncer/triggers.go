@@ -11,8 +11,8 @@ import (
 )
 
 // uuidExpr makes a random (v4) UUID in SQLite: the op id.
-const uuidExpr = `(SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-a' || substr(h, 18, 3) || '-' || substr(h, 21, 12)
- FROM (SELECT lower(hex(randomblob(16))) AS h))`
+const uuidExpr = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+ substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
 
 // recording is true when the outbox is on and the change is not the worker
 // applying pulled rows.
