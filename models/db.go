@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -178,3 +179,17 @@ func (s *Store) Close() error {
 // DB exposes the connection to other store packages (sync, campaigns'
 // stores). Handlers never call it.
 func (s *Store) DB() *gorm.DB { return s.db }
+
+// CheckDatabaseURL reports, without connecting, whether a database URL can
+// be used as written. A bad one is an error to fix, not a reason to retry.
+func CheckDatabaseURL(databaseURL, execMode string) error {
+	dsn, err := PostgresDSN(databaseURL, execMode)
+	if err != nil {
+		return err
+	}
+	if _, err := pgx.ParseConfig(dsn); err != nil {
+		// pgx's message hides the password.
+		return fmt.Errorf("store: %w: %w", ErrBadDatabaseURL, err)
+	}
+	return nil
+}
