@@ -278,3 +278,34 @@ func TestCloudBadURLFailsStart(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// TestCloudDatabaseRefusesSambad: a database that answers but refuses (here:
+// no such database) is shown as needing a fix, logged once as an error, and
+// still retried.
+func TestCloudDatabaseRefusesSambad(t *testing.T) {
+	u, _ := url.Parse(testdb.AdminURL())
+	u.Path = "/sambad_no_such_database"
+	u.User = url.UserPassword(u.User.Username(), "pw-Never-Shown-7351")
+	cfg, base, stop := startCloudServe(t, u.String())
+	var code int
+	var body string
+	if !until(20*time.Second, func() bool {
+		code, body = get(t, base+"/contacts")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "does not exist")
+	}) {
+		t.Fatalf("GET /contacts with a missing database = %d:\n%s", code, body)
+	}
+	if !strings.Contains(body, "needs fixing") || !strings.Contains(body, "Next try") || strings.Contains(body, "pw-Never-Shown-7351") {
+		t.Fatalf("the page does not say it needs fixing and when it tries again, or shows the password:\n%s", body)
+	}
+	if code, body = get(t, base+"/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, `"database":"refused"`) {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v", err)
+	}
+	logText, _ := os.ReadFile(cfg.LogPath())
+	if n := strings.Count(string(logText), "[ERROR] cloud database: it refuses Sambad"); n != 1 || strings.Contains(string(logText), "pw-Never-Shown-7351") {
+		t.Fatalf("error.log should say once that the database refuses Sambad, without the password:\n%s", logText)
+	}
+}
