@@ -13,7 +13,6 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/logging"
 	"github.com/sambad/sambad/models"
-	"github.com/sambad/sambad/server"
 )
 
 // runServe starts Sambad and serves until ctx is done. Shutdown order (see
@@ -28,6 +27,9 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	}
 	defer logCloser.Close()
 
+	if cfg.Storage == config.StorageCloud {
+		return serveCloud(ctx, cfg, stdout)
+	}
 	var sd shutdown
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -35,43 +37,35 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 		return err
 	}
 	sd.add(stageDatabase, "database", func(context.Context) error { return store.Close() })
-
-	authSvc, err := startAuth(ctx, cfg, store)
+	srv, err := startApp(ctx, cfg, store, &sd)
 	if err != nil {
 		sd.run(cfg.ShutdownGrace)
 		return err
 	}
-
-	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
-	wa := startWhatsApp(ctx, cfg, &sd)
-	if wa != nil {
-		deps.WhatsApp = whatsappAdapter{wa}
-		deps.BrowserReady = browserReady(wa)
-	} else {
-		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
-	}
-	worker := newSyncWorker(cfg, store)
-	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), &sd)
-	if worker != nil {
-		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
-	}
-	srv, err := server.New(deps)
+	ln, err := listen(cfg, stdout)
 	if err != nil {
 		sd.run(cfg.ShutdownGrace)
 		return err
 	}
-	stopSync := startSync(worker)
-	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		sd.run(cfg.ShutdownGrace)
-		return fmt.Errorf("unable to listen on %s (set SAMBAD_ADDR to another address): %w", cfg.Addr, err)
-	}
-	logrus.WithFields(logrus.Fields{"addr": ln.Addr().String(), "storage": cfg.Storage, "data_dir": cfg.DataDir}).Info("Sambad is running")
-	fmt.Fprintf(stdout, "Sambad is running at http://%s (data in %s)\n", ln.Addr(), cfg.DataDir)
 	// Stage 1: ListenAndServe returns once ctx is done and the HTTP server
 	// has drained; then the other parts stop in order.
 	serveErr := srv.ListenAndServe(ctx, ln, cfg.ShutdownGrace)
+	return stopServe(cfg, serveErr, &sd)
+}
+
+// listen opens the HTTP listener and says where Sambad runs.
+func listen(cfg *config.Config, stdout io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("unable to listen on %s (set SAMBAD_ADDR to another address): %w", cfg.Addr, err)
+	}
+	logrus.WithFields(logrus.Fields{"addr": ln.Addr().String(), "storage": cfg.Storage, "data_dir": cfg.DataDir}).Info("Sambad is running")
+	fmt.Fprintf(stdout, "Sambad is running at http://%s (data in %s)\n", ln.Addr(), cfg.DataDir)
+	return ln, nil
+}
+
+// stopServe runs the stages after the HTTP server's.
+func stopServe(cfg *config.Config, serveErr error, sd *shutdown) error {
 	logrus.Info("shutting down")
 	if serveErr == nil {
 		logrus.WithFields(logrus.Fields{"part": stageNames[stageHTTP]}).Info("shutdown: stopped")

@@ -4,15 +4,13 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"time"
 
-	"github.com/pressly/goose/v3"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -32,6 +30,9 @@ const (
 var (
 	ErrNotFound  = errors.New("not found")
 	ErrDuplicate = errors.New("already exists")
+	// ErrBadDatabaseURL: DATABASE_URL cannot be used as written; trying
+	// again will not help.
+	ErrBadDatabaseURL = errors.New("DATABASE_URL is not valid")
 )
 
 // OpenOptions says which database to open.
@@ -57,9 +58,13 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		db      *gorm.DB
 		err     error
 		dialect string
+		pooled  bool // through a transaction pooler: no session state across statements
 	)
-	// Microseconds: what Postgres keeps, so a time synced there and back is unchanged.
-	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	// Microseconds: what Postgres keeps, so a time synced there and back is
+	// unchanged. No automatic ping: an error from gorm.Open is then about the
+	// settings, and the ping below says whether the database answers.
+	cfg := &gorm.Config{Logger: logger.Discard, DisableAutomaticPing: true,
+		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	switch {
 	case o.SQLitePath != "" && o.DatabaseURL == "":
 		dialect = DialectSQLite
@@ -70,7 +75,11 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		if derr != nil {
 			return nil, derr
 		}
-		db, err = gorm.Open(postgres.Open(dsn), cfg)
+		pooled = transactionPooled(dsn)
+		if db, err = gorm.Open(postgres.Open(dsn), cfg); err != nil {
+			// pgx could not parse the settings; its message hides the password.
+			return nil, fmt.Errorf("store: %w: %w", ErrBadDatabaseURL, err)
+		}
 	default:
 		return nil, errors.New("store: give either a SQLite path or a database URL")
 	}
@@ -95,7 +104,7 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to reach the %s database: %w", dialect, err)
 	}
 	s := &Store{db: db, dialect: dialect}
-	if err := s.migrate(ctx, sqlDB); err != nil {
+	if err := s.migrate(ctx, sqlDB, pooled); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
@@ -113,7 +122,7 @@ func PostgresDSN(databaseURL, execMode string) (string, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		// Never echo the URL: it carries the password.
-		return "", errors.New("store: DATABASE_URL is not a valid URL")
+		return "", fmt.Errorf("store: %w: it is not a URL", ErrBadDatabaseURL)
 	}
 	q := u.Query()
 	if execMode == "" && u.Port() == "6543" && q.Get("default_query_exec_mode") == "" {
@@ -125,26 +134,6 @@ func PostgresDSN(databaseURL, execMode string) (string, error) {
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
-}
-
-func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
-	dir := "migrations/sqlite"
-	dialect := goose.DialectSQLite3
-	if s.dialect == DialectPostgres {
-		dir, dialect = "migrations/postgres", goose.DialectPostgres
-	}
-	sub, err := fs.Sub(migrationsFS, dir)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	p, err := goose.NewProvider(dialect, db, sub, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return fmt.Errorf("store: unable to prepare migrations: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: unable to migrate the %s database: %w", s.dialect, err)
-	}
-	return nil
 }
 
 // SchemaVersion returns the newest migration applied.
@@ -190,3 +179,17 @@ func (s *Store) Close() error {
 // DB exposes the connection to other store packages (sync, campaigns'
 // stores). Handlers never call it.
 func (s *Store) DB() *gorm.DB { return s.db }
+
+// CheckDatabaseURL reports, without connecting, whether a database URL can
+// be used as written. A bad one is an error to fix, not a reason to retry.
+func CheckDatabaseURL(databaseURL, execMode string) error {
+	dsn, err := PostgresDSN(databaseURL, execMode)
+	if err != nil {
+		return err
+	}
+	if _, err := pgx.ParseConfig(dsn); err != nil {
+		// pgx's message hides the password.
+		return fmt.Errorf("store: %w: %w", ErrBadDatabaseURL, err)
+	}
+	return nil
+}

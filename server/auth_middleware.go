@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sambad/sambad/auth"
+	"github.com/sambad/sambad/syncer"
 )
 
 // sessionCookie holds the session token (only its hash is stored).
@@ -33,9 +34,16 @@ func (s *Server) requireSignIn() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
 			err := s.ops.auth.Check(c.Request.Context(), tok)
-			if err == nil {
+			switch {
+			case err == nil:
 				c.Set(ctxSignedIn, true)
-			} else if !isNoSession(err) {
+			case syncer.IsUnreachable(err) && !publicPath(c.Request.URL.Path):
+				// Cloud mode with the database gone: say so, rather than
+				// sending a signed-in user to a sign-in that cannot work.
+				s.storeError(c, err)
+				c.Abort()
+				return
+			case !isNoSession(err):
 				logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to check a session")
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
@@ -53,7 +54,18 @@ func TestCloudUnreachableIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageCloud, DefaultRegion: "IN"}, Store: store})
+	authSvc, err := auth.New(context.Background(), store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := authSvc.ApplyConfigPassword(context.Background(), "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := authSvc.SignIn(context.Background(), "127.0.0.1", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageCloud, DefaultRegion: "IN"}, Store: store, Auth: authSvc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,12 +80,30 @@ func TestCloudUnreachableIsAnError(t *testing.T) {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/contacts", strings.NewReader(url.Values{"phone": {"9876500001"}, "name": {"Asha"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "sambad_session", Value: token})
 	srv.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cloud database cannot be reached") {
 		t.Fatalf("POST /contacts with the cloud gone = %d:\n%s", rec.Code, rec.Body.String())
 	}
+	// A signed-in user is told why, not sent to a sign-in that cannot work.
 	rec = httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/contacts", nil))
+	req = httptest.NewRequest(http.MethodGet, "/contacts", nil)
+	req.AddCookie(&http.Cookie{Name: "sambad_session", Value: token})
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cloud database cannot be reached") {
+		t.Fatalf("GET /contacts signed in with the cloud gone = %d:\n%s", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"password": {"correct horse battery"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cloud database cannot be reached") {
+		t.Fatalf("POST /login with the cloud gone = %d:\n%s", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodGet, "/api/v1/contacts", nil)
+	req.AddCookie(&http.Cookie{Name: "sambad_session", Value: token})
+	srv.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("GET /api/v1/contacts with the cloud gone = %d: %s", rec.Code, rec.Body.String())
 	}

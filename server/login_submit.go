@@ -9,6 +9,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sambad/sambad/auth"
+	"github.com/sambad/sambad/syncer"
 )
 
 // loginSubmit checks the password, rate-limited per client IP and overall.
@@ -30,6 +31,10 @@ func (s *Server) loginSubmit(c *gin.Context) {
 		logrus.WithFields(logrus.Fields{"client": c.ClientIP()}).Warn("server: wrong password at sign-in")
 		flashNow(c, "Wrong password.")
 		s.render(c, http.StatusUnauthorized, "login", "auth", loginView{Next: next})
+	case syncer.IsUnreachable(err):
+		_, msg := classify(c, err)
+		flashNow(c, msg)
+		s.render(c, http.StatusServiceUnavailable, "login", "auth", loginView{Next: next})
 	default:
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: sign-in failed")
 		flashNow(c, "Sign-in failed; the details are in error.log.")

@@ -27,6 +27,15 @@ func apiStoreError(c *gin.Context, err error) {
 	apiError(c, status, msg)
 }
 
+// storeError answers a store error in JSON for the API, as a page otherwise.
+func (s *Server) storeError(c *gin.Context, err error) {
+	if isAPI(c) {
+		apiStoreError(c, err)
+		return
+	}
+	s.pageStoreError(c, err)
+}
+
 // pageStoreError is apiStoreError for pages.
 func (s *Server) pageStoreError(c *gin.Context, err error) {
 	status, msg := classify(c, err)

@@ -83,8 +83,14 @@ func (s *Server) Handler() http.Handler {
 
 // ListenAndServe serves until ctx is done, then shuts down gracefully within grace.
 func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	return Serve(ctx, ln, s.Handler(), grace)
+}
+
+// Serve serves h on ln until ctx is done, then shuts down gracefully within
+// grace. Cloud mode serves a handler that changes once the database opens.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
 	srv := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}

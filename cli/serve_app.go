@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/server"
+)
+
+// startApp starts everything that works on the open store (sign-in, the
+// WhatsApp browser, the campaign engine, sync) and builds the server. Each
+// part registers its closer with sd; on error the caller runs sd.
+func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *shutdown) (*server.Server, error) {
+	authSvc, err := startAuth(ctx, cfg, store)
+	if err != nil {
+		return nil, err
+	}
+	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
+	wa := startWhatsApp(ctx, cfg, sd)
+	if wa != nil {
+		deps.WhatsApp = whatsappAdapter{wa}
+		deps.BrowserReady = browserReady(wa)
+	} else {
+		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
+	}
+	worker := newSyncWorker(cfg, store)
+	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), sd)
+	if worker != nil {
+		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
+	}
+	srv, err := server.New(deps)
+	if err != nil {
+		return nil, err
+	}
+	stopSync := startSync(worker)
+	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
+	return srv, nil
+}

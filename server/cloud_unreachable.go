@@ -1,0 +1,84 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/static"
+)
+
+// CloudStatus is how opening the cloud database goes, for the page shown
+// until it opens. Reason and Host never carry the password.
+type CloudStatus struct {
+	Host     string    // host:port of DATABASE_URL
+	Reason   string    // why the last try failed; empty before the first failure
+	NeedsFix bool      // the database answered and refused (password, database name)
+	Attempts int       // tries so far
+	LastTry  time.Time // end of the last failed try
+	NextTry  time.Time // when the next try starts
+}
+
+// cloudRefreshSeconds is how often the page reloads itself.
+const cloudRefreshSeconds = 5
+
+// NewCloudUnreachable returns the handler served in cloud mode until the
+// database opens: every page answers 503 saying why, the API answers the same
+// in JSON, and /healthz and /readyz report the database as unreachable.
+// status is called on every request.
+func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{pages: p, router: gin.New()}
+	r := s.router
+	r.Use(recoverLogged(), securityHeaders())
+	staticFS, _ := fs.Sub(static.FS, ".")
+	r.StaticFS("/static", http.FS(staticFS))
+	r.GET("/healthz", func(c *gin.Context) {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+	})
+	r.GET("/readyz", func(c *gin.Context) { cloudUnreachableJSON(c, status()) })
+	r.NoRoute(func(c *gin.Context) {
+		st := status()
+		c.Header("Retry-After", strconv.Itoa(cloudRefreshSeconds))
+		if isAPI(c) {
+			cloudUnreachableJSON(c, st)
+			return
+		}
+		s.render(c, http.StatusServiceUnavailable, "cloud_unreachable", "auth",
+			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
+	})
+	return r, nil
+}
+
+// cloudUnreachableJSON answers 503 with the status, for /readyz and the API.
+func cloudUnreachableJSON(c *gin.Context, st CloudStatus) {
+	body := gin.H{
+		"status":   "unavailable",
+		"error":    "the cloud database cannot be reached; Sambad keeps trying",
+		"database": "unreachable",
+		"host":     st.Host,
+		"reason":   st.Reason,
+		"attempts": st.Attempts,
+		"retrying": true,
+	}
+	switch {
+	case st.Reason == "":
+		body["database"], body["reason"] = "connecting", "connecting to the cloud database"
+	case st.NeedsFix:
+		body["database"] = "refused"
+	}
+	if !st.LastTry.IsZero() {
+		body["last_try"] = st.LastTry.UTC().Format(time.RFC3339)
+	}
+	if !st.NextTry.IsZero() {
+		body["next_try"] = st.NextTry.UTC().Format(time.RFC3339)
+	}
+	c.AbortWithStatusJSON(http.StatusServiceUnavailable, body)
+}
