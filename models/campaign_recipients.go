@@ -71,13 +71,21 @@ func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) e
 		return fmt.Errorf("store: unable to record sends: %w", err)
 	}
 	defer tx.Rollback()
-	// Plain statements, not a prepared one: transaction-mode poolers
-	// (pgbouncer, Supabase) do not keep prepared statements between transactions.
-	q := s.rebind(`UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
+	// Prepared once per batch: in hybrid mode preparing a write on a synced
+	// table also compiles its outbox trigger, which costs more than the write.
+	update, err := tx.PrepareContext(ctx, `UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
 		WHERE campaign_id = ? AND seq = ? AND state = ?`)
-	ledger := `INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at)
+	if err != nil {
+		return fmt.Errorf("store: unable to record sends: %w", err)
+	}
+	defer update.Close()
+	ledger, err := tx.PrepareContext(ctx, `INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at)
 		SELECT ?, campaign_id, seq, run, phone, ?, ?, ?, COALESCE((SELECT value FROM sync_state WHERE key = 'install_id'), ''), ?
-		FROM campaign_recipients WHERE campaign_id = ? AND seq = ? AND state = ?`
+		FROM campaign_recipients WHERE campaign_id = ? AND seq = ? AND state = ?`)
+	if err != nil {
+		return fmt.Errorf("store: unable to record sends: %w", err)
+	}
+	defer ledger.Close()
 	for _, o := range outs {
 		var sentAt *time.Time
 		if o.State == RecipientSent {
@@ -85,11 +93,11 @@ func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) e
 			sentAt = &at
 		}
 		if isSendResult(o.State) {
-			if _, err := tx.ExecContext(ctx, ledger, NewID(), o.State, o.MessageID, o.Error, o.At.UTC(), id, o.Seq, RecipientSending); err != nil {
+			if _, err := ledger.ExecContext(ctx, NewID(), o.State, o.MessageID, o.Error, o.At.UTC(), id, o.Seq, RecipientSending); err != nil {
 				return fmt.Errorf("store: unable to record sends: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, q, o.State, o.MessageID, o.Error, sentAt, id, o.Seq, RecipientSending); err != nil {
+		if _, err := update.ExecContext(ctx, o.State, o.MessageID, o.Error, sentAt, id, o.Seq, RecipientSending); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)
 		}
 	}
