@@ -32,6 +32,7 @@ type account struct {
 	mu    sync.Mutex
 	chats map[string][]campaign.OutgoingMessage // phone → messages, oldest first
 	by    map[string]int                        // install → messages sent
+	first map[string]time.Time                  // install → its first send
 	n     int
 }
 
@@ -48,6 +49,9 @@ func (d *device) SendText(ctx context.Context, phone, text string) (campaign.Sen
 	id := fmt.Sprintf("wamid-%d", d.acc.n)
 	d.acc.chats[phone] = append(d.acc.chats[phone], campaign.OutgoingMessage{ID: id, Text: text})
 	d.acc.by[d.install]++
+	if _, ok := d.acc.first[d.install]; !ok {
+		d.acc.first[d.install] = time.Now()
+	}
 	return campaign.SendResult{Status: campaign.StatusSent, MessageID: id}, nil
 }
 
@@ -259,7 +263,7 @@ func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 	if pooled {
 		installURL = testdb.PgBouncerURL(t, cloudURL) + "&default_query_exec_mode=exec"
 	}
-	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}}
+	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
 	a := newInstall(t, "A", installURL, acc)
 	b := newInstall(t, "B", installURL, acc)
 	const recipients = 30
@@ -288,6 +292,7 @@ func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 		return st == models.CampaignRunning && n == recipients, fmt.Sprint(st, " with ", n, " recipients")
 	})
 
+	faultAt := time.Now()
 	switch fault {
 	case "cut":
 		a.px.Cut()
@@ -304,7 +309,7 @@ func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 		return st == models.CampaignCompleted, st + " on B, " + fmt.Sprint(acc.total(), " sent")
 	})
 	acc.mu.Lock()
-	byA, byB := acc.by["A"], acc.by["B"]
+	byA, byB, firstB := acc.by["A"], acc.by["B"], acc.first["B"]
 	acc.mu.Unlock()
 	if byB == 0 {
 		t.Fatalf("B sent nothing (A %d): the takeover did not happen", byA)
@@ -361,7 +366,7 @@ func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 	if sends != recipients || repeated != 0 {
 		t.Errorf("the cloud's ledger holds %d sends (%d recipients more than once), want %d and 0", sends, repeated, recipients)
 	}
-	t.Logf("A sent %d, B sent %d", byA, byB)
+	t.Logf("A sent %d, B sent %d; B's first send %.1f s after A lost the cloud (lease 2 s, grace 1 s)", byA, byB, firstB.Sub(faultAt).Seconds())
 }
 
 // TestHybridStartNeedsCloud: starting a campaign takes its lease in the
@@ -372,7 +377,7 @@ func TestHybridStartNeedsCloud(t *testing.T) {
 	t.Cleanup(func() { logrus.SetLevel(logrus.InfoLevel) })
 	ctx := context.Background()
 	cloudURL := testdb.PostgresURL(t)
-	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}}
+	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
 	a := newInstall(t, "A", cloudURL, acc)
 	c := prepareCampaign(t, a, 3)
 	eventually(t, 20*time.Second, "A connects", func() (bool, string) { return a.worker.InstallID() != "" && outboxLen(t, a.store) == 0, "" })
@@ -413,7 +418,7 @@ func TestHybridStartedOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cloud.Close() })
-	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}}
+	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
 	a := newInstall(t, "A", cloudURL, acc)
 	b := newInstall(t, "B", cloudURL, acc)
 	const recipients = 20
