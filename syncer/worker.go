@@ -331,6 +331,10 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := enableTracking(octx, cloud); err != nil {
+			cloud.Close()
+			return nil, err
+		}
 		// The campaign engine's leases connect too: keep one pool.
 		w.mu.Lock()
 		if w.cloud != nil {
@@ -345,6 +349,24 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 		return nil, fmt.Errorf("syncer: %w", err)
 	}
 	return db, nil
+}
+
+// enableTracking makes the cloud database version every change from now on
+// (a database only `cloud` installs have used does not), recording the rows
+// already stored, so that this install pulls them.
+func enableTracking(ctx context.Context, cloud *models.Store) error {
+	db, err := cloud.DB().DB()
+	if err != nil {
+		return fmt.Errorf("syncer: %w", err)
+	}
+	var did bool
+	if err := db.QueryRowContext(ctx, `SELECT sync_enable_tracking()`).Scan(&did); err != nil {
+		return fmt.Errorf("syncer: unable to turn on change tracking in the cloud database: %w", err)
+	}
+	if did {
+		logrus.Info("sync: the cloud database now tracks changes for hybrid installs")
+	}
+	return nil
 }
 
 // withConnectTimeout bounds connecting, so a blackholed network (a paused
