@@ -28,6 +28,24 @@ func bulkContacts(b *testing.B, s *models.Store, n int, prefix int) {
 	}
 }
 
+// pushSetup returns an install whose outbox holds 100,000 new contacts, a
+// fresh migrated cloud database, and a worker between them (not running).
+func pushSetup(b *testing.B) (*models.Store, *models.Store, *syncer.Worker) {
+	b.Helper()
+	ctx := context.Background()
+	local := testdb.SQLite(b)
+	if _, err := syncer.Enable(ctx, local); err != nil {
+		b.Fatal(err)
+	}
+	bulkContacts(b, local, 100_000, 9)
+	url := testdb.PostgresURL(b)
+	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return local, cloud, &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+}
+
 // BenchmarkPush100k: push 100,000 outbox ops (new contacts) to the local
 // Postgres, 1,000 per round trip. Goal: 30 s or less.
 func BenchmarkPush100k(b *testing.B) {
@@ -35,17 +53,7 @@ func BenchmarkPush100k(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		local := testdb.SQLite(b)
-		if _, err := syncer.Enable(ctx, local); err != nil {
-			b.Fatal(err)
-		}
-		bulkContacts(b, local, 100_000, 9)
-		url := testdb.PostgresURL(b)
-		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+		_, cloud, w := pushSetup(b)
 		b.StartTimer()
 		start := time.Now()
 		if err := w.Push(ctx); err != nil {
@@ -70,17 +78,7 @@ func BenchmarkPushDeletes100k(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		local := testdb.SQLite(b)
-		if _, err := syncer.Enable(ctx, local); err != nil {
-			b.Fatal(err)
-		}
-		bulkContacts(b, local, 100_000, 9)
-		url := testdb.PostgresURL(b)
-		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+		local, cloud, w := pushSetup(b)
 		if err := w.Push(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -111,17 +109,7 @@ func BenchmarkPrune100k(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		local := testdb.SQLite(b)
-		if _, err := syncer.Enable(ctx, local); err != nil {
-			b.Fatal(err)
-		}
-		bulkContacts(b, local, 100_000, 9)
-		url := testdb.PostgresURL(b)
-		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+		_, cloud, w := pushSetup(b)
 		if err := w.Push(ctx); err != nil {
 			b.Fatal(err)
 		}
