@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sambad/sambad/browser/wasim"
+	"github.com/sambad/sambad/internal/testdb"
+	"github.com/sambad/sambad/models"
+)
+
+// TestServeHybridHandover runs two installs as two real `sambad serve`
+// processes in hybrid mode (each its own data directory and SQLite file,
+// both on one Postgres), each with real Chromium linked to the same
+// simulated WhatsApp account. A campaign made and started on A reaches B;
+// A is stopped with SIGTERM mid-campaign; B takes it over and finishes it.
+// Every recipient gets exactly one message, and B's report agrees.
+func TestServeHybridHandover(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium is required at %s", chromium)
+	}
+	dir, err := os.MkdirTemp("", "hyb") // short: Chromium's socket path lives under it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	exe := filepath.Join(dir, "sambad")
+	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
+	simURL, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	cloudURL := testdb.PostgresURL(t)
+	env := []string{"DATABASE_URL=" + cloudURL, "SAMBAD_STORAGE=hybrid"}
+
+	link := func(name string) (*serveChild, string) {
+		dataDir := filepath.Join(dir, name)
+		c := startServeChild(t, exe, dataDir, simURL, env...)
+		st := c.session(t, "qr", false, 90*time.Second)
+		if st.QR == nil {
+			c.fatal(t, "%s: session in qr without a payload: %+v", name, st)
+		}
+		if err := sim.ScanRef(*st.QR); err != nil {
+			t.Fatalf("%s: scan: %v", name, err)
+		}
+		c.session(t, "ready", false, 60*time.Second)
+		return c, filepath.Join(dataDir, "error.log")
+	}
+	a, logA := link("a")
+	b, _ := link("b")
+
+	const n = 24
+	want := map[string]string{}
+	var ids []string
+	for i := range n {
+		name := fmt.Sprintf("Ravi %02d", i)
+		var ct struct {
+			ID string `json:"id"`
+		}
+		a.api(t, http.MethodPost, "/api/v1/contacts", map[string]any{"phone": fmt.Sprintf("+91 98711 %05d", i), "name": name}, &ct)
+		ids = append(ids, ct.ID)
+		want[fmt.Sprintf("9198711%05d", i)] = "Hello " + name + ", your order is ready."
+	}
+	var g struct {
+		ID string `json:"id"`
+	}
+	a.api(t, http.MethodPost, "/api/v1/groups", map[string]any{"name": "Orders"}, &g)
+	a.api(t, http.MethodPost, "/api/v1/groups/"+g.ID+"/members", map[string]any{"contact_ids": ids}, nil)
+	var cp campaignView
+	a.api(t, http.MethodPost, "/api/v1/campaigns", map[string]any{
+		"name": "Orders ready", "template": "Hello {{name}}, your order is ready.", "group_ids": []string{g.ID},
+		"pacing": map[string]any{"min_delay_ms": 150, "max_delay_ms": 250},
+	}, &cp)
+	a.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
+
+	// B learns of the campaign and of its progress through the cloud, and
+	// does not send it while A holds its lease.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var v campaignView
+		if resp, err := http.Get(b.base + "/api/v1/campaigns/" + cp.ID); err == nil {
+			json.NewDecoder(resp.Body).Decode(&v)
+			resp.Body.Close()
+		}
+		if v.State == models.CampaignRunning && v.Total == n && v.sent() >= 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.fatal(t, "B never showed the campaign running with 5 sent; last %+v", v)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a.sigterm(t, logA, 30*time.Second)
+	stopped := time.Now()
+	sentByA := len(sim.Ledger())
+	if sentByA >= n {
+		t.Fatalf("A sent all %d before it was stopped; the handover was not exercised", n)
+	}
+
+	for len(sim.Ledger()) == sentByA && time.Since(stopped) < 120*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	handover := time.Since(stopped)
+	v := b.waitCampaign(t, cp.ID, 120*time.Second, "completed on B", func(v campaignView) bool {
+		return v.State != models.CampaignRunning && v.State != models.CampaignPaused
+	})
+	if v.State != models.CampaignCompleted || v.sent() != n {
+		b.fatal(t, "campaign ended on B as %+v, want completed with %d sent", v, n)
+	}
+	seen := map[string]int{}
+	for _, e := range sim.Ledger() {
+		p := digits(e.Phone)
+		seen[p]++
+		if text, ok := want[p]; !ok || e.Text != text {
+			t.Errorf("%s got %q, want %q", e.Phone, e.Text, want[p])
+		}
+	}
+	for p := range want {
+		if seen[p] != 1 {
+			t.Errorf("%s received %d messages, want exactly 1", p, seen[p])
+		}
+	}
+	t.Logf("A sent %d before SIGTERM, B sent the other %d; B's first send came %s after A exited", sentByA, n-sentByA, handover.Round(time.Millisecond))
+}
