@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/sambad/sambad/internal/testdb"
@@ -108,5 +109,39 @@ func TestOutboxRecordsEveryWrite(t *testing.T) {
 	}
 	if ops[1].Fields["opted_out"] != false || ops[1].Fields["attributes"] == nil {
 		t.Fatalf("insert op fields = %v", ops[1].Fields)
+	}
+}
+
+// TestOutboxOpIDsUniquePerRow: one statement that writes many rows records
+// one op per row, each with its own op id (the trigger makes a fresh id per
+// row; a statement-level constant would repeat it).
+func TestOutboxOpIDsUniquePerRow(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.SQLite(t)
+	if _, err := syncer.Enable(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]models.Contact, 300)
+	for i := range rows {
+		rows[i] = models.Contact{ID: models.NewID(), Phone: fmt.Sprintf("+9198765%05d", i), Name: "x"}
+	}
+	for _, stmt := range []func() error{
+		func() error { return s.DB().CreateInBatches(rows, 300).Error }, // one multi-row INSERT
+		func() error { return s.DB().Exec(`UPDATE contacts SET name = name || 'y'`).Error },
+		func() error { return s.DB().Exec(`DELETE FROM contacts`).Error },
+	} {
+		if err := stmt(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ops, ids int64
+	s.DB().Raw(`SELECT COUNT(*), COUNT(DISTINCT op_id) FROM sync_outbox`).Row().Scan(&ops, &ids)
+	if ops != 900 || ids != 900 {
+		t.Fatalf("%d ops with %d distinct ids, want 900 and 900", ops, ids)
+	}
+	var malformed int64
+	s.DB().Raw(`SELECT COUNT(*) FROM sync_outbox WHERE length(op_id) <> 36 OR substr(op_id, 15, 1) <> '4'`).Scan(&malformed)
+	if malformed != 0 {
+		t.Fatalf("%d op ids are not UUIDs", malformed)
 	}
 }
