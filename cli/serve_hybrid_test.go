@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -60,28 +59,9 @@ func TestServeHybridHandover(t *testing.T) {
 	b, _ := link("b")
 
 	const n = 24
-	want := map[string]string{}
-	var ids []string
-	for i := range n {
-		name := fmt.Sprintf("Ravi %02d", i)
-		var ct struct {
-			ID string `json:"id"`
-		}
-		a.api(t, http.MethodPost, "/api/v1/contacts", map[string]any{"phone": fmt.Sprintf("+91 98711 %05d", i), "name": name}, &ct)
-		ids = append(ids, ct.ID)
-		want[fmt.Sprintf("9198711%05d", i)] = "Hello " + name + ", your order is ready."
-	}
-	var g struct {
-		ID string `json:"id"`
-	}
-	a.api(t, http.MethodPost, "/api/v1/groups", map[string]any{"name": "Orders"}, &g)
-	a.api(t, http.MethodPost, "/api/v1/groups/"+g.ID+"/members", map[string]any{"contact_ids": ids}, nil)
-	var cp campaignView
-	a.api(t, http.MethodPost, "/api/v1/campaigns", map[string]any{
-		"name": "Orders ready", "template": "Hello {{name}}, your order is ready.", "group_ids": []string{g.ID},
-		"pacing": map[string]any{"min_delay_ms": 150, "max_delay_ms": 250},
-	}, &cp)
-	a.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
+	cp, want := a.startGroupCampaign(t, groupCampaign{N: n, Name: "Ravi", Block: "98711", Group: "Orders", Campaign: "Orders ready",
+		Template: "Hello {{name}}, your order is ready.", Render: func(name string) string { return "Hello " + name + ", your order is ready." },
+		MinDelayMS: 150, MaxDelayMS: 250})
 
 	// B learns of the campaign and of its progress through the cloud, and
 	// does not send it while A holds its lease.
@@ -117,18 +97,6 @@ func TestServeHybridHandover(t *testing.T) {
 	if v.State != models.CampaignCompleted || v.sent() != n {
 		b.fatal(t, "campaign ended on B as %+v, want completed with %d sent", v, n)
 	}
-	seen := map[string]int{}
-	for _, e := range sim.Ledger() {
-		p := digits(e.Phone)
-		seen[p]++
-		if text, ok := want[p]; !ok || e.Text != text {
-			t.Errorf("%s got %q, want %q", e.Phone, e.Text, want[p])
-		}
-	}
-	for p := range want {
-		if seen[p] != 1 {
-			t.Errorf("%s received %d messages, want exactly 1", p, seen[p])
-		}
-	}
+	checkOncePerRecipient(t, sim.Ledger(), want)
 	t.Logf("A sent %d before SIGTERM, B sent the other %d; B's first send came %s after A exited", sentByA, n-sentByA, handover.Round(time.Millisecond))
 }

@@ -223,6 +223,73 @@ func (c *serveChild) sigterm(t *testing.T, logPath string, within time.Duration)
 	return took
 }
 
+// groupCampaign describes a campaign startGroupCampaign makes: N contacts
+// named "<Name> NN" on +91 <Block> NNNNN, all in one group, and a campaign
+// to that group.
+type groupCampaign struct {
+	N                      int
+	Name, Block            string
+	Group, Campaign        string
+	Template               string
+	Render                 func(name string) string // the text a contact called name must get
+	MinDelayMS, MaxDelayMS int
+}
+
+// startGroupCampaign makes gc's contacts, group and campaign through the
+// API and starts it. It returns the campaign and what each recipient must
+// receive (phone digits → text).
+func (c *serveChild) startGroupCampaign(t *testing.T, gc groupCampaign) (campaignView, map[string]string) {
+	t.Helper()
+	want := map[string]string{}
+	var ids []string
+	for i := range gc.N {
+		name := fmt.Sprintf("%s %02d", gc.Name, i)
+		var ct struct {
+			ID string `json:"id"`
+		}
+		c.api(t, http.MethodPost, "/api/v1/contacts", map[string]any{"phone": fmt.Sprintf("+91 %s %05d", gc.Block, i), "name": name}, &ct)
+		ids = append(ids, ct.ID)
+		want[fmt.Sprintf("91%s%05d", gc.Block, i)] = gc.Render(name)
+	}
+	var g struct {
+		ID string `json:"id"`
+	}
+	c.api(t, http.MethodPost, "/api/v1/groups", map[string]any{"name": gc.Group}, &g)
+	c.api(t, http.MethodPost, "/api/v1/groups/"+g.ID+"/members", map[string]any{"contact_ids": ids}, nil)
+	var cp campaignView
+	c.api(t, http.MethodPost, "/api/v1/campaigns", map[string]any{
+		"name": gc.Campaign, "template": gc.Template, "group_ids": []string{g.ID},
+		"pacing": map[string]any{"min_delay_ms": gc.MinDelayMS, "max_delay_ms": gc.MaxDelayMS},
+	}, &cp)
+	c.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
+	return cp, want
+}
+
+// checkOncePerRecipient fails unless WhatsApp received exactly one message
+// for each recipient in want (phone digits → text), with its text, and
+// nothing for anyone else.
+func checkOncePerRecipient(t *testing.T, ledger []wasim.LedgerEntry, want map[string]string) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, e := range ledger {
+		p := digits(e.Phone)
+		seen[p]++
+		text, ok := want[p]
+		if !ok {
+			t.Errorf("a message went to %s, who is not a recipient", e.Phone)
+			continue
+		}
+		if e.Text != text {
+			t.Errorf("%s got %q, want %q", p, e.Text, text)
+		}
+	}
+	for p := range want {
+		if seen[p] != 1 {
+			t.Errorf("%s received %d messages, want exactly 1", p, seen[p])
+		}
+	}
+}
+
 func digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -276,28 +343,9 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 	child.session(t, "ready", false, 60*time.Second)
 
 	const n = 40
-	want := map[string]string{} // phone digits → resolved text
-	var ids []string
-	for i := range n {
-		name := fmt.Sprintf("Asha %02d", i)
-		var ct struct {
-			ID string `json:"id"`
-		}
-		child.api(t, http.MethodPost, "/api/v1/contacts", map[string]any{"phone": fmt.Sprintf("+91 98700 %05d", i), "name": name}, &ct)
-		ids = append(ids, ct.ID)
-		want[fmt.Sprintf("9198700%05d", i)] = "Namaste " + name + ",\nyour slot is confirmed."
-	}
-	var g struct {
-		ID string `json:"id"`
-	}
-	child.api(t, http.MethodPost, "/api/v1/groups", map[string]any{"name": "Sigterm"}, &g)
-	child.api(t, http.MethodPost, "/api/v1/groups/"+g.ID+"/members", map[string]any{"contact_ids": ids}, nil)
-	var cp campaignView
-	child.api(t, http.MethodPost, "/api/v1/campaigns", map[string]any{
-		"name": "Slots", "template": "Namaste {{name}},\nyour slot is confirmed.", "group_ids": []string{g.ID},
-		"pacing": map[string]any{"min_delay_ms": 100, "max_delay_ms": 200},
-	}, &cp)
-	child.api(t, http.MethodPost, "/api/v1/campaigns/"+cp.ID+"/start", nil, nil)
+	cp, want := child.startGroupCampaign(t, groupCampaign{N: n, Name: "Asha", Block: "98700", Group: "Sigterm", Campaign: "Slots",
+		Template: "Namaste {{name}},\nyour slot is confirmed.", Render: func(name string) string { return "Namaste " + name + ",\nyour slot is confirmed." },
+		MinDelayMS: 100, MaxDelayMS: 200})
 	started := time.Now()
 
 	// Two stops. The first goes as soon as the API shows 6 sent: during the
@@ -368,24 +416,7 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 	}
 	t.Logf("campaign of %d completed %s after its start, across two SIGTERMs", n, time.Since(started).Round(time.Millisecond))
 
-	seen := map[string]int{}
-	for _, e := range sim.Ledger() {
-		p := digits(e.Phone)
-		seen[p]++
-		text, ok := want[p]
-		if !ok {
-			t.Errorf("a message went to %s, who is not a recipient", e.Phone)
-			continue
-		}
-		if e.Text != text {
-			t.Errorf("%s got %q, want %q", p, e.Text, text)
-		}
-	}
-	for p := range want {
-		if seen[p] != 1 {
-			t.Errorf("%s received %d messages, want exactly 1", p, seen[p])
-		}
-	}
+	checkOncePerRecipient(t, sim.Ledger(), want)
 	child.sigterm(t, logPath, grace+10*time.Second)
 }
 
