@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sambad/sambad/browser/wasim"
+	"github.com/sambad/sambad/internal/proctest"
 	"github.com/sirupsen/logrus"
 )
 
@@ -25,6 +26,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	proctest.Mark()
 	if _, err := os.Stat(chromiumBin); err != nil {
 		fmt.Fprintln(os.Stderr, "browser tests need Chromium at", chromiumBin, ":", err)
 		os.Exit(1)
@@ -49,7 +51,7 @@ func TestMain(m *testing.M) {
 	if sharedD != "" {
 		_ = os.RemoveAll(sharedD)
 	}
-	os.Exit(code)
+	os.Exit(proctest.Check(code))
 }
 
 func simOptions() wasim.Options {

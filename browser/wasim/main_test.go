@@ -10,6 +10,8 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/sambad/sambad/internal/proctest"
 )
 
 const chromiumBin = "/usr/bin/chromium"
@@ -26,6 +28,7 @@ func quietLauncher() *launcher.Launcher {
 }
 
 func TestMain(m *testing.M) {
+	proctest.Mark()
 	if _, err := os.Stat(chromiumBin); err != nil {
 		fmt.Fprintln(os.Stderr, "wasim tests need Chromium at", chromiumBin, ":", err)
 		os.Exit(1)
@@ -46,7 +49,7 @@ func TestMain(m *testing.M) {
 	_ = browser.Close()
 	l.Kill()
 	l.Cleanup() // a throw-away profile, not a WhatsApp one
-	os.Exit(code)
+	os.Exit(proctest.Check(code))
 }
 
 // fastOptions are realistic in shape but quick enough for tests.

@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
 
+	"github.com/sambad/sambad/internal/proctest"
 	"github.com/sambad/sambad/models"
 )
 
@@ -117,6 +118,8 @@ func PgBouncerURL(t testing.TB, dbURL string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	proctest.Own(dir)
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o777)
 	port := freePort(t)
 	ini := fmt.Sprintf(`[databases]
@@ -136,22 +139,12 @@ logfile = %s/pgbouncer.log
 `, target.Hostname(), target.Port(), port, dir, dir)
 	os.WriteFile(filepath.Join(dir, "users.txt"), []byte(`"postgres" ""`+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "pgbouncer.ini"), []byte(ini), 0o644)
-	args := []string{filepath.Join(dir, "pgbouncer.ini")}
-	var cmd *exec.Cmd
-	if os.Geteuid() == 0 {
-		// pgbouncer refuses to run as root.
-		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", bin}, args...)...)
-	} else {
-		cmd = exec.Command(bin, args...)
-	}
-	if err := cmd.Start(); err != nil {
+	stop, err := startPgBouncer(bin, filepath.Join(dir, "pgbouncer.ini"))
+	if err != nil {
 		t.Fatalf("start pgbouncer: %v", err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		os.RemoveAll(dir)
-	})
+	// Registered after the directory's removal, so it runs first.
+	t.Cleanup(stop)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	deadline := time.Now().Add(10 * time.Second)
 	for {
