@@ -40,6 +40,7 @@ func launchChromium(t *testing.T) *rod.Browser {
 	t.Cleanup(func() {
 		b.Close()
 		l.Kill()
+		l.Cleanup() // a throw-away profile under /tmp/rod
 	})
 	return b
 }

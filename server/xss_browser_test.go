@@ -93,11 +93,14 @@ func TestStoredXSSNeverExecutes(t *testing.T) {
 	defer site.Close()
 
 	l := launcher.New().Bin(chromium).NoSandbox(true).Headless(true)
-	defer l.Kill()
 	u, err := l.Launch()
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		l.Kill()
+		l.Cleanup() // a throw-away profile under /tmp/rod
+	}()
 	browser := rod.New().ControlURL(u).Timeout(3 * time.Minute)
 	if err := browser.Connect(); err != nil {
 		t.Fatal(err)

@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -76,13 +75,6 @@ func Mark() {
 	_, _ = rand.Read(b)
 	marker = fmt.Sprintf("%d-%s", os.Getpid(), hex.EncodeToString(b))
 	os.Setenv(EnvVar, marker)
-}
-
-// Marker returns the run's marker ("" before Mark).
-func Marker() string {
-	mu.Lock()
-	defer mu.Unlock()
-	return marker
 }
 
 // Own records a path (a temp directory the tests made): a process whose
@@ -159,8 +151,4 @@ func Leftovers(grace time.Duration) []Process {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func (p Process) String() string {
-	return fmt.Sprintf("pid %d: %s", p.PID, strings.TrimSpace(p.Cmdline))
 }

@@ -121,6 +121,30 @@ func TestFindsDescendantWithoutMarker(t *testing.T) {
 	}
 }
 
+// A Chromium helper rewrites its environment area; once the marked browser
+// that leads its process group is gone, the group still names it.
+func TestFindsGroupOfGoneLeader(t *testing.T) {
+	leader := detach(t, os.Environ(), "env -u "+EnvVar+" sleep 60 & exec sleep 0.5")
+	var helper int
+	waitFor(t, func() bool {
+		for pid, p := range readProcs() {
+			if p.ppid == leader && strings.HasPrefix(cmdline(pid), "sleep 60") {
+				helper = pid
+				return true
+			}
+		}
+		return false
+	})
+	left := Leftovers(1500 * time.Millisecond) // the leader exits meanwhile
+	if running(leader) {
+		t.Fatalf("leader %d still running", leader)
+	}
+	p, ok := find(left, helper)
+	if !ok || p.Reason != "group" {
+		t.Fatalf("helper %d not found by its group once its leader was gone (found %+v)", helper, left)
+	}
+}
+
 // A process with neither marker nor parent is ours when its command line
 // names a path the tests own (a pgbouncer's config in its temp directory).
 func TestFindsOwnedPath(t *testing.T) {

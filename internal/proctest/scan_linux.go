@@ -5,6 +5,7 @@ package proctest
 import (
 	"bytes"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -87,6 +88,7 @@ func scan(m string, paths []string, groups map[int]bool) []Process {
 		p := all[pid]
 		out = append(out, Process{PID: pid, PPID: p.ppid, PGID: p.pgid, Cmdline: cmdline(pid), Reason: r})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
 	return out
 }
 
