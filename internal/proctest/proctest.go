@@ -20,7 +20,8 @@
 // process group of such a process (Chromium's helpers rewrite their
 // environment area with their title), or when its command line names a path
 // given to Own. Test binaries running at the same time have markers of their
-// own, so their processes are never taken for ours.
+// own, so their processes are never taken for ours. A child whose environment
+// is built from scratch loses the marker: build it from os.Environ().
 package proctest
 
 import (
