@@ -1,0 +1,171 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/models"
+)
+
+// writeChunks stores the file's bytes as chunk rows, reading it from disk
+// one chunk at a time. Each chunk is its own short write; chunks already
+// stored are left as they are, so a crash half-way is repaired by the next
+// Reconcile.
+func (l *Library) writeChunks(ctx context.Context, m *models.Media) error {
+	f, err := os.Open(l.Path(m.SHA256))
+	if err != nil {
+		return fmt.Errorf("media: unable to read a file for the sync: %w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, models.MediaChunkSize)
+	for idx := 0; ; idx++ {
+		n, err := io.ReadFull(f, buf)
+		if n > 0 {
+			if perr := l.store.PutMediaChunk(ctx, m.SHA256, idx, buf[:n]); perr != nil {
+				return perr
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("media: unable to read a file for the sync: %w", err)
+		}
+	}
+}
+
+// rebuild writes a file from its chunk rows, checking its size and SHA-256
+// before it takes its place. Chunks not here yet give ErrNotHere.
+func (l *Library) rebuild(ctx context.Context, m *models.Media) error {
+	unlock := l.lock(m.SHA256)
+	defer unlock()
+	if exists(l.Path(m.SHA256)) {
+		return nil
+	}
+	f, err := l.createTemp("rebuild")
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	w := io.MultiWriter(f, h)
+	var size int64
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	for idx := 0; size < m.Size; idx++ {
+		b, err := l.store.MediaChunk(ctx, m.SHA256, idx)
+		if errors.Is(err, models.ErrNotFound) {
+			return fail(ErrNotHere)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		if len(b) == 0 {
+			return fail(fmt.Errorf("media: chunk %d of %s is empty", idx, m.SHA256))
+		}
+		if _, err := w.Write(b); err != nil {
+			return fail(fmt.Errorf("media: unable to rebuild a file: %w", err))
+		}
+		size += int64(len(b))
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); size != m.Size || got != m.SHA256 {
+		err := fmt.Errorf("media: the chunks of %s add up to %d bytes with SHA-256 %s, not %d bytes: the file was not rebuilt", m.SHA256, size, got, m.Size)
+		logrus.WithFields(logrus.Fields{"media_id": m.ID, "sha256": m.SHA256, "got_sha256": got, "size": m.Size, "got_size": size}).Error("media: chunks do not match their file")
+		return fail(err)
+	}
+	return commit(f, l.Path(m.SHA256))
+}
+
+// ReconcileReport says what Reconcile did.
+type ReconcileReport struct {
+	Chunked int // files whose chunks were (re)written
+	Rebuilt int // files rebuilt from chunks
+	Waiting int // files whose chunks have not all arrived
+}
+
+// Reconcile brings disk and chunk rows in line: with chunks on, it writes
+// the chunks of files stored before (an install switched to hybrid mode, a
+// crash during an upload); it rebuilds files whose rows came through the
+// sync; and it removes temporary files older than an hour. Run it at start
+// and after pulls; it is safe to run at any time.
+func (l *Library) Reconcile(ctx context.Context) (ReconcileReport, error) {
+	var rep ReconcileReport
+	l.removeStaleTemps(time.Hour)
+	if l.chunks {
+		missing, err := l.store.MediaWithoutChunks(ctx)
+		if err != nil {
+			return rep, err
+		}
+		for i := range missing {
+			m := &missing[i]
+			if !exists(l.Path(m.SHA256)) {
+				continue
+			}
+			if err := l.writeChunks(ctx, m); err != nil {
+				return rep, err
+			}
+			rep.Chunked++
+		}
+	}
+	all, err := l.store.AllMedia(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for i := range all {
+		m := &all[i]
+		if exists(l.Path(m.SHA256)) {
+			continue
+		}
+		switch err := l.rebuild(ctx, m); {
+		case errors.Is(err, ErrNotHere):
+			rep.Waiting++
+		case err != nil:
+			return rep, err
+		default:
+			rep.Rebuilt++
+		}
+	}
+	return rep, nil
+}
+
+func (l *Library) removeStaleTemps(age time.Duration) {
+	dir := filepath.Join(l.dir, "tmp")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// extensionFor is the usual extension of a MIME type, for a file uploaded
+// without a name.
+func extensionFor(mimeType string) string {
+	switch mimeType {
+	case "image/jpeg":
+		return ".jpg"
+	case "video/quicktime":
+		return ".mov"
+	case "video/3gpp":
+		return ".3gp"
+	}
+	if exts, err := mime.ExtensionsByType(mimeType); err == nil && len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
+}
