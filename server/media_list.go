@@ -27,8 +27,8 @@ type mediaView struct {
 // mediaItem is one file as the page shows it.
 type mediaItem struct {
 	models.Media
-	Thumb bool   // a photo: show its thumbnail
-	Badge string // otherwise: a short type label (PDF, MP4, …)
+	Thumb    bool   // a photo: show its thumbnail
+	Badge    string // otherwise: a short type label (PDF, MP4, …)
 	SizeText string
 }
 
