@@ -17,8 +17,12 @@ import (
 	"github.com/sambad/sambad/models"
 )
 
+// chunksPerWrite is how many chunks one statement stores (1 MiB of file):
+// few round trips to a remote Postgres in cloud mode, short writes.
+const chunksPerWrite = 64
+
 // writeChunks stores the file's bytes as chunk rows, reading it from disk
-// one chunk at a time. Each chunk is its own short write; chunks already
+// 1 MiB at a time. Each write is its own short statement; chunks already
 // stored are left as they are, so a crash half-way is repaired by the next
 // Reconcile.
 func (l *Library) writeChunks(ctx context.Context, m *models.Media) error {
@@ -27,11 +31,15 @@ func (l *Library) writeChunks(ctx context.Context, m *models.Media) error {
 		return fmt.Errorf("media: unable to read a file for the sync: %w", err)
 	}
 	defer f.Close()
-	buf := make([]byte, models.MediaChunkSize)
-	for idx := 0; ; idx++ {
+	buf := make([]byte, chunksPerWrite*models.MediaChunkSize)
+	for start := 0; ; start += chunksPerWrite {
 		n, err := io.ReadFull(f, buf)
 		if n > 0 {
-			if perr := l.store.PutMediaChunk(ctx, m.SHA256, idx, buf[:n]); perr != nil {
+			var chunks [][]byte
+			for off := 0; off < n; off += models.MediaChunkSize {
+				chunks = append(chunks, buf[off:min(off+models.MediaChunkSize, n)])
+			}
+			if perr := l.store.PutMediaChunks(ctx, m.SHA256, start, chunks); perr != nil {
 				return perr
 			}
 		}

@@ -39,7 +39,7 @@ type Store interface {
 	GetMedia(ctx context.Context, id string) (*models.Media, error)
 	GetMediaBySHA256(ctx context.Context, sum string) (*models.Media, error)
 	DeleteMedia(ctx context.Context, id string) (*models.Media, error)
-	PutMediaChunk(ctx context.Context, sum string, idx int, data []byte) error
+	PutMediaChunks(ctx context.Context, sum string, start int, chunks [][]byte) error
 	MediaChunk(ctx context.Context, sum string, idx int) ([]byte, error)
 	MediaWithoutChunks(ctx context.Context) ([]models.Media, error)
 	AllMedia(ctx context.Context) ([]models.Media, error)

@@ -9,8 +9,12 @@ const (
 	MediaDocument = "document"
 )
 
-// MediaChunkSize is the most bytes one media_chunks row holds (before base64).
-const MediaChunkSize = 256 << 10
+// MediaChunkSize is the most bytes one media_chunks row holds (before
+// base64). Small on purpose: the sync pushes and pulls up to 1000 rows per
+// round trip, so the chunk size bounds what one round trip carries (16 MiB
+// of file, ~21 MiB of JSON); 256 KiB chunks made a 100 MB file's push take
+// ~950 MiB (see BENCHMARKS.md, "Media library").
+const MediaChunkSize = 16 << 10
 
 // Media is one file of the media library. Its bytes are stored by content
 // (SHA256); Name is the uploader's file name, kept as data only.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -135,16 +136,26 @@ func (s *Store) DeleteMedia(ctx context.Context, id string) (*Media, error) {
 	return deleted, nil
 }
 
-// PutMediaChunk stores piece idx of the file with this content (at most
-// MediaChunkSize bytes); a piece already stored is left as it is.
-func (s *Store) PutMediaChunk(ctx context.Context, sum string, idx int, data []byte) error {
-	if len(data) > MediaChunkSize {
-		return fmt.Errorf("store: chunk %d of %s holds %d bytes, more than %d", idx, sum, len(data), MediaChunkSize)
+// PutMediaChunks stores pieces start, start+1, ... of the file with this
+// content (each at most MediaChunkSize bytes) in one statement; pieces
+// already stored are left as they are.
+func (s *Store) PutMediaChunks(ctx context.Context, sum string, start int, chunks [][]byte) error {
+	if len(chunks) == 0 {
+		return nil
 	}
-	err := s.db.WithContext(ctx).Exec(`INSERT INTO media_chunks (sha256, idx, data) VALUES (?, ?, ?) ON CONFLICT (sha256, idx) DO NOTHING`,
-		sum, idx, base64.StdEncoding.EncodeToString(data)).Error
+	marks := make([]string, len(chunks))
+	args := make([]any, 0, 3*len(chunks))
+	for i, data := range chunks {
+		if len(data) > MediaChunkSize {
+			return fmt.Errorf("store: chunk %d of %s holds %d bytes, more than %d", start+i, sum, len(data), MediaChunkSize)
+		}
+		marks[i] = "(?, ?, ?)"
+		args = append(args, sum, start+i, base64.StdEncoding.EncodeToString(data))
+	}
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO media_chunks (sha256, idx, data) VALUES `+strings.Join(marks, ", ")+
+		` ON CONFLICT (sha256, idx) DO NOTHING`, args...).Error
 	if err != nil {
-		return fmt.Errorf("store: unable to save chunk %d of a file: %w", idx, err)
+		return fmt.Errorf("store: unable to save chunks %d-%d of a file: %w", start, start+len(chunks)-1, err)
 	}
 	return nil
 }

@@ -47,16 +47,14 @@ func TestMediaStore(t *testing.T) {
 			t.Fatalf("without chunks = %d, %v", len(missing), err)
 		}
 		big := bytes.Repeat([]byte{0xff, 0x00, 'x'}, models.MediaChunkSize/3+1)[:models.MediaChunkSize]
-		if err := s.PutMediaChunk(ctx, doc.SHA256, 0, big); err != nil {
+		if err := s.PutMediaChunks(ctx, doc.SHA256, 0, [][]byte{big}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutMediaChunk(ctx, doc.SHA256, 0, []byte("other")); err != nil {
-			t.Fatal(err) // already stored: left as it is
-		}
-		if err := s.PutMediaChunk(ctx, doc.SHA256, 1, big[:1]); err != nil {
+		// Already stored chunks are left as they are.
+		if err := s.PutMediaChunks(ctx, doc.SHA256, 0, [][]byte{[]byte("other"), big[:1]}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutMediaChunk(ctx, doc.SHA256, 2, append(big, 1)); err == nil {
+		if err := s.PutMediaChunks(ctx, doc.SHA256, 2, [][]byte{append(big, 1)}); err == nil {
 			t.Fatal("a chunk over the size was stored")
 		}
 		b, err := s.MediaChunk(ctx, doc.SHA256, 0)
