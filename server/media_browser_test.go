@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,21 @@ func TestBrowserMediaUpload(t *testing.T) {
 	}
 	if badge := page.MustElementR(".media-card", "Store tour.mp4").MustElement(".media-badge").MustText(); badge != "MP4" {
 		t.Fatalf("video badge %q", badge)
+	}
+
+	// A video over WhatsApp's limit: the page comes back with the reason.
+	big := filepath.Join(dir, "long video.mp4")
+	os.WriteFile(big, mediatest.MP4(17<<20), 0o600)
+	page.MustElement(`input[type="file"][name="file"]`).MustSetFiles(big)
+	wait = page.MustWaitNavigation()
+	page.MustElement(`form.media-upload button.primary`).MustClick()
+	wait()
+	page.MustWaitLoad()
+	if msg := page.MustElement(".flash.error").MustText(); !strings.Contains(msg, `"long video.mp4" is a video larger than 16 MB, WhatsApp's limit`) {
+		t.Fatalf("too large: the page says %q", msg)
+	}
+	if n := len(page.MustElements(".media-card")); n != 5 {
+		t.Fatalf("after the refused upload the page shows %d files, want 5", n)
 	}
 
 	if shots := os.Getenv("SAMBAD_SCREENSHOT_DIR"); shots != "" {

@@ -116,7 +116,7 @@ func TestMediaAPI(t *testing.T) {
 		t.Fatalf("download = %d, %d bytes", r.status, len(r.body))
 	}
 	if r.header.Get("Content-Type") != "application/pdf" || r.header.Get("X-Content-Type-Options") != "nosniff" ||
-		r.header.Get("Content-Disposition") != `attachment; filename=prices.jpg` {
+		r.header.Get("Content-Disposition") != `attachment; filename=prices.jpg` || r.header.Get("Content-Security-Policy") != "default-src 'none'; sandbox" {
 		t.Fatalf("download headers %v", r.header)
 	}
 	// A name with quotes and non-ASCII letters is encoded, not pasted.
