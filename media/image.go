@@ -59,7 +59,7 @@ func writeThumbnail(src string, w io.Writer) error {
 		return fmt.Errorf("media: %w", err)
 	}
 	defer f.Close()
-	img, _, err := image.Decode(bufio.NewReader(f))
+	img, format, err := image.Decode(bufio.NewReader(f))
 	if err != nil {
 		return &InvalidError{Msg: "the image cannot be decoded (" + err.Error() + "): it may be damaged or only partly uploaded"}
 	}
@@ -75,6 +75,9 @@ func writeThumbnail(src string, w io.Writer) error {
 	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
+	if format == "jpeg" {
+		dst = orient(dst, jpegOrientation(src))
+	}
 	if err := jpeg.Encode(w, dst, &jpeg.Options{Quality: 82}); err != nil {
 		return fmt.Errorf("media: unable to encode a thumbnail: %w", err)
 	}

@@ -155,6 +155,10 @@ func (l *Library) Save(ctx context.Context, name string, r io.Reader) (*models.M
 			setName(err, name)
 			return nil, false, err
 		}
+		if mimeType == "image/jpeg" && jpegOrientation(f.Name()) >= 5 {
+			// Shown turned a quarter: record the size people see.
+			m.Width, m.Height = m.Height, m.Width
+		}
 	}
 	done = true
 	return l.keep(ctx, f, m)

@@ -81,3 +81,37 @@ func PDF(n int) []byte {
 	}
 	return append(b, "%%EOF\n"...)
 }
+
+// JPEGOriented returns a w×h JPEG, red on its left half and blue on its
+// right, with EXIF orientation o (6: turn 90° clockwise to show).
+func JPEGOriented(w, h int, o uint16) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{220, 20, 20, 255}
+			if x >= w/2 {
+				c = color.RGBA{20, 20, 220, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var j bytes.Buffer
+	jpeg.Encode(&j, img, &jpeg.Options{Quality: 95})
+	// APP1: "Exif\0\0", a big-endian TIFF header and one IFD entry.
+	var tiff bytes.Buffer
+	tiff.WriteString("MM\x00\x2a")
+	binary.Write(&tiff, binary.BigEndian, uint32(8))
+	binary.Write(&tiff, binary.BigEndian, uint16(1))
+	binary.Write(&tiff, binary.BigEndian, []uint16{0x0112, 3})
+	binary.Write(&tiff, binary.BigEndian, uint32(1))
+	binary.Write(&tiff, binary.BigEndian, []uint16{o, 0})
+	binary.Write(&tiff, binary.BigEndian, uint32(0))
+	app1 := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	var out bytes.Buffer
+	out.Write(j.Bytes()[:2])
+	out.Write([]byte{0xFF, 0xE1})
+	binary.Write(&out, binary.BigEndian, uint16(len(app1)+2))
+	out.Write(app1)
+	out.Write(j.Bytes()[2:])
+	return out.Bytes()
+}
