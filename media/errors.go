@@ -36,6 +36,19 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("%q: %s", e.Name, e.Msg)
 }
 
+// IncompleteError reports an upload whose sender stopped before the end of
+// the file (a closed tab, a lost connection, a malformed body).
+type IncompleteError struct {
+	Name string
+	Err  error
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("the upload of %q stopped before the end of the file (%v): try again", e.Name, e.Err)
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
 // ErrNotHere reports a file whose row is here but whose bytes are not yet:
 // in hybrid mode they arrive as chunks with the pull.
 var ErrNotHere = errors.New("media: the file's content has not reached this install yet")

@@ -118,10 +118,11 @@ func (l *Library) Save(ctx context.Context, name string, r io.Reader) (*models.M
 			os.Remove(f.Name())
 		}
 	}()
+	src := &sourceReader{r: r}
 	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(r, head)
+	n, err := io.ReadFull(src, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, false, fmt.Errorf("media: unable to read the upload: %w", err)
+		return nil, false, &IncompleteError{Name: name, Err: err}
 	}
 	head = head[:n]
 	if n == 0 {
@@ -135,9 +136,12 @@ func (l *Library) Save(ctx context.Context, name string, r io.Reader) (*models.M
 		return nil, false, fmt.Errorf("media: unable to write the upload: %w", err)
 	}
 	buf := make([]byte, 256<<10)
-	copied, err := io.CopyBuffer(w, io.LimitReader(r, limit+1-int64(n)), buf)
+	copied, err := io.CopyBuffer(w, io.LimitReader(src, limit+1-int64(n)), buf)
+	if src.err != nil {
+		return nil, false, &IncompleteError{Name: name, Err: src.err}
+	}
 	if err != nil {
-		return nil, false, fmt.Errorf("media: unable to receive the upload: %w", err)
+		return nil, false, fmt.Errorf("media: unable to store the upload: %w", err)
 	}
 	size := int64(n) + copied
 	if size > limit {
@@ -146,9 +150,6 @@ func (l *Library) Save(ctx context.Context, name string, r io.Reader) (*models.M
 	m := &models.Media{SHA256: hex.EncodeToString(h.Sum(nil)), Kind: kind, MimeType: mimeType, Size: size, Name: name}
 	if m.Name == "" {
 		m.Name = "untitled" + extensionFor(mimeType)
-	}
-	if err := f.Sync(); err != nil {
-		return nil, false, fmt.Errorf("media: unable to write the upload: %w", err)
 	}
 	if kind == models.MediaPhoto {
 		if m.Width, m.Height, err = imageSize(f.Name()); err != nil {
@@ -162,6 +163,21 @@ func (l *Library) Save(ctx context.Context, name string, r io.Reader) (*models.M
 	}
 	done = true
 	return l.keep(ctx, f, m)
+}
+
+// sourceReader remembers the error of the upload's reader, so that a cut
+// connection is told apart from a full disk.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 // keep moves a received file into the store and records it, or returns the

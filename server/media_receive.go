@@ -73,20 +73,23 @@ func (s *Server) receiveMedia(c *gin.Context) ([]savedMedia, error) {
 func mediaFailure(c *gin.Context, err error) (int, string) {
 	var tooLarge *media.TooLargeError
 	var invalid *media.InvalidError
+	var incomplete *media.IncompleteError
 	var inUse *models.MediaInUseError
 	var up *uploadError
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, "the upload is larger than this server accepts"
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, tooLarge.Error()
+	case errors.As(err, &incomplete):
+		return http.StatusBadRequest, incomplete.Error()
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity, invalid.Error()
 	case errors.As(err, &inUse):
 		return http.StatusConflict, inUse.Error()
 	case errors.As(err, &up):
 		return up.status, up.msg
-	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, "the upload is larger than this server accepts"
 	case errors.Is(err, media.ErrNotHere):
 		return http.StatusServiceUnavailable, "this file's content has not reached this computer yet: it arrives with the sync; try again in a minute"
 	case errors.Is(err, media.ErrNoThumbnail):

@@ -176,6 +176,18 @@ func TestMediaAPI(t *testing.T) {
 	if list.Total != 5 {
 		t.Fatalf("%d files after the refusals, want 5", list.Total)
 	}
+	// A body cut off in the middle of a file: 400, nothing kept.
+	var cut bytes.Buffer
+	mw := multipart.NewWriter(&cut)
+	fw, _ := mw.CreateFormFile("file", "cut off.pdf")
+	fw.Write(mediatest.PDF(100_000))
+	r = s.do("POST", "/api/v1/media", mw.FormDataContentType(), bytes.NewReader(cut.Bytes()[:cut.Len()-5000]))
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `the upload of \"cut off.pdf\" stopped before the end of the file`) {
+		t.Fatalf("cut-off upload = %d %s", r.status, r.body)
+	}
+	if s.api("GET", "/api/v1/media", nil).json(t, &list); list.Total != 5 {
+		t.Fatalf("%d files after a cut-off upload, want 5", list.Total)
+	}
 	if r := s.do("POST", "/api/v1/media", "application/json", strings.NewReader("{}")); r.status != 400 || !strings.Contains(r.body, "multipart/form-data") {
 		t.Fatalf("not multipart: %d %s", r.status, r.body)
 	}
