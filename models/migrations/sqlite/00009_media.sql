@@ -19,7 +19,7 @@ CREATE TABLE media (
 );
 CREATE INDEX media_created ON media (created_at);
 
--- A file's bytes in pieces of at most 256 KiB, base64 text (what the sync
+-- A file's bytes in pieces of 16 KiB (models.MediaChunkSize), base64 text (what the sync
 -- ops' JSON can carry), so that in hybrid and cloud mode every install can
 -- rebuild a file it lacks. Keyed by content: the same file uploaded on two
 -- installs is the same rows. Insert-only, like the send ledger.
