@@ -101,13 +101,15 @@ type ReconcileReport struct {
 	Chunked int // files whose chunks were (re)written
 	Rebuilt int // files rebuilt from chunks
 	Waiting int // files whose chunks have not all arrived
+	Removed int // files on disk whose row is gone (deleted on another install)
 }
 
 // Reconcile brings disk and chunk rows in line: with chunks on, it writes
 // the chunks of files stored before (an install switched to hybrid mode, a
 // crash during an upload); it rebuilds files whose rows came through the
-// sync; and it removes temporary files older than an hour. Run it at start
-// and after pulls; it is safe to run at any time.
+// sync; it removes files whose row was deleted (on another install, through
+// the sync) and temporary files older than an hour. Run it at start and
+// after pulls; it is safe to run at any time.
 func (l *Library) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var rep ReconcileReport
 	l.removeStaleTemps(time.Hour)
@@ -131,8 +133,10 @@ func (l *Library) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	known := make(map[string]bool, len(all))
 	for i := range all {
 		m := &all[i]
+		known[m.SHA256] = true
 		if exists(l.Path(m.SHA256)) {
 			continue
 		}
@@ -145,7 +149,54 @@ func (l *Library) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			rep.Rebuilt++
 		}
 	}
-	return rep, nil
+	removed, err := l.removeOrphans(ctx, known)
+	rep.Removed = removed
+	return rep, err
+}
+
+// removeOrphans deletes the files on disk that no row names. Each is checked
+// again under its content's lock: an upload holds that lock from the moment
+// its file takes its place until its row is stored.
+func (l *Library) removeOrphans(ctx context.Context, known map[string]bool) (int, error) {
+	dirs, err := os.ReadDir(l.dir)
+	if err != nil {
+		return 0, nil
+	}
+	removed := 0
+	for _, d := range dirs {
+		if !d.IsDir() || len(d.Name()) != 2 || !isHex(d.Name()) {
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(l.dir, d.Name()))
+		for _, f := range files {
+			sum := f.Name()
+			if len(sum) != 64 || !isHex(sum) || sum[:2] != d.Name() || known[sum] {
+				continue
+			}
+			unlock := l.lock(sum)
+			_, err := l.store.GetMediaBySHA256(ctx, sum)
+			if errors.Is(err, models.ErrNotFound) {
+				os.Remove(l.Path(sum))
+				os.Remove(l.thumbPath(sum))
+				removed++
+				err = nil
+			}
+			unlock()
+			if err != nil {
+				return removed, err
+			}
+		}
+	}
+	return removed, nil
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (l *Library) removeStaleTemps(age time.Duration) {

@@ -267,6 +267,16 @@ func TestHybridInstallsShareFiles(t *testing.T) {
 	if _, err := storeB.GetMedia(ctx, d.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("after the delete install B has: %v", err)
 	}
+	// B's reconcile removes the file it had rebuilt; the photo stays.
+	if rep, err := libB.Reconcile(ctx); err != nil || rep.Removed != 1 {
+		t.Fatalf("reconcile on B = %+v, %v", rep, err)
+	}
+	if _, err := os.Stat(libB.Path(d.SHA256)); !os.IsNotExist(err) {
+		t.Fatalf("B keeps the deleted file: %v", err)
+	}
+	if _, err := os.Stat(libB.Path(p.SHA256)); err != nil {
+		t.Fatalf("B lost the photo: %v", err)
+	}
 	var chunks int64
 	storeB.DB().Raw(`SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?`, d.SHA256).Scan(&chunks)
 	if chunks != 0 {

@@ -40,6 +40,11 @@ func (s *Server) mediaList(c *gin.Context) {
 func (s *Server) renderMedia(c *gin.Context, status int) {
 	page := intQuery(c, "page", 1)
 	items, total, err := s.store.ListMedia(c.Request.Context(), models.MediaQuery{Page: page, PerPage: mediaPerPage})
+	if err == nil && len(items) == 0 && page > 1 {
+		// Past the end (the last file of a page was deleted): the last page.
+		page = pageCount(total, mediaPerPage)
+		items, total, err = s.store.ListMedia(c.Request.Context(), models.MediaQuery{Page: page, PerPage: mediaPerPage})
+	}
 	if err != nil {
 		s.pageStoreError(c, err)
 		return

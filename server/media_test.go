@@ -242,6 +242,9 @@ func TestMediaPage(t *testing.T) {
 	if !strings.Contains(page.body, `/thumbnail"`) || !strings.Contains(page.body, `>PDF</span>`) {
 		t.Fatal("the page shows no thumbnail or type badge")
 	}
+	if r := s.get("/media?page=7"); !strings.Contains(r.body, "Price list.pdf") {
+		t.Fatal("a page past the end shows no files")
+	}
 	items, _, _ := s.store.ListMedia(t.Context(), models.MediaQuery{})
 	doc := items[0]
 	if doc.Kind != models.MediaDocument {
