@@ -15,8 +15,13 @@ import (
 // install), and files stored before hybrid mode get their chunks.
 const mediaReconcileEvery = 30 * time.Second
 
-// startMediaReconcile runs lib.Reconcile at start and then every
-// mediaReconcileEvery until the returned stop is called; stop waits for a
+// mediaReconcileFirst is when the first run comes: after start-up's own
+// work (the browser, resuming campaigns), and in hybrid mode after the
+// first pull has brought what changed while this install was off.
+const mediaReconcileFirst = 10 * time.Second
+
+// startMediaReconcile runs lib.Reconcile mediaReconcileFirst after start and
+// then every mediaReconcileEvery until the returned stop is called; stop waits for a
 // run in progress. It stops with the campaign engine, before sync, so the
 // chunks it wrote are pushed at shutdown.
 func startMediaReconcile(lib *media.Library) (stop func()) {
@@ -24,6 +29,11 @@ func startMediaReconcile(lib *media.Library) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(mediaReconcileFirst):
+		}
 		tick := time.NewTicker(mediaReconcileEvery)
 		defer tick.Stop()
 		for {
