@@ -33,6 +33,8 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	if err != nil {
 		return nil, err
 	}
+	stopMedia := startMediaReconcile(srv.Media())
+	sd.add(stageEngine, "media library", func(context.Context) error { stopMedia(); return nil })
 	stopSync := startSync(worker)
 	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
 	return srv, nil

@@ -57,6 +57,7 @@ func TestServeHybridHandover(t *testing.T) {
 	}
 	a, logA := link("a")
 	b, _ := link("b")
+	files := uploadMediaFiles(t, a.base)
 
 	const n = 24
 	cp, want := a.startGroupCampaign(t, groupCampaign{N: n, Name: "Ravi", Block: "98711", Group: "Orders", Campaign: "Orders ready",
@@ -98,5 +99,8 @@ func TestServeHybridHandover(t *testing.T) {
 		b.fatal(t, "campaign ended on B as %+v, want completed with %d sent", v, n)
 	}
 	checkOncePerRecipient(t, sim.Ledger(), want)
+	// The files uploaded on A reached B as chunk rows; B's library rebuilt
+	// them on disk by itself (its reconcile), and serves the exact bytes.
+	checkMediaOn(t, b.base, filepath.Join(dir, "b", "media"), files, 60*time.Second)
 	t.Logf("A sent %d before SIGTERM, B sent the other %d; B's first send came %s after A exited", sentByA, n-sentByA, handover.Round(time.Millisecond))
 }

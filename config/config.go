@@ -44,6 +44,7 @@ type Config struct {
 	LogMaxSizeMB    int           // SAMBAD_LOG_MAX_SIZE_MB
 	LogMaxBackups   int           // SAMBAD_LOG_MAX_BACKUPS
 	ImportMaxMB     int           // SAMBAD_IMPORT_MAX_MB
+	MediaMaxMB      int           // SAMBAD_MEDIA_MAX_MB
 	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
@@ -154,6 +155,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.LogMaxSizeMB = integer("SAMBAD_LOG_MAX_SIZE_MB", 10, 1, 1024)
 	c.LogMaxBackups = integer("SAMBAD_LOG_MAX_BACKUPS", 5, 0, 100)
 	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
+	c.MediaMaxMB = integer("SAMBAD_MEDIA_MAX_MB", 100, 1, 2048)
 
 	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {

@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	api.POST("/session/:action", s.apiSessionAction)
 	api.POST("/messages", s.apiMessageSend)
 	s.campaignRoutes(r, api)
+	s.mediaRoutes(r, api)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

@@ -15,6 +15,7 @@ import (
 	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 )
 
@@ -53,6 +54,7 @@ type Server struct {
 	sync        SyncService
 
 	campaigns *campaign.Engine
+	media     *media.Library
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -68,6 +70,7 @@ func New(d Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
+	s.media = newMediaLibrary(d.Config, d.Store)
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}

@@ -245,7 +245,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	}
 	// Business data only: never the sign-in password or sessions (each
 	// install keeps its own), never sync bookkeeping.
-	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends"
+	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends,media_chunks,media,campaign_media"
 	if strings.Join(names, ",") != allowed {
 		t.Fatalf("synced tables = %v: a new table needs a deliberate decision here", names)
 	}
@@ -265,7 +265,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 
 	var serverTables []string
 	cloud.DB().Raw(`SELECT name FROM sync_tables ORDER BY name`).Scan(&serverTables)
-	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members" {
+	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks" {
 		t.Fatalf("the cloud syncs %v", serverTables)
 	}
 	var tables []string

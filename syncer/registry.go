@@ -99,6 +99,22 @@ var (
 			Columns: []Column{{"id", KindText}, {"campaign_id", KindText}, {"seq", KindInt}, {"run", KindInt}, {"phone", KindText},
 				{"state", KindText}, {"message_id", KindText}, {"error", KindText}, {"install_id", KindText}, {"at", KindTime}},
 		},
+		// The media library: a file's bytes travel as insert-only chunks
+		// (keyed by content, so two installs uploading one file write the
+		// same rows), then its row, then the campaigns' links to it.
+		{
+			Name: "media_chunks", PK: []string{"sha256", "idx"}, Mode: ModeAppend,
+			Columns: []Column{{"sha256", KindText}, {"idx", KindInt}, {"data", KindText}},
+		},
+		{
+			Name: "media", PK: []string{"id"}, Mode: ModeLWW,
+			Columns: append(textCols("id", "sha256", "kind", "mime_type"), Column{"size", KindInt}, Column{"name", KindText},
+				Column{"width", KindInt}, Column{"height", KindInt}, Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+		},
+		{
+			Name: "campaign_media", PK: []string{"campaign_id", "media_id"}, Mode: ModeLWW,
+			Columns: []Column{{"campaign_id", KindText}, {"media_id", KindText}, {"position", KindInt}},
+		},
 	}
 )
 
