@@ -36,6 +36,7 @@ func (s *Server) apiContactImport(c *gin.Context) {
 		}
 	}
 	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion})
+	s.noteImport(up.Name, dry, rep, err)
 	if err != nil {
 		status, msg := importFailure(c, err)
 		apiError(c, status, msg)

@@ -37,6 +37,7 @@ func (s *Server) startImport(up *upload) *importJob {
 		j.Report, j.Err = importer.Run(context.Background(), s.store, up.Path, importer.Options{
 			Mode: up.Mode, Region: s.cfg.DefaultRegion, Progress: func(n int) { j.rows.Store(int64(n)) },
 		})
+		s.noteImport(up.Name, false, j.Report, j.Err)
 		// The file is done with; the result stays on the page until the token expires.
 		os.Remove(up.Path)
 		close(j.done)

@@ -16,7 +16,8 @@ func (s *Server) routes() {
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)
 	s.opsRoutes(r)
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/contacts") })
+	r.GET("/", s.home)
+	r.GET("/home/account/events", s.homeAccountEvents)
 
 	r.GET("/contacts", s.contactList)
 	r.GET("/contacts/new", s.contactNew)

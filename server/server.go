@@ -53,6 +53,8 @@ type Server struct {
 	sync        SyncService
 
 	campaigns *campaign.Engine
+	// activityCache keeps the home chart's finished days.
+	activityCache activityCache
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
