@@ -21,6 +21,7 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	if wa != nil {
 		deps.WhatsApp = whatsappAdapter{wa}
 		deps.BrowserReady = browserReady(wa)
+		go recordAccountEvents(ctx, deps.WhatsApp, store)
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}

@@ -20,7 +20,8 @@ type homeView struct {
 	Today   todaySends
 	Active  []activeCampaign
 	Events  []eventLine
-	Chart   dayChart
+	Chart   dayChart // desktop
+	Compact dayChart // phone
 	Loc     *time.Location
 }
 
@@ -56,7 +57,7 @@ func (s *Server) home(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	v.Chart = newDayChart(days)
+	v.Chart, v.Compact = newDayChart(days, wideChart), newDayChart(days, compactChart)
 	v.Today.Sent = days[len(days)-1].Sent
 	if v.Active, err = s.activeCampaigns(ctx, &v.Today); err != nil {
 		s.pageStoreError(c, err)

@@ -73,6 +73,7 @@ func (s *Server) activity(ctx context.Context, now time.Time, loc *time.Location
 // bars per column in the report chart's colours.
 type dayChart struct {
 	W, H, Base int
+	Left       int // where the plot starts; tick labels end just before
 	Max        int64
 	Cols       []chartCol
 	Ticks      []chartTick
@@ -99,10 +100,19 @@ type chartTick struct {
 
 var chartSeries = []string{"sent", "delivered", "read", "failed"}
 
+// chartShape is one layout of the chart: wide for desktops, compact for
+// phones (the same days, drawn in a box whose text stays readable at 360 px).
+type chartShape struct{ W, Left, ColW, BarW int }
+
+var (
+	wideChart    = chartShape{W: 900, Left: 56, ColW: 60, BarW: 12}
+	compactChart = chartShape{W: 400, Left: 40, ColW: 25, BarW: 5}
+)
+
 // newDayChart scales the days' bars to the largest count.
-func newDayChart(days []models.DayActivity) dayChart {
-	ch := dayChart{W: 700, H: 230, Base: 200}
-	const left, colW, barW = 44, 46, 9
+func newDayChart(days []models.DayActivity, shape chartShape) dayChart {
+	ch := dayChart{W: shape.W, H: 230, Base: 200, Left: shape.Left}
+	left, colW, barW := shape.Left, shape.ColW, shape.BarW
 	for _, d := range days {
 		ch.Max = max(ch.Max, d.Sent, d.Delivered, d.Read, d.Failed)
 	}
@@ -115,7 +125,7 @@ func newDayChart(days []models.DayActivity) dayChart {
 	}
 	for i, d := range days {
 		x := left + i*colW
-		col := chartCol{X: x, LabelX: x + colW/2 - 2, Label: d.Day.Format("2"),
+		col := chartCol{X: x, LabelX: x + colW/2, Label: d.Day.Format("2"),
 			Title: d.Day.Format("Mon 2 Jan") + ": " + strconv.FormatInt(d.Sent, 10) + " sent, " +
 				strconv.FormatInt(d.Delivered, 10) + " delivered, " + strconv.FormatInt(d.Read, 10) + " read, " +
 				strconv.FormatInt(d.Failed, 10) + " failed"}
@@ -124,7 +134,7 @@ func newDayChart(days []models.DayActivity) dayChart {
 			if n > 0 && h < 2 {
 				h = 2 // a day with a few sends still shows a mark
 			}
-			col.Bars = append(col.Bars, chartRect{X: x + 4 + j*barW, Y: ch.Base - h, W: barW - 1, H: h, Class: chartSeries[j], N: n})
+			col.Bars = append(col.Bars, chartRect{X: x + (colW-4*barW)/2 + j*barW, Y: ch.Base - h, W: barW - 1, H: h, Class: chartSeries[j], N: n})
 		}
 		ch.Cols = append(ch.Cols, col)
 	}

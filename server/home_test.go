@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +30,7 @@ func seedHomeCampaign(t testing.TB, s *models.Store, name string, n int) *models
 	var ids []string
 	for i := 0; i < n; i++ {
 		var c models.Contact
-		models.ContactInput{Phone: fmt.Sprintf("+1415%07d", 5000000+len(name)*1000+i), Name: fmt.Sprintf("%s %d", name, i)}.Apply(&c, "US")
+		models.ContactInput{Phone: fmt.Sprintf("+1415%07d", 5000000+int(crc32.ChecksumIEEE([]byte(name))%40000)*100+i), Name: fmt.Sprintf("%s %d", name, i)}.Apply(&c, "US")
 		if err := s.CreateContact(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
