@@ -34,6 +34,7 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	if err != nil {
 		return nil, err
 	}
+	startBackups(ctx, cfg, store, sd)
 	stopSync := startSync(worker)
 	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
 	return srv, nil

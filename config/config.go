@@ -47,6 +47,7 @@ type Config struct {
 	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
+	BackupKeep      int           // SAMBAD_BACKUP_KEEP (0: no scheduled backups)
 }
 
 // Secrets lists the variables whose values are never logged or shown.
@@ -154,6 +155,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.LogMaxSizeMB = integer("SAMBAD_LOG_MAX_SIZE_MB", 10, 1, 1024)
 	c.LogMaxBackups = integer("SAMBAD_LOG_MAX_BACKUPS", 5, 0, 100)
 	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
+	c.BackupKeep = integer("SAMBAD_BACKUP_KEEP", 7, 0, 365)
 
 	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
@@ -270,6 +272,10 @@ func (c *Config) ProfileDir() string { return filepath.Join(c.DataDir, "whatsapp
 // SQLitePath is the local database file.
 func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sambad.db") }
 
+// BackupDir is where scheduled backups, and the copy a restore makes of the
+// data it replaces, are kept.
+func (c *Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
+
 // LogPath is the error log.
 func (c *Config) LogPath() string { return filepath.Join(c.DataDir, "error.log") }
 
@@ -304,6 +310,7 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_SHUTDOWN_GRACE":    c.ShutdownGrace.String(),
 		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
 		"SAMBAD_TRUSTED_PROXIES":   strings.Join(c.TrustedProxies, ","),
+		"SAMBAD_BACKUP_KEEP":       strconv.Itoa(c.BackupKeep),
 	}
 }
 

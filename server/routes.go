@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	api.POST("/session/:action", s.apiSessionAction)
 	api.POST("/messages", s.apiMessageSend)
 	s.campaignRoutes(r, api)
+	s.backupRoutes(r, api)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {
