@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	api.POST("/messages", s.apiMessageSend)
 	s.campaignRoutes(r, api)
 	s.backupRoutes(r, api)
+	s.consoleRoutes(r)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {
