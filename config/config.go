@@ -48,7 +48,15 @@ type Config struct {
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
 	BackupKeep      int           // SAMBAD_BACKUP_KEEP (0: no scheduled backups)
+
+	// explicit holds the variables given a value by a flag, the environment
+	// or .env: the Settings page shows those locked.
+	explicit map[string]bool
 }
+
+// Explicit reports whether the variable was given a value (flag,
+// environment or .env) rather than left at its default.
+func (c *Config) Explicit(name string) bool { return c.explicit[name] }
 
 // Secrets lists the variables whose values are never logged or shown.
 var Secrets = []string{"DATABASE_URL", "SAMBAD_API_TOKEN", "SAMBAD_PASSWORD"}
@@ -99,12 +107,15 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	}
 	src.dotenv = dotenv
 
-	c := &Config{DataDir: dataDir}
+	c := &Config{DataDir: dataDir, explicit: map[string]bool{}}
 	var errs []error
 	str := func(name, def string) string {
 		v, err := src.secretOrValue(name)
 		if err != nil {
 			errs = append(errs, err)
+		}
+		if v != "" {
+			c.explicit[name] = true
 		}
 		if v == "" {
 			return def

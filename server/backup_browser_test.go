@@ -13,7 +13,8 @@ import (
 
 // TestBrowserBackupRestore restores a backup through the page as a person
 // would: choose the file, type RESTORE, press the button; the data is the
-// backup's afterwards and the page says so. The page fits a phone's width.
+// backup's afterwards and the page says so. The backup and settings pages
+// fit a phone's width.
 func TestBrowserBackupRestore(t *testing.T) {
 	s := newSite(t, "")
 	s.contact("9876500001", "Asha")
@@ -36,15 +37,17 @@ func TestBrowserBackupRestore(t *testing.T) {
 	if n, _ := s.store.CountContacts(t.Context()); n != 1 {
 		t.Fatalf("%d contacts after the restore", n)
 	}
-	for _, w := range []int{1280, 390} {
-		page.MustSetViewport(w, 900, 1, w < 500)
-		page.MustNavigate(s.url + "/backup").MustWaitLoad()
-		if sw := page.MustEval(`() => document.querySelector('main').scrollWidth`).Int(); sw > w {
-			t.Errorf("at %d px the backup page is %d px wide", w, sw)
-		}
-		if dir := os.Getenv("SAMBAD_SCREENSHOT_DIR"); dir != "" {
-			png, _ := page.Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
-			os.WriteFile(filepath.Join(dir, "backup-"+strconv.Itoa(w)+".png"), png, 0o600)
+	for _, name := range []string{"backup", "settings"} {
+		for _, w := range []int{1280, 390} {
+			page.MustSetViewport(w, 900, 1, w < 500)
+			page.MustNavigate(s.url + "/" + name).MustWaitLoad()
+			if sw := page.MustEval(`() => document.querySelector('main').scrollWidth`).Int(); sw > w {
+				t.Errorf("at %d px the %s page is %d px wide", w, name, sw)
+			}
+			if dir := os.Getenv("SAMBAD_SCREENSHOT_DIR"); dir != "" {
+				png, _ := page.Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+				os.WriteFile(filepath.Join(dir, name+"-"+strconv.Itoa(w)+".png"), png, 0o600)
+			}
 		}
 	}
 }

@@ -72,6 +72,8 @@ func (s *Server) routes() {
 	s.campaignRoutes(r, api)
 	s.backupRoutes(r, api)
 	s.consoleRoutes(r)
+	r.GET("/settings", s.settingsShow)
+	r.POST("/settings", s.settingsSave)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

@@ -39,7 +39,18 @@ CREATE INDEX campaign_recipients_delivered_at ON campaign_recipients (delivered_
 CREATE INDEX campaign_recipients_read_at ON campaign_recipients (read_at) WHERE read_at IS NOT NULL;
 CREATE INDEX campaign_sends_at ON campaign_sends (at, state);
 
+-- Settings a person changes on the Settings page (default region, time zone,
+-- campaign defaults, backups kept). A variable set in the environment wins
+-- over the value here. Part of backups; not synced.
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+
 -- +goose Down
+DROP TABLE settings;
 DROP INDEX campaign_sends_at;
 DROP INDEX campaign_recipients_read_at;
 DROP INDEX campaign_recipients_delivered_at;
