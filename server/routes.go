@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	r.POST("/contacts/bulk", s.contactBulk)
 	r.GET("/contacts/import", s.contactImportForm)
 	r.POST("/contacts/import", s.contactImportUpload)
+	r.GET("/contacts/import/sample.csv", s.contactImportSample)
 	r.GET("/contacts/import/:token", s.contactImportShow)
 	r.GET("/contacts/import/:token/progress", s.contactImportProgress)
 	r.POST("/contacts/import/:token/commit", s.contactImportCommit)
