@@ -62,6 +62,7 @@ func (s *Server) backupRestore(c *gin.Context) {
 		return
 	}
 	s.activityCache.forget()
+	s.homeCache.forget()
 	msg := fmt.Sprintf("Restored %s (made %s): %d contacts, %d groups, %d campaigns.", name,
 		m.Created.In(s.cfg.Location()).Format("2 Jan 2006 15:04"), res.Rows["contacts"], res.Rows["contact_groups"], res.Rows["campaigns"])
 	if res.Paused > 0 {

@@ -45,29 +45,23 @@ type activeCampaign struct {
 // campaigns under way, recent events and the last 14 days.
 func (s *Server) home(c *gin.Context) {
 	ctx := c.Request.Context()
-	v := homeView{Loc: s.cfg.Location()}
-	var err error
-	if v.Totals, err = s.store.CountTotals(ctx); err != nil {
-		s.pageStoreError(c, err)
-		return
-	}
-	v.Account = s.accountView()
-	days, err := s.activity(ctx, time.Now(), v.Loc)
-	if err != nil {
-		s.pageStoreError(c, err)
-		return
-	}
-	v.Chart, v.Compact = newDayChart(days, wideChart), newDayChart(days, compactChart)
-	v.Today.Sent = days[len(days)-1].Sent
-	if v.Active, err = s.activeCampaigns(ctx, &v.Today); err != nil {
-		s.pageStoreError(c, err)
-		return
-	}
 	events, err := s.store.RecentEvents(ctx, homeEvents)
 	if err != nil {
 		s.pageStoreError(c, err)
 		return
 	}
+	var newest int64
+	if len(events) > 0 {
+		newest = events[0].ID
+	}
+	snap, err := s.homeSnapshot(ctx, newest)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	v := homeView{Loc: s.cfg.Location(), Totals: snap.totals, Active: snap.active, Today: snap.today,
+		Account: s.accountView()}
+	v.Chart, v.Compact = newDayChart(snap.days, wideChart), newDayChart(snap.days, compactChart)
 	for _, e := range events {
 		v.Events = append(v.Events, newEventLine(e))
 	}
