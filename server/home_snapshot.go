@@ -16,6 +16,11 @@ import (
 // a page load almost never waits for it.
 const homeSnapshotMaxAge = 5 * time.Second
 
+// homeFreshWait is how long a load after a new event waits for fresh
+// counts before it shows the previous ones (the refresh goes on, and the
+// next load has it).
+const homeFreshWait = 25 * time.Millisecond
+
 // homeSnapshot is the costly part of the home page: totals, the chart's
 // days, and the campaigns under way with their progress.
 type homeSnapshot struct {
@@ -27,15 +32,20 @@ type homeSnapshot struct {
 	today   todaySends
 }
 
-// homeCache holds the last snapshot. A new event (a campaign changed state,
-// an import finished, a restore) makes the next load take a fresh one at
-// once, so what the events list says is never contradicted by the counts;
-// otherwise a snapshot older than homeSnapshotMaxAge is refreshed in the
-// background and the page shows the previous one meanwhile.
+// homeCache holds the last snapshot and the refresh under way, if any. A
+// snapshot older than homeSnapshotMaxAge is refreshed in the background. A
+// new event (a campaign changed state, an import finished, a restore)
+// starts a refresh at once, and the load waits up to homeFreshWait for it,
+// so the counts agree with the events list whenever they can be had fast.
 type homeCache struct {
-	mu         sync.Mutex
-	snap       *homeSnapshot
-	refreshing bool
+	mu       sync.Mutex
+	snap     *homeSnapshot
+	inflight *homeRefresh
+}
+
+type homeRefresh struct {
+	done chan struct{}
+	err  error
 }
 
 // forget drops the snapshot (after a restore).
@@ -45,44 +55,67 @@ func (c *homeCache) forget() {
 	c.mu.Unlock()
 }
 
+// refreshHome starts a snapshot unless one is being taken; call with mu held.
+func (s *Server) refreshHome(eventID int64) *homeRefresh {
+	c := &s.homeCache
+	if c.inflight != nil {
+		return c.inflight
+	}
+	r := &homeRefresh{done: make(chan struct{})}
+	c.inflight = r
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		fresh, err := s.takeHomeSnapshot(ctx, eventID)
+		c.mu.Lock()
+		if err == nil && (c.snap == nil || c.snap.at.Before(fresh.at)) {
+			c.snap = fresh
+		}
+		r.err = err
+		c.inflight = nil
+		c.mu.Unlock()
+		if err != nil {
+			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to count the home page's figures")
+		}
+		close(r.done)
+	}()
+	return r
+}
+
 func (s *Server) homeSnapshot(ctx context.Context, newestEvent int64) (*homeSnapshot, error) {
 	c := &s.homeCache
 	c.mu.Lock()
 	snap := c.snap
-	stale := snap != nil && snap.eventID == newestEvent && time.Since(snap.at) > homeSnapshotMaxAge && !c.refreshing
-	if stale {
-		c.refreshing = true
-	}
-	c.mu.Unlock()
 	if snap != nil && snap.eventID == newestEvent {
-		if stale {
-			go func() {
-				bg, cancel := context.WithTimeout(context.Background(), time.Minute)
-				defer cancel()
-				fresh, err := s.takeHomeSnapshot(bg, newestEvent)
-				c.mu.Lock()
-				c.refreshing = false
-				if err == nil && (c.snap == nil || c.snap.at.Before(fresh.at)) {
-					c.snap = fresh
-				}
-				c.mu.Unlock()
-				if err != nil {
-					logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to refresh the home page's counts")
-				}
-			}()
+		if time.Since(snap.at) > homeSnapshotMaxAge {
+			s.refreshHome(newestEvent)
 		}
+		c.mu.Unlock()
 		return snap, nil
 	}
-	fresh, err := s.takeHomeSnapshot(ctx, newestEvent)
-	if err != nil {
-		return nil, err
+	r := s.refreshHome(newestEvent)
+	c.mu.Unlock()
+	var timeout <-chan time.Time
+	if snap != nil {
+		timeout = time.After(homeFreshWait)
+	}
+	select {
+	case <-r.done:
+	case <-timeout:
+		return snap, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	c.mu.Lock()
-	if c.snap == nil || c.snap.at.Before(fresh.at) {
-		c.snap = fresh
-	}
+	snap = c.snap
 	c.mu.Unlock()
-	return fresh, nil
+	if snap == nil {
+		if r.err != nil {
+			return nil, r.err
+		}
+		return s.takeHomeSnapshot(ctx, newestEvent) // forgotten meanwhile (a restore)
+	}
+	return snap, nil
 }
 
 func (s *Server) takeHomeSnapshot(ctx context.Context, eventID int64) (*homeSnapshot, error) {
