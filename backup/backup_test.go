@@ -290,8 +290,17 @@ func TestRestoreMigratesAnOlderBackup(t *testing.T) {
 			if _, err := backup.Restore(ctx, live, toFile(t, data), t.TempDir()); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := snap(t, live), snap(t, old); !reflect.DeepEqual(got, want) {
-				t.Fatalf("restored data differs:\n got %v\nwant %v", got, want)
+			got, want := snap(t, live), snap(t, old)
+			for table, rows := range got {
+				if _, ok := want[table]; !ok && len(rows) > 0 {
+					// A table added by a later migration starts empty.
+					t.Errorf("%s, newer than the backup, holds %v", table, rows)
+				}
+			}
+			for table, rows := range want {
+				if !reflect.DeepEqual(got[table], rows) {
+					t.Errorf("%s after the restore:\n got %v\nwant %v", table, got[table], rows)
+				}
 			}
 		})
 	}

@@ -171,3 +171,15 @@ func loadTable(ctx context.Context, staging *models.Store, zr *zip.ReadCloser, t
 	}
 	return nil
 }
+
+// Summary counts what was restored: "2 contacts, 1 group, 3 campaigns".
+func (r *Result) Summary() string {
+	count := func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	return count(r.Rows["contacts"], "contact", "contacts") + ", " + count(r.Rows["contact_groups"], "group", "groups") +
+		", " + count(r.Rows["campaigns"], "campaign", "campaigns")
+}

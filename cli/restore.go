@@ -48,8 +48,7 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout, 
 	if err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("Restored %s (made %s, %s): %d contacts, %d groups, %d campaigns.", file,
-		m.Created.Format(time.RFC3339), m.Dialect, res.Rows["contacts"], res.Rows["contact_groups"], res.Rows["campaigns"])
+	detail := fmt.Sprintf("Restored %s (made %s, %s): %s.", file, m.Created.Format(time.RFC3339), m.Dialect, res.Summary())
 	if res.Paused > 0 {
 		detail += fmt.Sprintf(" %d campaign(s) that were running are paused.", res.Paused)
 	}

@@ -68,7 +68,7 @@ func TestRestoreCommand(t *testing.T) {
 	if err := runRestore(ctx, cfg, []string{file}, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(); n != 1 || !strings.Contains(out.String(), "1 contacts") {
+	if n := count(); n != 1 || !strings.Contains(out.String(), "1 contact,") {
 		t.Fatalf("%d contacts after the restore; said:\n%s", n, out.String())
 	}
 	files, _ := backup.List(cfg.BackupDir())

@@ -63,8 +63,7 @@ func (s *Server) backupRestore(c *gin.Context) {
 	}
 	s.activityCache.forget()
 	s.homeCache.forget()
-	msg := fmt.Sprintf("Restored %s (made %s): %d contacts, %d groups, %d campaigns.", name,
-		m.Created.In(s.cfg.Location()).Format("2 Jan 2006 15:04"), res.Rows["contacts"], res.Rows["contact_groups"], res.Rows["campaigns"])
+	msg := fmt.Sprintf("Restored %s (made %s): %s.", name, m.Created.In(s.cfg.Location()).Format("2 Jan 2006 15:04"), res.Summary())
 	if res.Paused > 0 {
 		msg += fmt.Sprintf(" %d campaign(s) that were running are paused; resume them when ready.", res.Paused)
 	}

@@ -6,7 +6,7 @@ import "github.com/gin-gonic/gin"
 // and the API token's GET /api/v1/backup).
 func (s *Server) backupRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/backup", s.backupShow)
-	r.GET("/backup/download", s.backupDownload)
+	r.GET("/backup/download.zip", s.backupDownload)
 	r.GET("/backup/files/:name", s.backupFile)
 	r.POST("/backup/restore", s.backupRestore)
 	api.GET("/backup", s.backupDownload)

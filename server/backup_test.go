@@ -42,7 +42,7 @@ func TestBackupDownloadAndRestore(t *testing.T) {
 			t.Errorf("the backup holds %s", tb.Name)
 		}
 	}
-	if page := s.get("/backup/download"); page.status != 200 || len(page.body) < 100 {
+	if page := s.get("/backup/download.zip"); page.status != 200 || len(page.body) < 100 {
 		t.Fatalf("page download: %d, %d bytes", page.status, len(page.body))
 	}
 

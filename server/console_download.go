@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
@@ -12,7 +11,9 @@ import (
 )
 
 // consoleDownload sends the end of error.log (the console's last 2 MiB),
-// masked as in the support bundle and filtered as on the page.
+// masked as in the support bundle and filtered as on the page, as plain
+// text: the page's link downloads it (its download attribute names the
+// file) and opened directly it reads in the browser.
 func (s *Server) consoleDownload(c *gin.Context) {
 	f := readConsoleFilter(c)
 	lines, err := support.TailBytes(s.cfg.LogPath(), consoleTailBytes)
@@ -28,8 +29,6 @@ func (s *Server) consoleDownload(c *gin.Context) {
 			b.WriteByte('\n')
 		}
 	}
-	name := "sambad-error-" + time.Now().UTC().Format("20060102-150405") + ".log"
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(b.String()))
 }
