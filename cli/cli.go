@@ -21,6 +21,7 @@ var commands = map[string]func(ctx context.Context, cfg *config.Config, args []s
 	"healthcheck":   runHealthcheck,
 	"bundle-chrome": runBundleChrome,
 	"simulator":     runSimulator,
+	"restore":       runRestore,
 }
 
 // commandFlags define a command's own flags (on the shared flag set for
@@ -40,6 +41,7 @@ Commands:
   healthcheck    exit 0 when the running Sambad answers /healthz (Docker HEALTHCHECK)
   bundle-chrome  copy a Chromium beside the executable [--from PATH] [--dest DIR]
   simulator      serve a WhatsApp Web simulator to try Sambad offline [--sim-addr ADDR]
+  restore FILE   replace all data with a backup's (the current data is saved first)
 
 Flags (each also readable from the environment variable in brackets):
 `

@@ -6,12 +6,17 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/server"
+	"github.com/sambad/sambad/settings"
 )
 
 // startApp starts everything that works on the open store (sign-in, the
 // WhatsApp browser, the campaign engine, sync) and builds the server. Each
 // part registers its closer with sd; on error the caller runs sd.
 func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *shutdown) (*server.Server, error) {
+	// Before anything reads cfg: the Settings page's start-up values.
+	if err := settings.Apply(ctx, cfg, store); err != nil {
+		return nil, err
+	}
 	authSvc, err := startAuth(ctx, cfg, store)
 	if err != nil {
 		return nil, err
@@ -21,6 +26,7 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	if wa != nil {
 		deps.WhatsApp = whatsappAdapter{wa}
 		deps.BrowserReady = browserReady(wa)
+		go recordAccountEvents(ctx, deps.WhatsApp, store)
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
@@ -35,6 +41,7 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	}
 	stopMedia := startMediaReconcile(srv.Media())
 	sd.add(stageEngine, "media library", func(context.Context) error { stopMedia(); return nil })
+	startBackups(ctx, cfg, store, sd)
 	stopSync := startSync(worker)
 	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })
 	return srv, nil

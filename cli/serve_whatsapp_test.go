@@ -114,6 +114,22 @@ func TestServeLinksSendsAndKeepsTheSession(t *testing.T) {
 		t.Fatalf("scan: %v", err)
 	}
 	waitSession(t, base, "ready", 30*time.Second)
+	// The home page shows the account live and the link in its events.
+	var home string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if home = string(b); strings.Contains(home, "WhatsApp: Connected") {
+				break
+			}
+		}
+	}
+	for _, want := range []string{"WhatsApp: Scan the QR code", "WhatsApp: Connected", `data-state="ready"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the home page lacks %q once linked:\n%s", want, home)
+		}
+	}
 
 	text := "Namaste 🙏\nYour order #42 is ready."
 	reqBody, _ := json.Marshal(map[string]string{"phone": "98765 43210", "text": text})

@@ -48,7 +48,16 @@ type Config struct {
 	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
+	BackupKeep      int           // SAMBAD_BACKUP_KEEP (0: no scheduled backups)
+
+	// explicit holds the variables given a value by a flag, the environment
+	// or .env: the Settings page shows those locked.
+	explicit map[string]bool
 }
+
+// Explicit reports whether the variable was given a value (flag,
+// environment or .env) rather than left at its default.
+func (c *Config) Explicit(name string) bool { return c.explicit[name] }
 
 // Secrets lists the variables whose values are never logged or shown.
 var Secrets = []string{"DATABASE_URL", "SAMBAD_API_TOKEN", "SAMBAD_PASSWORD"}
@@ -99,12 +108,15 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	}
 	src.dotenv = dotenv
 
-	c := &Config{DataDir: dataDir}
+	c := &Config{DataDir: dataDir, explicit: map[string]bool{}}
 	var errs []error
 	str := func(name, def string) string {
 		v, err := src.secretOrValue(name)
 		if err != nil {
 			errs = append(errs, err)
+		}
+		if v != "" {
+			c.explicit[name] = true
 		}
 		if v == "" {
 			return def
@@ -156,6 +168,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.LogMaxBackups = integer("SAMBAD_LOG_MAX_BACKUPS", 5, 0, 100)
 	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
 	c.MediaMaxMB = integer("SAMBAD_MEDIA_MAX_MB", 100, 1, 2048)
+	c.BackupKeep = integer("SAMBAD_BACKUP_KEEP", 7, 0, 365)
 
 	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
@@ -272,6 +285,10 @@ func (c *Config) ProfileDir() string { return filepath.Join(c.DataDir, "whatsapp
 // SQLitePath is the local database file.
 func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sambad.db") }
 
+// BackupDir is where scheduled backups, and the copy a restore makes of the
+// data it replaces, are kept.
+func (c *Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
+
 // LogPath is the error log.
 func (c *Config) LogPath() string { return filepath.Join(c.DataDir, "error.log") }
 
@@ -306,6 +323,7 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_SHUTDOWN_GRACE":    c.ShutdownGrace.String(),
 		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
 		"SAMBAD_TRUSTED_PROXIES":   strings.Join(c.TrustedProxies, ","),
+		"SAMBAD_BACKUP_KEEP":       strconv.Itoa(c.BackupKeep),
 	}
 }
 

@@ -32,6 +32,9 @@ type Options struct {
 	Region string // for numbers without a country code
 	// Progress, when set, is called now and then with the data rows read.
 	Progress func(rows int)
+	// AddToGroups puts every contact the file imports into these groups too
+	// (created when missing), besides any its groups column names.
+	AddToGroups []string
 }
 
 // Problem is a row that cannot be imported.
@@ -99,7 +102,7 @@ func Run(ctx context.Context, st Store, path string, o Options) (*Report, error)
 	if rep.Notes == nil {
 		rep.Notes = []string{}
 	}
-	c := &collector{p: p, rep: rep, seen: map[string]int{}, progress: o.Progress}
+	c := &collector{p: p, rep: rep, seen: map[string]int{}, progress: o.Progress, extra: o.AddToGroups}
 	if o.DryRun {
 		return rep, dryRun(ctx, st, c, o.Mode)
 	}
@@ -191,6 +194,7 @@ type collector struct {
 	rep      *Report
 	seen     map[string]int // phone → line of its first row
 	progress func(int)
+	extra    []string // Options.AddToGroups
 }
 
 func (c *collector) next() ([]models.ImportRecord, error) {
@@ -223,7 +227,7 @@ func (c *collector) next() ([]models.ImportRecord, error) {
 				continue
 			}
 			c.seen[phone] = r.line
-			recs = append(recs, r.rec)
+			recs = append(recs, withGroups(r.rec, c.extra))
 		}
 		if c.progress != nil {
 			c.progress(c.rep.Rows)
@@ -336,4 +340,21 @@ func allEmpty(fields []string) bool {
 		}
 	}
 	return true
+}
+
+// withGroups adds groups to a record's own, once each whatever the case.
+func withGroups(r models.ImportRecord, extra []string) models.ImportRecord {
+	if len(extra) == 0 {
+		return r
+	}
+	groups := make([]string, 0, len(r.Groups)+len(extra))
+	seen := make(map[string]bool, len(r.Groups)+len(extra))
+	for _, g := range append(append([]string(nil), r.Groups...), extra...) {
+		if k := strings.ToLower(g); !seen[k] {
+			seen[k] = true
+			groups = append(groups, g)
+		}
+	}
+	r.Groups = groups
+	return r
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // apiContactImport answers POST /api/v1/contacts/import (multipart: file,
-// mode=update|skip, dry_run=true|false) with the import's report: 200, or
+// mode=update|skip, dry_run=true|false, add_to_groups=a,b) with the import's report: 200, or
 // 400 for a malformed request, 413 for a file over SAMBAD_IMPORT_MAX_MB,
 // 422 for a file that cannot be imported.
 func (s *Server) apiContactImport(c *gin.Context) {
@@ -35,7 +35,13 @@ func (s *Server) apiContactImport(c *gin.Context) {
 			return
 		}
 	}
-	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion})
+	groups, err := addToGroups(nil, formOrQuery(c, fields, "add_to_groups"))
+	if err != nil {
+		apiError(c, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion, AddToGroups: groups})
+	s.noteImport(up.Name, dry, rep, err)
 	if err != nil {
 		status, msg := importFailure(c, err)
 		apiError(c, status, msg)

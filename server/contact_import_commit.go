@@ -11,7 +11,8 @@ import (
 // showing the progress page: small files show their result at once.
 const commitWait = 1500 * time.Millisecond
 
-// contactImportCommit starts the import of a previewed upload.
+// contactImportCommit starts the import of a previewed upload, adding every
+// contact to the groups ticked or named on the preview.
 func (s *Server) contactImportCommit(c *gin.Context) {
 	up, ok := s.uploads.get(c.Param("token"))
 	if !ok {
@@ -22,7 +23,13 @@ func (s *Server) contactImportCommit(c *gin.Context) {
 		redirect(c, "/contacts/import/"+up.Token) // preview first
 		return
 	}
-	job := s.startImport(up)
+	groups, err := addToGroups(c.PostFormArray("add_groups"), c.PostForm("new_groups"))
+	if err != nil {
+		flash(c, "error", err.Error())
+		redirect(c, "/contacts/import/"+up.Token)
+		return
+	}
+	job := s.startImport(up, groups)
 	select {
 	case <-job.done:
 	case <-time.After(commitWait):

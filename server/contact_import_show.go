@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/importer"
+	"github.com/sambad/sambad/models"
 )
 
 // importView is what contact_import_show.html shows: the preview of an
@@ -19,6 +20,7 @@ type importView struct {
 	Job         *importJob
 	Result      *importer.Report
 	JobError    string
+	Groups      []models.Group // for "add every contact to these groups"
 }
 
 // contactImportShow shows an upload: the dry run's report and the confirm
@@ -31,8 +33,10 @@ func (s *Server) contactImportShow(c *gin.Context) {
 	}
 	view := importView{Token: up.Token, Name: up.Name, Mode: string(up.Mode)}
 	preview, job := s.uploads.state(up)
+	var err error
 	if job == nil && preview == nil {
-		rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion})
+		var rep *importer.Report
+		rep, err = importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion})
 		var fe *importer.FileError
 		if errors.As(err, &fe) {
 			s.uploads.remove(up.Token)
@@ -48,6 +52,12 @@ func (s *Server) contactImportShow(c *gin.Context) {
 		preview = rep
 	}
 	view.Preview = preview
+	if job == nil {
+		if view.Groups, err = s.store.ListGroups(c.Request.Context()); err != nil {
+			s.pageStoreError(c, err)
+			return
+		}
+	}
 	s.render(c, http.StatusOK, "contact_import_show", "contacts", s.withJob(view, job))
 }
 

@@ -21,7 +21,7 @@ type importJob struct {
 // startImport commits the upload in its own goroutine, once: a second
 // call returns the running job. The import is one transaction, so stopping
 // the process half-way stores nothing.
-func (s *Server) startImport(up *upload) *importJob {
+func (s *Server) startImport(up *upload, addToGroups []string) *importJob {
 	s.uploads.mu.Lock()
 	defer s.uploads.mu.Unlock()
 	if up.Job != nil {
@@ -35,8 +35,9 @@ func (s *Server) startImport(up *upload) *importJob {
 	up.Job = j
 	go func() {
 		j.Report, j.Err = importer.Run(context.Background(), s.store, up.Path, importer.Options{
-			Mode: up.Mode, Region: s.cfg.DefaultRegion, Progress: func(n int) { j.rows.Store(int64(n)) },
+			Mode: up.Mode, Region: s.cfg.DefaultRegion, Progress: func(n int) { j.rows.Store(int64(n)) }, AddToGroups: addToGroups,
 		})
+		s.noteImport(up.Name, false, j.Report, j.Err)
 		// The file is done with; the result stays on the page until the token expires.
 		os.Remove(up.Path)
 		close(j.done)

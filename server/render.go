@@ -37,6 +37,12 @@ var funcs = template.FuncMap{
 		}
 		return part * 100 / whole
 	},
+	"kb": func(n int64) string {
+		if n >= 10<<20 {
+			return fmt.Sprintf("%d MB", n>>20)
+		}
+		return fmt.Sprintf("%d KB", (n+1023)>>10)
+	},
 	"ago": func(t time.Time) string {
 		if t.IsZero() {
 			return "never"

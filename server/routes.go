@@ -16,7 +16,8 @@ func (s *Server) routes() {
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)
 	s.opsRoutes(r)
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/contacts") })
+	r.GET("/", s.home)
+	r.GET("/home/account/events", s.homeAccountEvents)
 
 	r.GET("/contacts", s.contactList)
 	r.GET("/contacts/new", s.contactNew)
@@ -27,6 +28,7 @@ func (s *Server) routes() {
 	r.POST("/contacts/bulk", s.contactBulk)
 	r.GET("/contacts/import", s.contactImportForm)
 	r.POST("/contacts/import", s.contactImportUpload)
+	r.GET("/contacts/import/sample.csv", s.contactImportSample)
 	r.GET("/contacts/import/:token", s.contactImportShow)
 	r.GET("/contacts/import/:token/progress", s.contactImportProgress)
 	r.POST("/contacts/import/:token/commit", s.contactImportCommit)
@@ -70,6 +72,10 @@ func (s *Server) routes() {
 	api.POST("/messages", s.apiMessageSend)
 	s.campaignRoutes(r, api)
 	s.mediaRoutes(r, api)
+	s.backupRoutes(r, api)
+	s.consoleRoutes(r)
+	r.GET("/settings", s.settingsShow)
+	r.POST("/settings", s.settingsSave)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

@@ -55,6 +55,9 @@ type Server struct {
 
 	campaigns *campaign.Engine
 	media     *media.Library
+	// activityCache keeps the home chart's finished days.
+	activityCache activityCache
+	homeCache     homeCache
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/settings"
+)
+
+// settingRow is one setting as the page shows it.
+type settingRow struct {
+	settings.Def
+	Value   string // as stored (or as typed, when the form came back)
+	Current string // what Sambad uses now
+	Locked  string // the variable that fixes it
+	Pending bool   // stored differs from what runs until the next start
+	Error   string
+}
+
+// settingsView is what settings.html shows.
+type settingsView struct {
+	Rows    []settingRow
+	Presets []campaign.Preset
+}
+
+// settingsShow lists the settings with their values.
+func (s *Server) settingsShow(c *gin.Context) {
+	stored, err := s.store.Settings(c.Request.Context())
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "settings", "settings", s.settingsView(stored, nil))
+}
+
+func (s *Server) settingsView(values map[string]string, errs map[string]string) settingsView {
+	v := settingsView{Presets: campaign.Presets}
+	for _, d := range settings.Defs {
+		r := settingRow{Def: d, Value: values[d.Key], Locked: settings.Locked(s.cfg, d), Error: errs[d.Key]}
+		switch d.Key {
+		case settings.DefaultRegion:
+			r.Current = s.cfg.DefaultRegion
+		case settings.TimeZone:
+			r.Current = s.cfg.TimeZone
+		case settings.BackupKeep:
+			r.Current = strconv.Itoa(s.cfg.BackupKeep)
+		case settings.PacingPreset:
+			r.Current = campaign.DefaultPreset
+		}
+		if d.AtStart && r.Locked == "" && r.Value != "" && r.Value != r.Current {
+			r.Pending = true
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return v
+}
