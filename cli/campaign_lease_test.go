@@ -23,7 +23,7 @@ func TestCampaignLeaseAdapter(t *testing.T) {
 	}
 	var leases []campaign.Lease
 	for i := 0; i < 2; i++ {
-		w := &syncer.Worker{Local: testdb.SQLite(t), CloudURL: url}
+		w := &syncer.Worker{Local: testdb.DB(testdb.SQLite(t)), CloudURL: url}
 		l := newCampaignLease(w)
 		if l.InstallID() != "" {
 			t.Fatal("install id known before the worker started")

@@ -51,11 +51,7 @@ func (w *Worker) prune(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	local, err := w.Local.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
-	below, err := retryFloor(ctx, local)
+	below, err := retryFloor(ctx, w.Local.SQL())
 	if err != nil || below == 0 {
 		return err
 	}

@@ -121,7 +121,7 @@ func (t Table) sqliteTriggers() []string {
 // every row already stored as an insert so that nothing written before sync
 // was set up is left behind. Once on, the outbox stays on (also in local
 // mode), so switching back to hybrid later loses nothing.
-func Enable(ctx context.Context, local *models.Store) (installID string, err error) {
+func Enable(ctx context.Context, local *models.DB) (installID string, err error) {
 	if local.Dialect() != models.DialectSQLite {
 		return "", fmt.Errorf("syncer: the outbox lives in the local SQLite database, not in %s", local.Dialect())
 	}
@@ -129,11 +129,7 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 	if err != nil {
 		return "", err
 	}
-	db, err := local.DB().DB()
-	if err != nil {
-		return "", fmt.Errorf("syncer: %w", err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := local.SQL().BeginTx(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 	}
