@@ -14,7 +14,7 @@ import (
 
 // TestCampaignLeaseAdapter: the lease cli gives the engine in hybrid mode
 // works over two real sync workers (two SQLite installs, one Postgres), and
-// maps syncer's errors onto the engine's.
+// fails with the engine's lease errors.
 func TestCampaignLeaseAdapter(t *testing.T) {
 	ctx := context.Background()
 	url := testdb.PostgresURL(t)

@@ -53,13 +53,7 @@ func (l *Leases) Acquire(ctx context.Context, campaignID, installID string, ttl 
 	start := time.Now()
 	// The conditional upsert is the whole protocol: the row is written only
 	// when it is free, expired, or ours; concurrent takers serialise on it.
-	info, err := scanLease(db.QueryRowContext(ctx, `INSERT INTO sync_leases AS l (campaign_id, install_id, acquired_at, renewed_at, expires_at)
-		VALUES ($1, $2, now(), now(), now() + make_interval(secs => $3))
-		ON CONFLICT (campaign_id) DO UPDATE
-		   SET install_id = EXCLUDED.install_id, renewed_at = now(), expires_at = EXCLUDED.expires_at,
-		       acquired_at = CASE WHEN l.install_id = EXCLUDED.install_id AND l.expires_at > now() THEN l.acquired_at ELSE now() END
-		 WHERE l.install_id = EXCLUDED.install_id OR l.expires_at <= now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseAcquire, campaignID, installID, ttl.Seconds()))
 	if errors.Is(err, sql.ErrNoRows) {
 		holder, ok, herr := l.Holder(ctx, campaignID)
 		if herr == nil && ok {
@@ -82,10 +76,7 @@ func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl ti
 		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
 	}
 	start := time.Now()
-	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
-		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3)
-		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseRenew, campaignID, installID, ttl.Seconds()))
 	if errors.Is(err, sql.ErrNoRows) {
 		l.forget(campaignID)
 		return campaign.LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, campaign.ErrLeaseLost)
@@ -107,11 +98,7 @@ func (l *Leases) Claim(ctx context.Context, campaignID, installID string, run in
 		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
 	}
 	start := time.Now()
-	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
-		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3),
-		    claim_install = $2, claim_run = $4, claim_seq = $5, claimed_at = now()
-		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds(), run, through))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseClaim, campaignID, installID, ttl.Seconds(), run, through))
 	if errors.Is(err, sql.ErrNoRows) {
 		l.forget(campaignID)
 		return campaign.LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, campaign.ErrLeaseLost)
@@ -131,7 +118,7 @@ func (l *Leases) Release(ctx context.Context, campaignID, installID string) erro
 	if err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE sync_leases SET expires_at = now() WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()`, campaignID, installID); err != nil {
+	if _, err := db.ExecContext(ctx, qLeaseRelease, campaignID, installID); err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
 	return nil
@@ -143,7 +130,7 @@ func (l *Leases) Holder(ctx context.Context, campaignID string) (campaign.LeaseI
 	if err != nil {
 		return campaign.LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
 	}
-	info, err := scanLease(db.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM sync_leases WHERE campaign_id = $1 AND expires_at > now()`, campaignID))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseHolder, campaignID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return campaign.LeaseInfo{}, false, nil
 	}

@@ -71,7 +71,7 @@ func (w *Worker) Status(ctx context.Context) (st Status, err error) {
 			st.Cursor = parseCursor(value).Version
 		}
 	}
-	if err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sync_outbox), (SELECT COUNT(*) FROM sync_held)`).Scan(&st.Pending, &st.Held); err != nil {
+	if err := db.QueryRowContext(ctx, qCountWaiting).Scan(&st.Pending, &st.Held); err != nil {
 		return st, fmt.Errorf("syncer: unable to count waiting changes: %w", err)
 	}
 	if st.Rejected, err = readRejected(ctx, db); err != nil {
@@ -82,7 +82,7 @@ func (w *Worker) Status(ctx context.Context) (st Status, err error) {
 
 // readState returns the local sync_state as a map.
 func readState(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT key, value FROM sync_state`)
+	rows, err := db.QueryContext(ctx, qState)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read the sync state: %w", err)
 	}
@@ -103,7 +103,7 @@ func readState(ctx context.Context, db *sql.DB) (map[string]string, error) {
 
 // readRejected returns the last 200 rejected changes, newest first.
 func readRejected(ctx context.Context, db *sql.DB) ([]Rejected, error) {
-	rows, err := db.QueryContext(ctx, `SELECT op_id, tbl, row_id, kind, fields, reason, rejected_at FROM sync_rejected ORDER BY seq DESC LIMIT 200`)
+	rows, err := db.QueryContext(ctx, qRejected)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read rejected changes: %w", err)
 	}
@@ -128,7 +128,7 @@ func readRejected(ctx context.Context, db *sql.DB) ([]Rejected, error) {
 // DismissRejected removes a rejected change from the list once a person has
 // dealt with it.
 func (w *Worker) DismissRejected(ctx context.Context, opID string) error {
-	if _, err := w.Local.SQL().ExecContext(ctx, `DELETE FROM sync_rejected WHERE op_id = ?`, opID); err != nil {
+	if _, err := w.Local.SQL().ExecContext(ctx, qDismissRejected, opID); err != nil {
 		return fmt.Errorf("syncer: unable to dismiss a rejected change: %w", err)
 	}
 	return nil
@@ -188,7 +188,7 @@ func (w *Worker) RetryRejected(ctx context.Context, opID string) error {
 	}
 	defer tx.Rollback()
 	var table, row string
-	if err := tx.QueryRowContext(ctx, `SELECT tbl, row_id FROM sync_rejected WHERE op_id = ?`, opID).Scan(&table, &row); err != nil {
+	if err := tx.QueryRowContext(ctx, qRejectedRow, opID).Scan(&table, &row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
 	t, ok := lookupTable(table)
@@ -202,7 +202,7 @@ func (w *Worker) RetryRejected(ctx context.Context, opID string) error {
 	if _, err := tx.ExecContext(ctx, q, row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sync_rejected WHERE tbl = ? AND row_id = ?`, table, row); err != nil {
+	if _, err := tx.ExecContext(ctx, qClearRejectedRow, table, row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

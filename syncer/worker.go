@@ -277,7 +277,7 @@ func (w *Worker) pull(ctx context.Context) error {
 	local := w.Local.SQL()
 	for {
 		var raw string
-		if err := local.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM sync_state WHERE key = 'cursor'), '')`).Scan(&raw); err != nil {
+		if err := local.QueryRowContext(ctx, qCursor).Scan(&raw); err != nil {
 			return fmt.Errorf("syncer: unable to read the pull cursor: %w", err)
 		}
 		page, err := w.fetchPage(ctx, cloud, parseCursor(raw), w.BatchSize)
@@ -306,7 +306,7 @@ func (w *Worker) pull(ctx context.Context) error {
 // hasHeld reports whether pulled rows wait to be applied (an error counts as yes).
 func (w *Worker) hasHeld(ctx context.Context, local *sql.DB) bool {
 	var n int64
-	err := local.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_held`).Scan(&n)
+	err := local.QueryRowContext(ctx, qCountHeld).Scan(&n)
 	return err != nil || n > 0
 }
 
@@ -347,7 +347,7 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 // already stored, so that this install pulls them.
 func enableTracking(ctx context.Context, cloud *models.DB) error {
 	var did bool
-	if err := cloud.SQL().QueryRowContext(ctx, `SELECT sync_enable_tracking()`).Scan(&did); err != nil {
+	if err := cloud.SQL().QueryRowContext(ctx, qEnableTracking).Scan(&did); err != nil {
 		return fmt.Errorf("syncer: unable to turn on change tracking in the cloud database: %w", err)
 	}
 	if did {
@@ -382,7 +382,7 @@ func (w *Worker) closeCloud() {
 
 func (w *Worker) pendingCount(ctx context.Context) (int64, error) {
 	var n int64
-	if err := w.Local.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox`).Scan(&n); err != nil {
+	if err := w.Local.SQL().QueryRowContext(ctx, qCountOutbox).Scan(&n); err != nil {
 		return 0, fmt.Errorf("syncer: unable to count waiting changes: %w", err)
 	}
 	return n, nil
