@@ -71,7 +71,7 @@ func seed(t testing.TB, s *models.Store, tag string) {
 		t.Fatal(err)
 	}
 	s.ApplyAck(ctx, cp.ID+"-0", models.RecipientRead, now.Add(time.Minute))
-	if err := s.DB().Exec("UPDATE campaigns SET state = 'completed', finished_at = ? WHERE id = ?", now, cp.ID).Error; err != nil {
+	if err := testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'completed', finished_at = ? WHERE id = ?", now, cp.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 }
@@ -234,7 +234,7 @@ func TestRestoreRefusesWhileACampaignRuns(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		seed(t, s, "Live")
 		file := toFile(t, write(t, s))
-		s.DB().Exec("UPDATE campaigns SET state = 'running'")
+		testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'running'")
 		before := snap(t, s)
 		_, err := backup.Restore(context.Background(), s, file, t.TempDir())
 		var be *backup.Error
@@ -252,7 +252,7 @@ func TestRestoreRefusesWhileACampaignRuns(t *testing.T) {
 func TestRestoreParksRunningCampaigns(t *testing.T) {
 	src := testdb.SQLite(t)
 	seed(t, src, "Src")
-	src.DB().Exec("UPDATE campaigns SET state = 'running'")
+	testdb.Gorm(src).Exec("UPDATE campaigns SET state = 'running'")
 	dst := testdb.SQLite(t)
 	res, err := backup.Restore(context.Background(), dst, toFile(t, write(t, src)), t.TempDir())
 	if err != nil {

@@ -30,10 +30,10 @@ func seedAudience(tb testing.TB, s *models.Store, n int) *models.Group {
 	batch := make([]models.Contact, 0, 1000)
 	members := make([]models.GroupMember, 0, 1000)
 	flush := func() {
-		if err := s.DB().CreateInBatches(batch, 1000).Error; err != nil {
+		if err := testdb.Gorm(s).CreateInBatches(batch, 1000).Error; err != nil {
 			tb.Fatal(err)
 		}
-		if err := s.DB().CreateInBatches(members, 1000).Error; err != nil {
+		if err := testdb.Gorm(s).CreateInBatches(members, 1000).Error; err != nil {
 			tb.Fatal(err)
 		}
 		batch, members = batch[:0], members[:0]
@@ -63,7 +63,7 @@ func benchStores() map[string]func(testing.TB) *models.Store {
 // synced table also records an op in the outbox.
 func hybridSQLite(tb testing.TB) *models.Store {
 	s := testdb.SQLite(tb)
-	if _, err := syncer.Enable(context.Background(), s); err != nil {
+	if _, err := syncer.Enable(context.Background(), testdb.DB(s)); err != nil {
 		tb.Fatal(err)
 	}
 	return s
@@ -118,20 +118,20 @@ func BenchmarkEngineThroughput(b *testing.B) {
 			if kind != "postgres" {
 				dsn = filepath.Join(b.TempDir(), "bench.db")
 				var err error
-				if s, err = models.Open(context.Background(), models.OpenOptions{SQLitePath: dsn}); err != nil {
+				if s, err = testdb.Open(context.Background(), models.OpenOptions{SQLitePath: dsn}); err != nil {
 					b.Fatal(err)
 				}
 				defer s.Close()
 				if kind == "sqlite-hybrid" {
 					// The outbox triggers live in the database file: the child records ops too.
-					if _, err := syncer.Enable(context.Background(), s); err != nil {
+					if _, err := syncer.Enable(context.Background(), testdb.DB(s)); err != nil {
 						b.Fatal(err)
 					}
 				}
 			} else {
 				dsn = testdb.PostgresURL(b)
 				var err error
-				if s, err = models.Open(context.Background(), models.OpenOptions{DatabaseURL: dsn}); err != nil {
+				if s, err = testdb.Open(context.Background(), models.OpenOptions{DatabaseURL: dsn}); err != nil {
 					b.Fatal(err)
 				}
 				defer s.Close()
@@ -192,7 +192,7 @@ func TestEngineBenchChild(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := models.Open(ctx, o)
+	s, err := testdb.Open(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

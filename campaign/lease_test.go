@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sambad/sambad/campaign"
-	"github.com/sambad/sambad/internal/hybridlease"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
@@ -27,7 +26,7 @@ import (
 // to the database fail as if the network were down (HeldLocally still
 // answers from memory, as it does offline).
 type pgLease struct {
-	*hybridlease.Lease
+	campaign.Lease
 	offline atomic.Bool
 }
 
@@ -116,12 +115,12 @@ type install struct {
 
 func startInstall(t *testing.T, s *models.Store, id string, led *sendLog, ttl, took time.Duration) *install {
 	t.Helper()
-	db, err := s.DB().DB()
+	db, err := testdb.Gorm(s).DB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
-	l := &pgLease{Lease: hybridlease.New(leases, func() string { return id }, nil)}
+	l := &pgLease{Lease: leases.For(func() string { return id }, nil)}
 	e := campaign.New(campaign.Options{Store: s, Sender: &installSender{install: id, led: led, took: took},
 		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl, TakeoverGrace: ttl})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -315,7 +314,7 @@ func TestLeaseLost(t *testing.T) {
 	b := startInstall(t, s, "install-b", led, ttl, 25*time.Millisecond)
 	// The lease runs out in the database (as after a stall longer than its TTL).
 	expired := time.Now()
-	if err := s.DB().Exec(`UPDATE sync_leases SET expires_at = now() - interval '1 second' WHERE campaign_id = ?`, c.ID).Error; err != nil {
+	if err := testdb.Gorm(s).Exec(`UPDATE sync_leases SET expires_at = now() - interval '1 second' WHERE campaign_id = ?`, c.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "install b to take over", func() bool { return b.e.Live(c.ID).Lease.Mine })
@@ -347,7 +346,7 @@ func BenchmarkLeasedEngine(b *testing.B) {
 	const n = 2000
 	s := testdb.SQLite(b)
 	g := seedAudience(b, s, n)
-	db, err := testdb.Postgres(b).DB().DB()
+	db, err := testdb.Gorm(testdb.Postgres(b)).DB()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -358,7 +357,7 @@ func BenchmarkLeasedEngine(b *testing.B) {
 		c := &models.Campaign{Name: fmt.Sprint("Run ", i), Template: benchTemplate, GroupIDs: []string{g.ID}, Pacing: models.Pacing{Preset: "custom"}}
 		s.CreateCampaign(context.Background(), c)
 		e := campaign.New(campaign.Options{Store: s, Sender: &instantSender{}, IdlePoll: 5 * time.Millisecond,
-			Lease: hybridlease.New(leases, func() string { return "bench" }, nil)})
+			Lease: leases.For(func() string { return "bench" }, nil)})
 		res, err := e.Start(context.Background(), c.ID)
 		if err != nil {
 			b.Fatal(err)

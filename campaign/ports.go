@@ -84,7 +84,8 @@ type realClock struct{}
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// Lease errors a Lease returns (wrapped).
+// Lease errors a Lease returns (wrapped). They and LeaseInfo are the only
+// lease types: syncer.Leases implements Lease on the cloud's sync_leases.
 var (
 	// ErrLeaseHeld: another install holds the campaign's lease.
 	ErrLeaseHeld = errors.New("campaign: the campaign is sending on another install")
@@ -97,8 +98,9 @@ var (
 // (run ClaimRun, seq up to ClaimSeq) install ClaimHolder may have sent
 // without reporting them yet.
 type LeaseInfo struct {
-	Holder string    // install id
-	Until  time.Time // zero when not known
+	Holder   string    // install id
+	Until    time.Time // zero when not known
+	Acquired time.Time // when Holder took it; renewals keep it
 
 	ClaimHolder string // "" when nobody claimed
 	ClaimRun    int
@@ -110,8 +112,8 @@ type LeaseInfo struct {
 var ErrCloudNeeded = errors.New("campaign: this needs the cloud database, which cannot be reached now")
 
 // Lease gives each campaign exactly one sending install when several
-// installs share one database (hybrid mode); the lead adapts syncer.Leases
-// to it. Nil in Options means every running campaign is sent here.
+// installs share one database (hybrid mode); syncer.Worker.CampaignLease
+// implements it. Nil in Options means every running campaign is sent here.
 type Lease interface {
 	// InstallID is this install's id; "" while not known yet (nothing is
 	// sent until it is).

@@ -14,7 +14,7 @@ import (
 
 // TestCampaignLeaseAdapter: the lease cli gives the engine in hybrid mode
 // works over two real sync workers (two SQLite installs, one Postgres), and
-// maps syncer's errors onto the engine's.
+// fails with the engine's lease errors.
 func TestCampaignLeaseAdapter(t *testing.T) {
 	ctx := context.Background()
 	url := testdb.PostgresURL(t)
@@ -23,7 +23,7 @@ func TestCampaignLeaseAdapter(t *testing.T) {
 	}
 	var leases []campaign.Lease
 	for i := 0; i < 2; i++ {
-		w := &syncer.Worker{Local: testdb.SQLite(t), CloudURL: url}
+		w := &syncer.Worker{Local: testdb.DB(testdb.SQLite(t)), CloudURL: url}
 		l := newCampaignLease(w)
 		if l.InstallID() != "" {
 			t.Fatal("install id known before the worker started")

@@ -31,13 +31,16 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 		return serveCloud(ctx, cfg, stdout)
 	}
 	var sd shutdown
-	store, err := openStore(ctx, cfg)
+	// One pool, handed to each owner of tables in it: the models store
+	// (business data) and, in hybrid mode, the sync worker (sync tables).
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err, "storage": cfg.Storage}).Error("unable to open the database")
 		return err
 	}
+	store := models.NewStore(db)
 	sd.add(stageDatabase, "database", func(context.Context) error { return store.Close() })
-	srv, err := startApp(ctx, cfg, store, &sd)
+	srv, err := startApp(ctx, cfg, db, store, &sd)
 	if err != nil {
 		sd.run(cfg.ShutdownGrace)
 		return err
@@ -91,13 +94,23 @@ func startAuth(ctx context.Context, cfg *config.Config, store *models.Store) (*a
 	return a, nil
 }
 
-// openStore opens the database the storage mode asks for.
-func openStore(ctx context.Context, cfg *config.Config) (*models.Store, error) {
+// openDB opens (and migrates) the database the storage mode asks for.
+func openDB(ctx context.Context, cfg *config.Config) (*models.DB, error) {
 	switch cfg.Storage {
 	case config.StorageCloud:
-		return models.Open(ctx, models.OpenOptions{DatabaseURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode})
+		return models.OpenDB(ctx, models.OpenOptions{DatabaseURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode})
 	default:
 		// local; hybrid also reads and writes the local SQLite file.
-		return models.Open(ctx, models.OpenOptions{SQLitePath: cfg.SQLitePath()})
+		return models.OpenDB(ctx, models.OpenOptions{SQLitePath: cfg.SQLitePath()})
 	}
+}
+
+// openStore opens the business store alone (cloud mode has no sync tables
+// of its own to hand out).
+func openStore(ctx context.Context, cfg *config.Config) (*models.Store, error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return models.NewStore(db), nil
 }

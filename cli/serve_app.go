@@ -7,12 +7,15 @@ import (
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/server"
 	"github.com/sambad/sambad/settings"
+	"github.com/sambad/sambad/whatsapp"
 )
 
-// startApp starts everything that works on the open store (sign-in, the
-// WhatsApp browser, the campaign engine, sync) and builds the server. Each
-// part registers its closer with sd; on error the caller runs sd.
-func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *shutdown) (*server.Server, error) {
+// startApp starts everything that works on the open database (sign-in, the
+// WhatsApp browser, the campaign engine, sync) and builds the server: store
+// is the business store over db, and the sync worker gets db itself, since
+// it owns the sync tables. Each part registers its closer with sd; on error
+// the caller runs sd.
+func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *models.Store, sd *shutdown) (*server.Server, error) {
 	// Before anything reads cfg: the Settings page's start-up values.
 	if err := settings.Apply(ctx, cfg, store); err != nil {
 		return nil, err
@@ -24,13 +27,13 @@ func startApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *
 	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
 	wa := startWhatsApp(ctx, cfg, sd)
 	if wa != nil {
-		deps.WhatsApp = whatsappAdapter{wa}
+		deps.WhatsApp = whatsapp.Session{Manager: wa}
 		deps.BrowserReady = browserReady(wa)
 		go recordAccountEvents(ctx, deps.WhatsApp, store)
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
-	worker := newSyncWorker(cfg, store)
+	worker := newSyncWorker(cfg, db)
 	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil

@@ -6,9 +6,9 @@ import (
 
 	"github.com/sambad/sambad/browser"
 	"github.com/sambad/sambad/campaign"
-	"github.com/sambad/sambad/campaign/whatsapp"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/whatsapp"
 )
 
 // offlineSender stands in when the browser is turned off: never ready, so
@@ -33,7 +33,7 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
 	if wa != nil {
-		sender = whatsapp.Sender{M: wa}
+		sender = whatsapp.Sender{Manager: wa}
 	}
 	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.

@@ -79,7 +79,8 @@ func openCloudApp(ctx context.Context, cfg *config.Config, o *cloudOpener, h *sw
 	if ctx.Err() != nil {
 		return nil // stopping: the database stage closes the store
 	}
-	srv, err := startApp(ctx, cfg, store, sd)
+	// No database for a sync worker: cloud mode has none.
+	srv, err := startApp(ctx, cfg, nil, store, sd)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

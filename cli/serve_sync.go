@@ -5,17 +5,28 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
 )
 
-// newSyncWorker returns the hybrid mode's sync worker, or nil in other modes.
-func newSyncWorker(cfg *config.Config, store *models.Store) *syncer.Worker {
+// newSyncWorker returns the hybrid mode's sync worker over the local
+// database, or nil in other modes.
+func newSyncWorker(cfg *config.Config, local *models.DB) *syncer.Worker {
 	if cfg.Storage != config.StorageHybrid {
 		return nil
 	}
-	return &syncer.Worker{Local: store, CloudURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode}
+	return &syncer.Worker{Local: local, CloudURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode}
+}
+
+// newCampaignLease returns the campaign engine's lease, kept by the sync
+// worker in the cloud database (nil: no worker, so local or cloud mode).
+func newCampaignLease(w *syncer.Worker) campaign.Lease {
+	if w == nil {
+		return nil
+	}
+	return w.CampaignLease()
 }
 
 // startSync runs the worker until the returned stop is called; stop waits

@@ -77,7 +77,7 @@ func TestLibrarySave(t *testing.T) {
 		t.Fatalf("second save = %+v, %v, %v", again, created, err)
 	}
 	var rows int64
-	store.DB().Raw(`SELECT COUNT(*) FROM media`).Scan(&rows)
+	testdb.Gorm(store).Raw(`SELECT COUNT(*) FROM media`).Scan(&rows)
 	if rows != 1 {
 		t.Fatalf("%d rows after the same file twice", rows)
 	}
@@ -125,7 +125,7 @@ func TestLibrarySave(t *testing.T) {
 	if left := tmpFiles(dir); len(left) != 0 {
 		t.Fatalf("temporary files left: %v", left)
 	}
-	store.DB().Raw(`SELECT COUNT(*) FROM media`).Scan(&rows)
+	testdb.Gorm(store).Raw(`SELECT COUNT(*) FROM media`).Scan(&rows)
 	if rows != 3 {
 		t.Fatalf("%d rows after the refusals, want 3", rows)
 	}
@@ -154,7 +154,7 @@ func TestChunksRebuildAFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		var chunks int64
-		store.DB().Raw(`SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?`, m.SHA256).Scan(&chunks)
+		testdb.Gorm(store).Raw(`SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?`, m.SHA256).Scan(&chunks)
 		if chunks != 4 {
 			t.Fatalf("%d chunks for %d bytes", chunks, len(doc))
 		}
@@ -166,7 +166,7 @@ func TestChunksRebuildAFile(t *testing.T) {
 		// A third whose chunks were tampered with refuses to rebuild.
 		one, _ := store.MediaChunk(ctx, m.SHA256, 1)
 		one[100] ^= 0xff
-		store.DB().Exec(`UPDATE media_chunks SET data = ? WHERE sha256 = ? AND idx = 1`, base64.StdEncoding.EncodeToString(one), m.SHA256)
+		testdb.Gorm(store).Exec(`UPDATE media_chunks SET data = ? WHERE sha256 = ? AND idx = 1`, base64.StdEncoding.EncodeToString(one), m.SHA256)
 		c := media.New(store, media.Options{Dir: t.TempDir()})
 		if f, err := c.Open(ctx, m); err == nil || !strings.Contains(err.Error(), "not rebuilt") {
 			if f != nil {
@@ -174,7 +174,7 @@ func TestChunksRebuildAFile(t *testing.T) {
 			}
 			t.Fatalf("open with a bad chunk: %v", err)
 		}
-		store.DB().Exec(`DELETE FROM media_chunks WHERE sha256 = ? AND idx = 3`, m.SHA256)
+		testdb.Gorm(store).Exec(`DELETE FROM media_chunks WHERE sha256 = ? AND idx = 3`, m.SHA256)
 		if _, err := c.Open(ctx, m); !errors.Is(err, media.ErrNotHere) {
 			t.Fatalf("open with a chunk missing: %v", err)
 		}
@@ -224,7 +224,7 @@ func TestHybridInstallsShareFiles(t *testing.T) {
 	defer cloud.Close()
 	install := func() (*models.Store, *media.Library, *syncer.Worker) {
 		s := testdb.SQLite(t)
-		w := &syncer.Worker{Local: s, CloudURL: url, Interval: 100 * time.Millisecond, OpTimeout: 30 * time.Second}
+		w := &syncer.Worker{Local: testdb.DB(s), CloudURL: url, Interval: 100 * time.Millisecond, OpTimeout: 30 * time.Second}
 		round(t, w)
 		return s, media.New(s, media.Options{Dir: t.TempDir(), Chunks: true}), w
 	}
@@ -278,7 +278,7 @@ func TestHybridInstallsShareFiles(t *testing.T) {
 		t.Fatalf("B lost the photo: %v", err)
 	}
 	var chunks int64
-	storeB.DB().Raw(`SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?`, d.SHA256).Scan(&chunks)
+	testdb.Gorm(storeB).Raw(`SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?`, d.SHA256).Scan(&chunks)
 	if chunks != 0 {
 		t.Fatalf("install B keeps %d chunks of the deleted file", chunks)
 	}

@@ -59,7 +59,7 @@ func BenchmarkHybridFile100MB(b *testing.B) {
 		url := testdb.PostgresURL(b)
 		install := func() (*models.Store, *media.Library, *syncer.Worker) {
 			s := testdb.SQLite(b)
-			w := &syncer.Worker{Local: s, CloudURL: url, Interval: time.Second, OpTimeout: 5 * time.Minute}
+			w := &syncer.Worker{Local: testdb.DB(s), CloudURL: url, Interval: time.Second, OpTimeout: 5 * time.Minute}
 			if err := w.Round(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -47,13 +48,41 @@ type OpenOptions struct {
 }
 
 // Store reads and writes business data. It is safe for concurrent use.
+// It never hands out its connection: a package that needs other tables
+// (syncer's sync tables) receives the DB from whoever opened it.
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	conn    *DB
 }
 
-// Open connects, applies pending migrations and returns the store.
+// DB is one open, migrated database: the connection pool the composition
+// root (cli) opens once and hands to each package that owns tables in it,
+// NewStore for the business tables and syncer for the sync tables. The pool
+// is shared because those tables live in one SQLite file, where the outbox
+// triggers write sync rows inside business transactions.
+type DB struct {
+	gdb     *gorm.DB
+	dialect string
+}
+
+// Open connects, applies pending migrations and returns the store, for
+// callers that own no other tables (cloud mode, tools, tests).
 func Open(ctx context.Context, o OpenOptions) (*Store, error) {
+	db, err := OpenDB(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return NewStore(db), nil
+}
+
+// NewStore returns the business store over an open database.
+func NewStore(db *DB) *Store {
+	return &Store{db: db.gdb, dialect: db.dialect, conn: db}
+}
+
+// OpenDB connects and applies pending migrations.
+func OpenDB(ctx context.Context, o OpenOptions) (*DB, error) {
 	var (
 		db      *gorm.DB
 		err     error
@@ -103,12 +132,11 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: unable to reach the %s database: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect}
-	if err := s.migrate(ctx, sqlDB, pooled); err != nil {
+	if err := migrate(ctx, dialect, sqlDB, pooled); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
-	return s, nil
+	return &DB{gdb: db, dialect: dialect}, nil
 }
 
 // SQLiteDSN returns the DSN for a SQLite file: busy timeout before WAL,
@@ -137,14 +165,35 @@ func PostgresDSN(databaseURL, execMode string) (string, error) {
 }
 
 // SchemaVersion returns the newest migration applied.
-func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) { return s.conn.SchemaVersion(ctx) }
+
+// SchemaVersion returns the newest business migration applied: the version
+// sync ops are written in and the cloud is checked against.
+func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied").Scan(&v).Error
+	err := d.gdb.WithContext(ctx).Raw("SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied").Scan(&v).Error
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to read the schema version: %w", err)
 	}
 	return v, nil
 }
+
+// SQL returns the connection pool, for the package that owns the tables it
+// reads (syncer). The Store never hands it out.
+func (d *DB) SQL() *sql.DB {
+	db, _ := d.gdb.DB() // never fails: the pool was opened by OpenDB
+	return db
+}
+
+// Gorm returns the pool as GORM, for test fixtures that write rows no
+// store method writes.
+func (d *DB) Gorm() *gorm.DB { return d.gdb }
+
+// Dialect returns "sqlite" or "postgres".
+func (d *DB) Dialect() string { return d.dialect }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.SQL().Close() }
 
 // SetClock replaces the store's clock (created_at, updated_at), for tests
 // that skew an install's time.
@@ -168,17 +217,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Close()
-}
-
-// DB exposes the connection to other store packages (sync, campaigns'
-// stores). Handlers never call it.
-func (s *Store) DB() *gorm.DB { return s.db }
+func (s *Store) Close() error { return s.conn.Close() }
 
 // CheckDatabaseURL reports, without connecting, whether a database URL can
 // be used as written. A bad one is an error to fix, not a reason to retry.

@@ -74,11 +74,11 @@ func TestMediaStore(t *testing.T) {
 		if err := s.CreateCampaign(ctx, camp); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DB().Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, doc.ID).Error; err != nil {
+		if err := testdb.Gorm(s).Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, doc.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		for _, state := range []string{models.CampaignDraft, models.CampaignScheduled, models.CampaignRunning, models.CampaignPaused} {
-			s.DB().Exec(`UPDATE campaigns SET state = ? WHERE id = ?`, state, camp.ID)
+			testdb.Gorm(s).Exec(`UPDATE campaigns SET state = ? WHERE id = ?`, state, camp.ID)
 			_, err := s.DeleteMedia(ctx, doc.ID)
 			var inUse *models.MediaInUseError
 			if !errors.As(err, &inUse) || len(inUse.Campaigns) != 1 || inUse.Campaigns[0] != "Diwali" {
@@ -88,14 +88,14 @@ func TestMediaStore(t *testing.T) {
 		if _, err := s.GetMedia(ctx, doc.ID); err != nil {
 			t.Fatalf("the refused delete lost the file: %v", err)
 		}
-		s.DB().Exec(`UPDATE campaigns SET state = ? WHERE id = ?`, models.CampaignCompleted, camp.ID)
+		testdb.Gorm(s).Exec(`UPDATE campaigns SET state = ? WHERE id = ?`, models.CampaignCompleted, camp.ID)
 		gone, err := s.DeleteMedia(ctx, doc.ID)
 		if err != nil || gone.SHA256 != doc.SHA256 {
 			t.Fatalf("delete after the campaign completed: %+v, %v", gone, err)
 		}
 		var links, chunks int64
-		s.DB().Raw(`SELECT COUNT(*) FROM campaign_media`).Scan(&links)
-		s.DB().Raw(`SELECT COUNT(*) FROM media_chunks`).Scan(&chunks)
+		testdb.Gorm(s).Raw(`SELECT COUNT(*) FROM campaign_media`).Scan(&links)
+		testdb.Gorm(s).Raw(`SELECT COUNT(*) FROM media_chunks`).Scan(&chunks)
 		if links != 0 || chunks != 0 {
 			t.Fatalf("after delete: %d links, %d chunks left", links, chunks)
 		}

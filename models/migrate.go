@@ -26,12 +26,12 @@ const migrateTries = 8
 // another: there the loser of a collision retries, and goose then sees the
 // versions the winner applied. Every migration runs in its own transaction,
 // so a collision leaves nothing half-applied.
-func (s *Store) migrate(ctx context.Context, db *sql.DB, pooled bool) error {
+func migrate(ctx context.Context, dialect string, db *sql.DB, pooled bool) error {
 	dir := "migrations/sqlite"
-	dialect := goose.DialectSQLite3
+	gooseDialect := goose.DialectSQLite3
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
-	if s.dialect == DialectPostgres {
-		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	if dialect == DialectPostgres {
+		dir, gooseDialect = "migrations/postgres", goose.DialectPostgres
 		if !pooled {
 			// Wait up to 5 minutes, asking every second, for another install's migration.
 			locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
@@ -45,7 +45,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB, pooled bool) error {
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	p, err := goose.NewProvider(dialect, db, sub, opts...)
+	p, err := goose.NewProvider(gooseDialect, db, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("store: unable to prepare migrations: %w", err)
 	}
@@ -56,7 +56,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB, pooled bool) error {
 			return nil
 		}
 		if !pooled || !concurrentMigration(err) {
-			return fmt.Errorf("store: unable to migrate the %s database: %w", s.dialect, err)
+			return fmt.Errorf("store: unable to migrate the %s database: %w", dialect, err)
 		}
 		if try == migrateTries {
 			return fmt.Errorf("store: unable to migrate the postgres database: another install kept migrating it "+

@@ -36,7 +36,7 @@ func TestConcurrentCloudMigration(t *testing.T) {
 			for i := range installs {
 				wg.Go(func() {
 					<-start
-					stores[i], errs[i] = models.Open(context.Background(), models.OpenOptions{DatabaseURL: dbURL, PGExecMode: tc.execMode})
+					stores[i], errs[i] = testdb.Open(context.Background(), models.OpenOptions{DatabaseURL: dbURL, PGExecMode: tc.execMode})
 				})
 			}
 			close(start)
@@ -52,7 +52,7 @@ func TestConcurrentCloudMigration(t *testing.T) {
 			}
 			// Each version is recorded once: nothing was applied twice.
 			var dups int64
-			stores[0].DB().Raw(`SELECT COUNT(*) FROM (SELECT version_id FROM goose_db_version
+			testdb.Gorm(stores[0]).Raw(`SELECT COUNT(*) FROM (SELECT version_id FROM goose_db_version
 				GROUP BY version_id HAVING COUNT(*) > 1) d`).Scan(&dups)
 			if dups != 0 {
 				t.Fatalf("%d migration versions recorded more than once", dups)
@@ -70,7 +70,7 @@ func TestConcurrentCloudMigration(t *testing.T) {
 func TestSQLiteOpensTwice(t *testing.T) {
 	dir := t.TempDir() + "/sambad.db"
 	for i := range 2 {
-		s, err := models.Open(context.Background(), models.OpenOptions{SQLitePath: dir})
+		s, err := testdb.Open(context.Background(), models.OpenOptions{SQLitePath: dir})
 		if err != nil {
 			t.Fatalf("open %d: %v", i+1, err)
 		}
@@ -82,7 +82,7 @@ func TestSQLiteOpensTwice(t *testing.T) {
 // triggers, and the migration versions applied.
 func schemaOf(t *testing.T, s *models.Store) []string {
 	t.Helper()
-	sqlDB, err := s.DB().DB()
+	sqlDB, err := testdb.Gorm(s).DB()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sambad/sambad/backup"
+	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 )
 
@@ -67,10 +68,10 @@ func TestBackupDownloadAndRestore(t *testing.T) {
 	refused("cut.zip", good[:len(good)/2], "RESTORE", "This file is not a Sambad backup")
 	c := &models.Campaign{Name: "Live", Template: "Hi", ContactIDs: []string{s.contact("9876500004", "Dev").ID}}
 	s.store.CreateCampaign(context.Background(), c)
-	s.store.DB().Exec("UPDATE campaigns SET state = 'running' WHERE id = ?", c.ID)
-	s.store.DB().Exec("DELETE FROM contacts WHERE phone = '+919876500004'")
+	testdb.Gorm(s.store).Exec("UPDATE campaigns SET state = 'running' WHERE id = ?", c.ID)
+	testdb.Gorm(s.store).Exec("DELETE FROM contacts WHERE phone = '+919876500004'")
 	refused("two.zip", good, "RESTORE", "A campaign is running")
-	s.store.DB().Exec("UPDATE campaigns SET state = 'stopped' WHERE id = ?", c.ID)
+	testdb.Gorm(s.store).Exec("UPDATE campaigns SET state = 'stopped' WHERE id = ?", c.ID)
 
 	page := s.follow(s.upload("/backup/restore", "two.zip", good, map[string]string{"confirm": "RESTORE"}))
 	if !strings.Contains(page.body, "Restored two.zip") || !strings.Contains(page.body, "2 contacts") {

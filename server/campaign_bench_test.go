@@ -31,8 +31,8 @@ func BenchmarkCampaignPages100k(b *testing.B) {
 				batch = append(batch, models.Contact{ID: id, Phone: "+1415" + strconv.Itoa(1000000+i), Name: fmt.Sprintf("Person %d", i), CreatedAt: now, UpdatedAt: now})
 				members = append(members, models.GroupMember{GroupID: f.group.ID, ContactID: id, CreatedAt: now})
 				if len(batch) == cap(batch) {
-					s.DB().CreateInBatches(batch, 1000)
-					s.DB().CreateInBatches(members, 1000)
+					testdb.Gorm(s).CreateInBatches(batch, 1000)
+					testdb.Gorm(s).CreateInBatches(members, 1000)
 					batch, members = batch[:0], members[:0]
 				}
 			}
@@ -94,7 +94,7 @@ func BenchmarkCampaignPages100k(b *testing.B) {
 			measure("")
 			if name == "postgres" {
 				// What the pages cost once autovacuum has visited the table.
-				if err := s.DB().Exec("VACUUM ANALYZE campaign_recipients").Error; err != nil {
+				if err := testdb.Gorm(s).Exec("VACUUM ANALYZE campaign_recipients").Error; err != nil {
 					b.Fatal(err)
 				}
 				measure("-vacuumed")

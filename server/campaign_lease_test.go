@@ -13,7 +13,6 @@ import (
 
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
-	"github.com/sambad/sambad/internal/hybridlease"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/server"
@@ -37,14 +36,14 @@ func leasedSite(t *testing.T, s *models.Store, install string) (string, *campaig
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := s.DB().DB()
+	db, err := testdb.Gorm(s).DB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
 	snd := &slowSender{memSender{sent: map[string][]string{}, invalid: map[string]bool{}}}
 	e := campaign.New(campaign.Options{Store: s, Sender: snd, IdlePoll: 10 * time.Millisecond, Location: cfg.Location(),
-		Lease: hybridlease.New(leases, func() string { return install }, nil), LeaseTTL: 3 * time.Second})
+		Lease: leases.For(func() string { return install }, nil), LeaseTTL: 3 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()

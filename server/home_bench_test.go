@@ -43,7 +43,7 @@ func seedHistory(b *testing.B, s *models.Store, contactIDs []string) *models.Cam
 			// counts are not empty.
 			start, span = now.Add(-12*time.Hour), 24*time.Hour
 		}
-		if err := s.DB().Exec("UPDATE campaigns SET state = ?, run = 1, planned = ?, started_at = ? WHERE id = ?", state, len(contactIDs), start, c.ID).Error; err != nil {
+		if err := testdb.Gorm(s).Exec("UPDATE campaigns SET state = ?, run = 1, planned = ?, started_at = ? WHERE id = ?", state, len(contactIDs), start, c.ID).Error; err != nil {
 			b.Fatal(err)
 		}
 		recs := make([]models.Recipient, 0, 2000)
@@ -56,11 +56,11 @@ func seedHistory(b *testing.B, s *models.Store, contactIDs []string) *models.Cam
 		}
 		sends := make([]send, 0, 2000)
 		flush := func() {
-			if err := s.DB().CreateInBatches(recs, 2000).Error; err != nil {
+			if err := testdb.Gorm(s).CreateInBatches(recs, 2000).Error; err != nil {
 				b.Fatal(err)
 			}
 			if len(sends) > 0 {
-				if err := s.DB().Table("campaign_sends").CreateInBatches(sends, 2000).Error; err != nil {
+				if err := testdb.Gorm(s).Table("campaign_sends").CreateInBatches(sends, 2000).Error; err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -112,14 +112,14 @@ func BenchmarkHomePage(b *testing.B) {
 			}
 			seedContacts(b, s, 100_000)
 			var ids []string
-			if err := s.DB().Raw("SELECT id FROM contacts ORDER BY phone").Scan(&ids).Error; err != nil {
+			if err := testdb.Gorm(s).Raw("SELECT id FROM contacts ORDER BY phone").Scan(&ids).Error; err != nil {
 				b.Fatal(err)
 			}
 			t0 := time.Now()
 			running := seedHistory(b, s, ids)
 			b.Logf("seeded 1M recipients in %s", time.Since(t0).Round(time.Second))
 			if name == "postgres" {
-				s.DB().Exec("ANALYZE")
+				testdb.Gorm(s).Exec("ANALYZE")
 			}
 			cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: b.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, TimeZone: "UTC"}
 			// The engine is not run: it only serves its count cache, as in production.
@@ -171,7 +171,7 @@ func BenchmarkHomePage(b *testing.B) {
 				// What the page costs once autovacuum has visited the tables
 				// (index-only scans need the visibility map). A fresh server,
 				// so the first load again counts every day.
-				if err := s.DB().Exec("VACUUM ANALYZE").Error; err != nil {
+				if err := testdb.Gorm(s).Exec("VACUUM ANALYZE").Error; err != nil {
 					b.Fatal(err)
 				}
 				srv2, err := server.New(server.Deps{Config: cfg, Store: s, Campaigns: campaign.New(campaign.Options{Store: s, Location: time.UTC})})

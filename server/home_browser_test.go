@@ -22,7 +22,7 @@ func TestBrowserHome(t *testing.T) {
 	s := testdb.SQLite(t)
 	cp := seedHomeCampaign(t, s, "Diwali offer", 40)
 	seedHomeCampaign(t, s, "Weekend sale", 3)
-	s.DB().Exec("UPDATE campaigns SET state = 'paused', pause_reason = 'user' WHERE id = ?", cp.ID)
+	testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'paused', pause_reason = 'user' WHERE id = ?", cp.ID)
 	s.RecordEvent(context.Background(), models.Event{Kind: models.EventImport, Subject: "customers.csv", State: "done", Detail: "43 new, 0 updated, 2 invalid"})
 	url := homeServer(t, s, nil)
 

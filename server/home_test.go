@@ -101,7 +101,7 @@ func TestHomeDashboard(t *testing.T) {
 		cp := seedHomeCampaign(t, s, "Diwali offer", 6)
 		// Campaign events come from the database trigger, whatever writes the state.
 		for _, step := range []struct{ state, reason string }{{"paused", "whatsapp"}, {"running", ""}} {
-			if err := s.DB().Exec("UPDATE campaigns SET state = ?, pause_reason = ? WHERE id = ?", step.state, step.reason, cp.ID).Error; err != nil {
+			if err := testdb.Gorm(s).Exec("UPDATE campaigns SET state = ?, pause_reason = ? WHERE id = ?", step.state, step.reason, cp.ID).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -109,7 +109,7 @@ func TestHomeDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := seedHomeCampaign(t, s, "Old news", 2)
-		s.DB().Exec("UPDATE campaigns SET state = 'completed' WHERE id = ?", done.ID)
+		testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'completed' WHERE id = ?", done.ID)
 
 		wants := []string{
 			`data-count="contacts">8<`, `data-count="groups">2<`, `data-count="campaigns">2<`,

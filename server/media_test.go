@@ -197,7 +197,7 @@ func TestMediaAPI(t *testing.T) {
 	if err := s.store.CreateCampaign(t.Context(), camp); err != nil {
 		t.Fatal(err)
 	}
-	s.store.DB().Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, d.ID)
+	testdb.Gorm(s.store).Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, d.ID)
 	r = s.api("DELETE", "/api/v1/media/"+d.ID, nil)
 	if r.status != http.StatusConflict || !strings.Contains(r.body, "Diwali sale") {
 		t.Fatalf("delete in use = %d %s", r.status, r.body)
@@ -205,7 +205,7 @@ func TestMediaAPI(t *testing.T) {
 	if r := s.get("/api/v1/media/" + d.ID + "/content"); r.body != string(pdf) {
 		t.Fatal("the refused delete lost the file")
 	}
-	s.store.DB().Exec(`UPDATE campaigns SET state = 'completed' WHERE id = ?`, camp.ID)
+	testdb.Gorm(s.store).Exec(`UPDATE campaigns SET state = 'completed' WHERE id = ?`, camp.ID)
 	if r := s.api("DELETE", "/api/v1/media/"+d.ID, nil); r.status != http.StatusNoContent {
 		t.Fatalf("delete = %d %s", r.status, r.body)
 	}
@@ -261,12 +261,12 @@ func TestMediaPage(t *testing.T) {
 	// Delete refused while used, with the campaign named.
 	camp := &models.Campaign{Name: "Price drop", Template: "Hi"}
 	s.store.CreateCampaign(t.Context(), camp)
-	s.store.DB().Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, doc.ID)
+	testdb.Gorm(s.store).Exec(`INSERT INTO campaign_media (campaign_id, media_id, position) VALUES (?, ?, 1)`, camp.ID, doc.ID)
 	page = s.follow(s.form("/media/"+doc.ID+"/delete", nil))
 	if !strings.Contains(page.body, "Not deleted: the file is used by a campaign that has not finished (“Price drop”)") {
 		t.Fatalf("refused delete page: %s", page.body)
 	}
-	s.store.DB().Exec(`DELETE FROM campaign_media`)
+	testdb.Gorm(s.store).Exec(`DELETE FROM campaign_media`)
 	page = s.follow(s.form("/media/"+doc.ID+"/delete", nil))
 	if !strings.Contains(page.body, "“Price list.pdf” deleted.") && !strings.Contains(page.body, "&#34;Price list.pdf&#34; deleted.") {
 		t.Fatalf("delete page: %s", page.body)

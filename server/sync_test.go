@@ -43,13 +43,13 @@ func TestSyncPage(t *testing.T) {
 	t.Run("hybrid", func(t *testing.T) {
 		local := testdb.SQLite(t)
 		cloudURL := testdb.PostgresURL(t)
-		w := &syncer.Worker{Local: local, CloudURL: cloudURL, Interval: 50 * time.Millisecond, MinBackoff: 20 * time.Millisecond}
+		w := &syncer.Worker{Local: testdb.DB(local), CloudURL: cloudURL, Interval: 50 * time.Millisecond, MinBackoff: 20 * time.Millisecond}
 		srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageHybrid}, Store: local, Sync: w})
 		if err != nil {
 			t.Fatal(err)
 		}
 		h := srv.Handler()
-		if _, err := syncer.Enable(ctx, local); err != nil {
+		if _, err := syncer.Enable(ctx, testdb.DB(local)); err != nil {
 			t.Fatal(err)
 		}
 		var c models.Contact

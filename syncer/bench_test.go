@@ -23,7 +23,7 @@ func bulkContacts(b *testing.B, s *models.Store, n int, prefix int) {
 		rows[i] = models.Contact{ID: models.NewID(), Phone: fmt.Sprintf("+91%d%08d", prefix, i), Name: fmt.Sprintf("Contact %d", i),
 			V1: "Pune", Attributes: models.Attributes{"tier": "gold"}}
 	}
-	if err := s.DB().CreateInBatches(rows, 500).Error; err != nil {
+	if err := testdb.Gorm(s).CreateInBatches(rows, 500).Error; err != nil {
 		b.Fatal(err)
 	}
 }
@@ -34,16 +34,16 @@ func pushSetup(b *testing.B) (*models.Store, *models.Store, *syncer.Worker) {
 	b.Helper()
 	ctx := context.Background()
 	local := testdb.SQLite(b)
-	if _, err := syncer.Enable(ctx, local); err != nil {
+	if _, err := syncer.Enable(ctx, testdb.DB(local)); err != nil {
 		b.Fatal(err)
 	}
 	bulkContacts(b, local, 100_000, 9)
 	url := testdb.PostgresURL(b)
-	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+	cloud, err := testdb.Open(ctx, models.OpenOptions{DatabaseURL: url})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return local, cloud, &syncer.Worker{Local: local, CloudURL: url, OpTimeout: time.Minute}
+	return local, cloud, &syncer.Worker{Local: testdb.DB(local), CloudURL: url, OpTimeout: time.Minute}
 }
 
 // timedPush pushes the whole outbox with the benchmark timer running.
@@ -89,7 +89,7 @@ func BenchmarkPushDeletes100k(b *testing.B) {
 		if err := w.Push(ctx); err != nil {
 			b.Fatal(err)
 		}
-		if err := local.DB().Exec(`DELETE FROM contacts`).Error; err != nil {
+		if err := testdb.Gorm(local).Exec(`DELETE FROM contacts`).Error; err != nil {
 			b.Fatal(err)
 		}
 		took := timedPush(b, w)
@@ -115,7 +115,7 @@ func BenchmarkPrune100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		var before int64
-		cloud.DB().Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&before)
+		testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&before)
 		if before != 100_000 {
 			b.Fatalf("%d records before pruning", before)
 		}
@@ -127,7 +127,7 @@ func BenchmarkPrune100k(b *testing.B) {
 		took := time.Since(start)
 		b.StopTimer()
 		var left int64
-		cloud.DB().Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&left)
+		testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM sync_applied`).Scan(&left)
 		if left != 0 {
 			b.Fatalf("%d records left", left)
 		}
@@ -146,7 +146,7 @@ func BenchmarkConvergeAfterHeal(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dbURL := testdb.PostgresURL(b)
-		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: dbURL})
+		cloud, err := testdb.Open(ctx, models.OpenOptions{DatabaseURL: dbURL})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -155,8 +155,8 @@ func BenchmarkConvergeAfterHeal(b *testing.B) {
 		via := *target
 		via.Host = px.Addr()
 		a, bb := testdb.SQLite(b), testdb.SQLite(b)
-		wa := &syncer.Worker{Local: a, CloudURL: via.String()}
-		wb := &syncer.Worker{Local: bb, CloudURL: via.String()}
+		wa := &syncer.Worker{Local: testdb.DB(a), CloudURL: via.String()}
+		wb := &syncer.Worker{Local: testdb.DB(bb), CloudURL: via.String()}
 		runCtx, cancel := context.WithCancel(ctx)
 		for _, w := range []*syncer.Worker{wa, wb} {
 			go w.Run(runCtx)
@@ -198,7 +198,7 @@ func BenchmarkConvergeAfterHeal(b *testing.B) {
 		}()
 		waitUntil(b, func() bool {
 			var n int64
-			bb.DB().Raw(`SELECT COUNT(*) FROM contacts WHERE name IN ('offline', 'edited offline')`).Scan(&n)
+			testdb.Gorm(bb).Raw(`SELECT COUNT(*) FROM contacts WHERE name IN ('offline', 'edited offline')`).Scan(&n)
 			return n == 1000
 		})
 		took := time.Since(start)
@@ -229,13 +229,13 @@ func BenchmarkPull100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		url := testdb.PostgresURL(b)
-		cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: url})
+		cloud, err := testdb.Open(ctx, models.OpenOptions{DatabaseURL: url})
 		if err != nil {
 			b.Fatal(err)
 		}
 		bulkContacts(b, cloud, 100_000, 8)
 		fresh := testdb.SQLite(b)
-		w := &syncer.Worker{Local: fresh, CloudURL: url, OpTimeout: time.Minute}
+		w := &syncer.Worker{Local: testdb.DB(fresh), CloudURL: url, OpTimeout: time.Minute}
 		b.StartTimer()
 		start := time.Now()
 		if err := w.Round(ctx); err != nil {
@@ -265,7 +265,7 @@ func BenchmarkOutboxWrite100k(b *testing.B) {
 				b.StopTimer()
 				s := testdb.SQLite(b)
 				if on {
-					if _, err := syncer.Enable(ctx, s); err != nil {
+					if _, err := syncer.Enable(ctx, testdb.DB(s)); err != nil {
 						b.Fatal(err)
 					}
 				}

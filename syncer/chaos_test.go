@@ -77,7 +77,7 @@ func (tr *tracker) del(ids []string) {
 
 func randomIDs(ctx context.Context, s *models.Store, table string, rng *rand.Rand, n int) []string {
 	var ids []string
-	s.DB().WithContext(ctx).Raw(fmt.Sprintf(`SELECT id FROM %s ORDER BY random() LIMIT %d`, table, n)).Scan(&ids)
+	testdb.Gorm(s).WithContext(ctx).Raw(fmt.Sprintf(`SELECT id FROM %s ORDER BY random() LIMIT %d`, table, n)).Scan(&ids)
 	return ids
 }
 
@@ -297,7 +297,7 @@ func TestChaosConvergence(t *testing.T) {
 			cancel()
 			if err != nil {
 				var act []string
-				cloud.DB().Raw(`SELECT state || ' ' || COALESCE(wait_event_type, '') || ' ' || COALESCE(wait_event, '') || ' ' || left(query, 60) || ' xact ' || COALESCE(now() - xact_start, '0')::text FROM pg_stat_activity WHERE datname = current_database()`).Scan(&act)
+				testdb.Gorm(cloud).Raw(`SELECT state || ' ' || COALESCE(wait_event_type, '') || ' ' || COALESCE(wait_event, '') || ' ' || left(query, 60) || ' xact ' || COALESCE(now() - xact_start, '0')::text FROM pg_stat_activity WHERE datname = current_database()`).Scan(&act)
 				t.Fatalf("sync round after healing: %v\nactivity: %q", err, act)
 			}
 		}
@@ -325,7 +325,7 @@ func TestChaosConvergence(t *testing.T) {
 	// Nothing written locally is lost.
 	present := map[string]bool{}
 	var ids []string
-	cloud.DB().Raw(`SELECT id::text FROM contacts`).Scan(&ids)
+	testdb.Gorm(cloud).Raw(`SELECT id::text FROM contacts`).Scan(&ids)
 	for _, id := range ids {
 		present[id] = true
 	}

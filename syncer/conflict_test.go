@@ -113,7 +113,7 @@ func TestRejectedChangeIsVisible(t *testing.T) {
 	if err := b.UpdateContact(ctx, mine); err == nil {
 		t.Fatal("a duplicate phone was accepted locally")
 	}
-	db, _ := b.DB().DB()
+	db, _ := testdb.Gorm(b).DB()
 	db.Exec(`INSERT INTO sync_rejected (op_id, seq, tbl, row_id, kind, fields, reason) VALUES ('x', 1, 'contacts', 'r', 'update', '{}', 'test')`)
 	if err := wb.DismissRejected(ctx, "x"); err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestSchemaMismatchHoldsChanges(t *testing.T) {
 	round(t, wb)
 
 	// The cloud now needs a newer install.
-	cloud.DB().Exec(`UPDATE sync_meta SET value = '999' WHERE key = 'min_client_schema'`)
+	testdb.Gorm(cloud).Exec(`UPDATE sync_meta SET value = '999' WHERE key = 'min_client_schema'`)
 	addContact(t, a, "9876500002", "Bela")
 	var se *syncer.ErrSchema
 	if err := wa.Round(ctx); !errors.As(err, &se) || !strings.Contains(err.Error(), "update Sambad") {
@@ -145,11 +145,11 @@ func TestSchemaMismatchHoldsChanges(t *testing.T) {
 	if st, _ := wa.Status(ctx); st.Pending != 1 || !strings.Contains(st.LastError, "schema") {
 		t.Fatalf("status = %+v", st)
 	}
-	cloud.DB().Exec(`UPDATE sync_meta SET value = '4' WHERE key = 'min_client_schema'`)
+	testdb.Gorm(cloud).Exec(`UPDATE sync_meta SET value = '4' WHERE key = 'min_client_schema'`)
 	round(t, wa)
 
 	// An op written by a newer schema than the cloud's stays in the outbox.
-	db, _ := a.DB().DB()
+	db, _ := testdb.Gorm(a).DB()
 	db.Exec(`UPDATE sync_state SET value = '999' WHERE key = 'schema_version'`)
 	addContact(t, a, "9876500003", "Chand")
 	if err := wa.Round(ctx); !errors.As(err, &se) {
@@ -165,16 +165,16 @@ func TestSchemaMismatchHoldsChanges(t *testing.T) {
 	round(t, wb)
 
 	// A row written by a newer schema (a column this install does not know) is held.
-	cloud.DB().Exec(`ALTER TABLE contacts ADD COLUMN nickname TEXT NOT NULL DEFAULT ''`)
-	cloud.DB().Exec(`UPDATE contacts SET name = 'Asha v2', nickname = 'A' WHERE id = ?`, c.ID)
+	testdb.Gorm(cloud).Exec(`ALTER TABLE contacts ADD COLUMN nickname TEXT NOT NULL DEFAULT ''`)
+	testdb.Gorm(cloud).Exec(`UPDATE contacts SET name = 'Asha v2', nickname = 'A' WHERE id = ?`, c.ID)
 	round(t, wb)
 	st, _ := wb.Status(ctx)
 	if got, _ := b.GetContact(ctx, c.ID); st.Held != 1 || got.Name != "Asha" {
 		t.Fatalf("held %d, name %q: the newer-schema row was applied", st.Held, got.Name)
 	}
 	// Once the row no longer needs the newer schema, it comes through.
-	cloud.DB().Exec(`ALTER TABLE contacts DROP COLUMN nickname`)
-	cloud.DB().Exec(`UPDATE contacts SET name = 'Asha v3' WHERE id = ?`, c.ID)
+	testdb.Gorm(cloud).Exec(`ALTER TABLE contacts DROP COLUMN nickname`)
+	testdb.Gorm(cloud).Exec(`UPDATE contacts SET name = 'Asha v3' WHERE id = ?`, c.ID)
 	round(t, wb)
 	if got, _ := b.GetContact(ctx, c.ID); got.Name != "Asha v3" {
 		t.Fatalf("name %q after the schema caught up", got.Name)
@@ -254,7 +254,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "whatsapp-session", "Default"), 0o700)
 	os.WriteFile(filepath.Join(dir, "whatsapp-session", "Default", "Cookies"), []byte(sessionMarker), 0o600)
 	os.WriteFile(filepath.Join(dir, "error.log"), []byte(logMarker+"\n"), 0o600)
-	local, err := models.Open(ctx, models.OpenOptions{SQLitePath: filepath.Join(dir, "sambad.db")})
+	local, err := testdb.Open(ctx, models.OpenOptions{SQLitePath: filepath.Join(dir, "sambad.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,22 +264,22 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	round(t, newWorker(local, url))
 
 	var serverTables []string
-	cloud.DB().Raw(`SELECT name FROM sync_tables ORDER BY name`).Scan(&serverTables)
+	testdb.Gorm(cloud).Raw(`SELECT name FROM sync_tables ORDER BY name`).Scan(&serverTables)
 	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks" {
 		t.Fatalf("the cloud syncs %v", serverTables)
 	}
 	var tables []string
-	cloud.DB().Raw(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables)
+	testdb.Gorm(cloud).Raw(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables)
 	found := 0
 	for _, tb := range tables {
 		var n int64
 		for _, m := range []string{sessionMarker, logMarker} {
-			cloud.DB().Raw(`SELECT COUNT(*) FROM "`+tb+`" t WHERE t::text LIKE ?`, "%"+m+"%").Scan(&n)
+			testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM "`+tb+`" t WHERE t::text LIKE ?`, "%"+m+"%").Scan(&n)
 			if n > 0 {
 				t.Errorf("table %s holds %s", tb, m)
 			}
 		}
-		cloud.DB().Raw(`SELECT COUNT(*) FROM "` + tb + `" t WHERE t::text LIKE '%Asha%'`).Scan(&n)
+		testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM "` + tb + `" t WHERE t::text LIKE '%Asha%'`).Scan(&n)
 		found += int(n)
 	}
 	if found == 0 {
@@ -296,13 +296,13 @@ func TestAPIRolesSeeNothing(t *testing.T) {
 	addContact(t, s, "9876500001", "Asha")
 	round(t, newWorker(s, url))
 	role := "sambad_test_api_" + strings.ReplaceAll(models.NewID()[24:], "-", "")
-	db := cloud.DB().WithContext(ctx)
+	db := testdb.Gorm(cloud).WithContext(ctx)
 	if err := db.Exec(`CREATE ROLE ` + role + ` NOLOGIN`).Error; err != nil {
 		t.Skipf("cannot create a role: %v", err)
 	}
 	t.Cleanup(func() {
-		cloud.DB().Exec(`DROP OWNED BY ` + role)
-		cloud.DB().Exec(`DROP ROLE ` + role)
+		testdb.Gorm(cloud).Exec(`DROP OWNED BY ` + role)
+		testdb.Gorm(cloud).Exec(`DROP ROLE ` + role)
 	})
 	for _, tb := range []string{"contacts", "contact_groups", "group_members", "sync_rows", "sync_applied", "sync_leases"} {
 		if err := db.Exec(`GRANT SELECT ON ` + tb + ` TO ` + role).Error; err != nil {

@@ -51,7 +51,7 @@ func TestTLSConnectionForms(t *testing.T) {
 	dbURL, cloud := migratedCloud(t)
 	var ssl bool
 	var on string
-	cloud.DB().Raw(`SHOW ssl`).Scan(&on)
+	testdb.Gorm(cloud).Raw(`SHOW ssl`).Scan(&on)
 	if on != "on" {
 		t.Skip("the test Postgres has ssl off")
 	}
@@ -73,7 +73,7 @@ func TestTLSConnectionForms(t *testing.T) {
 		addContact(t, s, "9876500001", "Asha")
 		w := newWorker(s, withMode("", "require", ""))
 		round(t, w)
-		cloud.DB().Raw(`SELECT bool_or(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`).Scan(&ssl)
+		testdb.Gorm(cloud).Raw(`SELECT bool_or(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`).Scan(&ssl)
 		if !ssl {
 			t.Fatal("the worker's connection is not encrypted")
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 )
 
@@ -66,7 +67,7 @@ func TestDeleteRunsTakeTheFastPath(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			batch, _ := json.Marshal(tc.ops)
-			db := cloud.DB().WithContext(ctx)
+			db := testdb.Gorm(cloud).WithContext(ctx)
 			if err := db.Exec(`SELECT sync_apply_runs(?::jsonb)`, string(batch)).Error; err != nil {
 				t.Fatalf("the fast path raised on a run of deletes: %v", err)
 			}
@@ -82,7 +83,7 @@ func TestDeleteRunsTakeTheFastPath(t *testing.T) {
 		})
 	}
 	var left int64
-	cloud.DB().Raw(`SELECT (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM contact_groups) + (SELECT COUNT(*) FROM group_members)`).Scan(&left)
+	testdb.Gorm(cloud).Raw(`SELECT (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM contact_groups) + (SELECT COUNT(*) FROM group_members)`).Scan(&left)
 	if left != 0 {
 		t.Fatalf("%d rows left after deleting them all", left)
 	}

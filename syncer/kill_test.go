@@ -23,7 +23,7 @@ func TestKill9Child(t *testing.T) {
 		t.Skip("helper process for TestKill9")
 	}
 	ctx := context.Background()
-	s, err := models.Open(ctx, models.OpenOptions{SQLitePath: path})
+	s, err := testdb.Open(ctx, models.OpenOptions{SQLitePath: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestKill9(t *testing.T) {
 	<-writerDone
 
 	// The last kill left whatever it left: a fresh worker finishes the job.
-	child, err := models.Open(context.Background(), models.OpenOptions{SQLitePath: path})
+	child, err := testdb.Open(context.Background(), models.OpenOptions{SQLitePath: path})
 	if err != nil {
 		t.Fatal(err)
 	}

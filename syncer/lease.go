@@ -7,37 +7,9 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/sambad/sambad/campaign"
 )
-
-// Lease errors.
-var (
-	// ErrLeaseHeld: another install holds an unexpired lease on the campaign.
-	ErrLeaseHeld = errors.New("the campaign is running on another install")
-	// ErrLeaseLost: the lease expired and may have been taken over.
-	ErrLeaseLost = errors.New("the campaign's lease was lost")
-)
-
-// LeaseInfo describes who holds a campaign's lease, and the claim: the
-// recipients the holder (or the last holder) may send before it next
-// reaches the cloud.
-type LeaseInfo struct {
-	CampaignID string
-	InstallID  string
-	AcquiredAt time.Time
-	RenewedAt  time.Time
-	ExpiresAt  time.Time // by the database's clock
-	Claim      Claim
-}
-
-// Claim is the range of recipients an install may send without reporting
-// first: those of run Run up to seq Seq. It outlives the lease (a takeover
-// reads the last holder's claim) until the next holder claims.
-type Claim struct {
-	InstallID string // "" when nobody has claimed
-	Run       int
-	Seq       int64
-	At        time.Time // zero when nobody has claimed
-}
 
 // Leases gives each campaign exactly one sending install when several
 // installs share one Postgres. A lease is taken with a conditional write in
@@ -62,67 +34,55 @@ func NewLeases(cloud func(ctx context.Context) (*sql.DB, error)) *Leases {
 	return &Leases{cloud: cloud, held: map[string]heldLease{}}
 }
 
-const leaseColumns = `campaign_id, install_id, acquired_at, renewed_at, expires_at, claim_install, claim_run, claim_seq, claimed_at`
+const leaseColumns = `install_id, acquired_at, expires_at, claim_install, claim_run, claim_seq`
 
-func scanLease(row *sql.Row) (LeaseInfo, error) {
-	var l LeaseInfo
-	var claimedAt sql.NullTime
-	err := row.Scan(&l.CampaignID, &l.InstallID, &l.AcquiredAt, &l.RenewedAt, &l.ExpiresAt,
-		&l.Claim.InstallID, &l.Claim.Run, &l.Claim.Seq, &claimedAt)
-	l.Claim.At = claimedAt.Time
+func scanLease(row *sql.Row) (campaign.LeaseInfo, error) {
+	var l campaign.LeaseInfo
+	err := row.Scan(&l.Holder, &l.Acquired, &l.Until, &l.ClaimHolder, &l.ClaimRun, &l.ClaimSeq)
 	return l, err
 }
 
 // Acquire takes the campaign's lease for installID for ttl, or renews it if
-// installID already holds it. It fails with ErrLeaseHeld (and the holder)
+// installID already holds it. It fails with campaign.ErrLeaseHeld (and the holder)
 // when another install holds an unexpired lease.
-func (l *Leases) Acquire(ctx context.Context, campaignID, installID string, ttl time.Duration) (LeaseInfo, error) {
+func (l *Leases) Acquire(ctx context.Context, campaignID, installID string, ttl time.Duration) (campaign.LeaseInfo, error) {
 	db, err := l.cloud(ctx)
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
 	}
 	start := time.Now()
 	// The conditional upsert is the whole protocol: the row is written only
 	// when it is free, expired, or ours; concurrent takers serialise on it.
-	info, err := scanLease(db.QueryRowContext(ctx, `INSERT INTO sync_leases AS l (campaign_id, install_id, acquired_at, renewed_at, expires_at)
-		VALUES ($1, $2, now(), now(), now() + make_interval(secs => $3))
-		ON CONFLICT (campaign_id) DO UPDATE
-		   SET install_id = EXCLUDED.install_id, renewed_at = now(), expires_at = EXCLUDED.expires_at,
-		       acquired_at = CASE WHEN l.install_id = EXCLUDED.install_id AND l.expires_at > now() THEN l.acquired_at ELSE now() END
-		 WHERE l.install_id = EXCLUDED.install_id OR l.expires_at <= now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseAcquire, campaignID, installID, ttl.Seconds()))
 	if errors.Is(err, sql.ErrNoRows) {
 		holder, ok, herr := l.Holder(ctx, campaignID)
 		if herr == nil && ok {
-			return holder, fmt.Errorf("syncer: campaign %s: %w (install %s, until %s)", campaignID, ErrLeaseHeld, holder.InstallID, holder.ExpiresAt.UTC().Format(time.RFC3339))
+			return holder, fmt.Errorf("syncer: campaign %s: %w (install %s, until %s)", campaignID, campaign.ErrLeaseHeld, holder.Holder, holder.Until.UTC().Format(time.RFC3339))
 		}
-		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseHeld)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, campaign.ErrLeaseHeld)
 	}
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to take the campaign lease: %w", err)
 	}
 	l.remember(campaignID, installID, start.Add(ttl))
 	return info, nil
 }
 
-// Renew extends a lease installID holds; ErrLeaseLost when it has expired
+// Renew extends a lease installID holds; campaign.ErrLeaseLost when it has expired
 // or another install holds it now.
-func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl time.Duration) (LeaseInfo, error) {
+func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl time.Duration) (campaign.LeaseInfo, error) {
 	db, err := l.cloud(ctx)
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
 	}
 	start := time.Now()
-	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
-		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3)
-		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds()))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseRenew, campaignID, installID, ttl.Seconds()))
 	if errors.Is(err, sql.ErrNoRows) {
 		l.forget(campaignID)
-		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseLost)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, campaign.ErrLeaseLost)
 	}
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to renew the campaign lease: %w", err)
 	}
 	l.remember(campaignID, installID, start.Add(ttl))
 	return info, nil
@@ -130,25 +90,21 @@ func (l *Leases) Renew(ctx context.Context, campaignID, installID string, ttl ti
 
 // Claim renews a lease installID holds and sets its claim to the
 // recipients of run up to seq through (a claim may shrink: at release the
-// holder narrows it to what it really attempted). ErrLeaseLost when the
+// holder narrows it to what it really attempted). campaign.ErrLeaseLost when the
 // lease has expired or another install holds it now.
-func (l *Leases) Claim(ctx context.Context, campaignID, installID string, run int, through int64, ttl time.Duration) (LeaseInfo, error) {
+func (l *Leases) Claim(ctx context.Context, campaignID, installID string, run int, through int64, ttl time.Duration) (campaign.LeaseInfo, error) {
 	db, err := l.cloud(ctx)
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
 	}
 	start := time.Now()
-	info, err := scanLease(db.QueryRowContext(ctx, `UPDATE sync_leases
-		SET renewed_at = now(), expires_at = now() + make_interval(secs => $3),
-		    claim_install = $2, claim_run = $4, claim_seq = $5, claimed_at = now()
-		WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()
-		RETURNING `+leaseColumns, campaignID, installID, ttl.Seconds(), run, through))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseClaim, campaignID, installID, ttl.Seconds(), run, through))
 	if errors.Is(err, sql.ErrNoRows) {
 		l.forget(campaignID)
-		return LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, ErrLeaseLost)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: campaign %s: %w", campaignID, campaign.ErrLeaseLost)
 	}
 	if err != nil {
-		return LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
+		return campaign.LeaseInfo{}, fmt.Errorf("syncer: unable to claim recipients: %w", err)
 	}
 	l.remember(campaignID, installID, start.Add(ttl))
 	return info, nil
@@ -162,24 +118,24 @@ func (l *Leases) Release(ctx context.Context, campaignID, installID string) erro
 	if err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE sync_leases SET expires_at = now() WHERE campaign_id = $1 AND install_id = $2 AND expires_at > now()`, campaignID, installID); err != nil {
+	if _, err := db.ExecContext(ctx, qLeaseRelease, campaignID, installID); err != nil {
 		return fmt.Errorf("syncer: unable to release the campaign lease: %w", err)
 	}
 	return nil
 }
 
 // Holder returns the unexpired lease on the campaign, if any (for the UI).
-func (l *Leases) Holder(ctx context.Context, campaignID string) (LeaseInfo, bool, error) {
+func (l *Leases) Holder(ctx context.Context, campaignID string) (campaign.LeaseInfo, bool, error) {
 	db, err := l.cloud(ctx)
 	if err != nil {
-		return LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
 	}
-	info, err := scanLease(db.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM sync_leases WHERE campaign_id = $1 AND expires_at > now()`, campaignID))
+	info, err := scanLease(db.QueryRowContext(ctx, qLeaseHolder, campaignID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return LeaseInfo{}, false, nil
+		return campaign.LeaseInfo{}, false, nil
 	}
 	if err != nil {
-		return LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
+		return campaign.LeaseInfo{}, false, fmt.Errorf("syncer: unable to read the campaign lease: %w", err)
 	}
 	return info, true, nil
 }
@@ -210,6 +166,55 @@ func (l *Leases) forget(campaignID string) {
 // Leases returns campaign leases kept in this worker's cloud database. Call
 // it once and keep the value: HeldLocally remembers what that value took.
 func (w *Worker) Leases() *Leases { return NewLeases(w.connect) }
+
+// CampaignLease returns the campaign engine's lease for this install (hybrid
+// mode): leases in this worker's cloud database, taken in the name of its
+// install id (the engine waits while it is not known yet), and a pull that
+// is the worker's PullNow. Call it once and keep the value.
+func (w *Worker) CampaignLease() campaign.Lease {
+	return w.Leases().For(w.InstallID, w.PullNow)
+}
+
+// For returns these leases as the campaign engine's Lease of the install
+// install() names. pull applies the cloud's changes now; nil when the
+// installs share one database and there is nothing to pull.
+func (l *Leases) For(install func() string, pull func(context.Context) error) campaign.Lease {
+	return &installLease{leases: l, install: install, pull: pull}
+}
+
+// installLease is Leases bound to one install: what the engine holds.
+type installLease struct {
+	leases  *Leases
+	install func() string
+	pull    func(context.Context) error
+}
+
+func (l *installLease) InstallID() string { return l.install() }
+
+func (l *installLease) Acquire(ctx context.Context, id string, ttl time.Duration) (campaign.LeaseInfo, error) {
+	return l.leases.Acquire(ctx, id, l.install(), ttl)
+}
+
+func (l *installLease) Renew(ctx context.Context, id string, ttl time.Duration) (campaign.LeaseInfo, error) {
+	return l.leases.Renew(ctx, id, l.install(), ttl)
+}
+
+func (l *installLease) Claim(ctx context.Context, id string, run int, through int64, ttl time.Duration) (campaign.LeaseInfo, error) {
+	return l.leases.Claim(ctx, id, l.install(), run, through, ttl)
+}
+
+func (l *installLease) Release(ctx context.Context, id string) error {
+	return l.leases.Release(ctx, id, l.install())
+}
+
+func (l *installLease) HeldLocally(id string) bool { return l.leases.HeldLocally(id, l.install()) }
+
+func (l *installLease) Pull(ctx context.Context) error {
+	if l.pull == nil {
+		return nil
+	}
+	return l.pull(ctx)
+}
 
 // InstallID returns this install's id (empty until Run or Round started).
 func (w *Worker) InstallID() string {

@@ -10,6 +10,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
@@ -29,53 +30,53 @@ func leasesOn(t *testing.T, url string) *syncer.Leases {
 func testLeases(t *testing.T, url string) {
 	ctx := context.Background()
 	a, b := leasesOn(t, url), leasesOn(t, url)
-	campaign := models.NewID()
+	cid := models.NewID()
 
-	got, err := a.Acquire(ctx, campaign, "install-a", time.Minute)
-	if err != nil || got.InstallID != "install-a" {
+	got, err := a.Acquire(ctx, cid, "install-a", time.Minute)
+	if err != nil || got.Holder != "install-a" {
 		t.Fatalf("first acquire: %+v %v", got, err)
 	}
-	holder, err := b.Acquire(ctx, campaign, "install-b", time.Minute)
-	if !errors.Is(err, syncer.ErrLeaseHeld) || holder.InstallID != "install-a" {
+	holder, err := b.Acquire(ctx, cid, "install-b", time.Minute)
+	if !errors.Is(err, campaign.ErrLeaseHeld) || holder.Holder != "install-a" {
 		t.Fatalf("second install's acquire: %+v %v; want ErrLeaseHeld by install-a", holder, err)
 	}
-	if _, err := b.Renew(ctx, campaign, "install-b", time.Minute); !errors.Is(err, syncer.ErrLeaseLost) {
+	if _, err := b.Renew(ctx, cid, "install-b", time.Minute); !errors.Is(err, campaign.ErrLeaseLost) {
 		t.Fatalf("renew by a non-holder: %v", err)
 	}
-	if h, ok, err := b.Holder(ctx, campaign); err != nil || !ok || h.InstallID != "install-a" {
+	if h, ok, err := b.Holder(ctx, cid); err != nil || !ok || h.Holder != "install-a" {
 		t.Fatalf("holder = %+v %v %v", h, ok, err)
 	}
-	if !a.HeldLocally(campaign, "install-a") || b.HeldLocally(campaign, "install-b") {
+	if !a.HeldLocally(cid, "install-a") || b.HeldLocally(cid, "install-b") {
 		t.Fatal("HeldLocally is wrong")
 	}
 	// Re-acquiring one's own lease renews it and keeps acquired_at.
-	again, err := a.Acquire(ctx, campaign, "install-a", time.Minute)
-	if err != nil || !again.AcquiredAt.Equal(got.AcquiredAt) || !again.ExpiresAt.After(got.ExpiresAt) {
+	again, err := a.Acquire(ctx, cid, "install-a", time.Minute)
+	if err != nil || !again.Acquired.Equal(got.Acquired) || !again.Until.After(got.Until) {
 		t.Fatalf("re-acquire: %+v %v (first %+v)", again, err, got)
 	}
 	// A release by a non-holder does nothing; by the holder frees it.
-	b.Release(ctx, campaign, "install-b")
-	if _, ok, _ := b.Holder(ctx, campaign); !ok {
+	b.Release(ctx, cid, "install-b")
+	if _, ok, _ := b.Holder(ctx, cid); !ok {
 		t.Fatal("a non-holder released the lease")
 	}
-	if err := a.Release(ctx, campaign, "install-a"); err != nil {
+	if err := a.Release(ctx, cid, "install-a"); err != nil {
 		t.Fatal(err)
 	}
-	if a.HeldLocally(campaign, "install-a") {
+	if a.HeldLocally(cid, "install-a") {
 		t.Fatal("released lease still held locally")
 	}
-	if _, err := b.Acquire(ctx, campaign, "install-b", 300*time.Millisecond); err != nil {
+	if _, err := b.Acquire(ctx, cid, "install-b", 300*time.Millisecond); err != nil {
 		t.Fatalf("acquire after release: %v", err)
 	}
 	// Expiry: the lease lapses, the holder stops counting it and loses its renewal.
 	time.Sleep(400 * time.Millisecond)
-	if b.HeldLocally(campaign, "install-b") {
+	if b.HeldLocally(cid, "install-b") {
 		t.Fatal("expired lease still held locally")
 	}
-	if _, err := a.Acquire(ctx, campaign, "install-a", time.Minute); err != nil {
+	if _, err := a.Acquire(ctx, cid, "install-a", time.Minute); err != nil {
 		t.Fatalf("acquire after expiry: %v", err)
 	}
-	if _, err := b.Renew(ctx, campaign, "install-b", time.Minute); !errors.Is(err, syncer.ErrLeaseLost) {
+	if _, err := b.Renew(ctx, cid, "install-b", time.Minute); !errors.Is(err, campaign.ErrLeaseLost) {
 		t.Fatalf("renew after takeover: %v", err)
 	}
 
@@ -94,7 +95,7 @@ func testLeases(t *testing.T, url string) {
 				mu.Lock()
 				winners++
 				mu.Unlock()
-			} else if !errors.Is(err, syncer.ErrLeaseHeld) {
+			} else if !errors.Is(err, campaign.ErrLeaseHeld) {
 				t.Error(err)
 			}
 		}()

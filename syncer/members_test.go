@@ -12,7 +12,7 @@ import (
 func isMember(t *testing.T, s *models.Store, groupID, contactID string) bool {
 	t.Helper()
 	var n int64
-	if err := s.DB().Model(&models.GroupMember{}).Where("group_id = ? AND contact_id = ?", groupID, contactID).Count(&n).Error; err != nil {
+	if err := testdb.Gorm(s).Model(&models.GroupMember{}).Where("group_id = ? AND contact_id = ?", groupID, contactID).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n == 1

@@ -21,7 +21,7 @@ type outboxRow struct {
 
 func readOutbox(t *testing.T, s *models.Store) []outboxRow {
 	t.Helper()
-	db, _ := s.DB().DB()
+	db, _ := testdb.Gorm(s).DB()
 	rows, err := db.Query(`SELECT seq, tbl, row_id, kind, fields FROM sync_outbox ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
@@ -60,10 +60,10 @@ func TestOutboxRecordsEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.SQLite(t)
 	before := addContact(t, s, "9876500000", "Before sync")
-	if _, err := syncer.Enable(ctx, s); err != nil {
+	if _, err := syncer.Enable(ctx, testdb.DB(s)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := syncer.Enable(ctx, s); err != nil { // idempotent
+	if _, err := syncer.Enable(ctx, testdb.DB(s)); err != nil { // idempotent
 		t.Fatal(err)
 	}
 	a := addContact(t, s, "9876500001", "Asha")
@@ -118,7 +118,7 @@ func TestOutboxRecordsEveryWrite(t *testing.T) {
 func TestOutboxOpIDsUniquePerRow(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.SQLite(t)
-	if _, err := syncer.Enable(ctx, s); err != nil {
+	if _, err := syncer.Enable(ctx, testdb.DB(s)); err != nil {
 		t.Fatal(err)
 	}
 	rows := make([]models.Contact, 300)
@@ -126,21 +126,21 @@ func TestOutboxOpIDsUniquePerRow(t *testing.T) {
 		rows[i] = models.Contact{ID: models.NewID(), Phone: fmt.Sprintf("+9198765%05d", i), Name: "x"}
 	}
 	for _, stmt := range []func() error{
-		func() error { return s.DB().CreateInBatches(rows, 300).Error }, // one multi-row INSERT
-		func() error { return s.DB().Exec(`UPDATE contacts SET name = name || 'y'`).Error },
-		func() error { return s.DB().Exec(`DELETE FROM contacts`).Error },
+		func() error { return testdb.Gorm(s).CreateInBatches(rows, 300).Error }, // one multi-row INSERT
+		func() error { return testdb.Gorm(s).Exec(`UPDATE contacts SET name = name || 'y'`).Error },
+		func() error { return testdb.Gorm(s).Exec(`DELETE FROM contacts`).Error },
 	} {
 		if err := stmt(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var ops, ids int64
-	s.DB().Raw(`SELECT COUNT(*), COUNT(DISTINCT op_id) FROM sync_outbox`).Row().Scan(&ops, &ids)
+	testdb.Gorm(s).Raw(`SELECT COUNT(*), COUNT(DISTINCT op_id) FROM sync_outbox`).Row().Scan(&ops, &ids)
 	if ops != 900 || ids != 900 {
 		t.Fatalf("%d ops with %d distinct ids, want 900 and 900", ops, ids)
 	}
 	var malformed int64
-	s.DB().Raw(`SELECT COUNT(*) FROM sync_outbox WHERE length(op_id) <> 36 OR substr(op_id, 15, 1) <> '4'`).Scan(&malformed)
+	testdb.Gorm(s).Raw(`SELECT COUNT(*) FROM sync_outbox WHERE length(op_id) <> 36 OR substr(op_id, 15, 1) <> '4'`).Scan(&malformed)
 	if malformed != 0 {
 		t.Fatalf("%d op ids are not UUIDs", malformed)
 	}

@@ -51,18 +51,14 @@ func (w *Worker) prune(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	local, err := w.Local.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
-	below, err := retryFloor(ctx, local)
+	below, err := retryFloor(ctx, w.Local.SQL())
 	if err != nil || below == 0 {
 		return err
 	}
 	for range pruneChunks {
 		var n int64
 		cctx, cancel := context.WithTimeout(ctx, w.opTimeout())
-		err := cloud.QueryRowContext(cctx, `SELECT sync_prune($1, $2, $3)`, w.installID, below, pruneChunk).Scan(&n)
+		err := cloud.QueryRowContext(cctx, qPrune, w.installID, below, pruneChunk).Scan(&n)
 		cancel()
 		if err != nil {
 			return fmt.Errorf("syncer: unable to prune the cloud's record of applied changes: %w", err)
@@ -81,8 +77,7 @@ func (w *Worker) prune(ctx context.Context) error {
 // an op whose acknowledgement was lost is still in the outbox.
 func retryFloor(ctx context.Context, local *sql.DB) (int64, error) {
 	var below int64
-	err := local.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(seq) FROM sync_outbox),
-		(SELECT seq + 1 FROM sqlite_sequence WHERE name = 'sync_outbox'), 0)`).Scan(&below)
+	err := local.QueryRowContext(ctx, qRetryFloor).Scan(&below)
 	if err != nil {
 		return 0, fmt.Errorf("syncer: unable to read the outbox's lowest seq: %w", err)
 	}

@@ -18,7 +18,7 @@ import (
 // records: an op applied again after its record was pruned logs twice.
 func logApplied(t *testing.T, cloud *models.Store) {
 	t.Helper()
-	db, err := cloud.DB().DB()
+	db, err := testdb.Gorm(cloud).DB()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,16 +43,16 @@ func assertAppliedOnce(t *testing.T, what string, cloud, local *models.Store) in
 	t.Helper()
 	var installID string
 	var maxSeq, floor int64
-	db, _ := local.DB().DB()
+	db, _ := testdb.Gorm(local).DB()
 	db.QueryRow(`SELECT value FROM sync_state WHERE key = 'install_id'`).Scan(&installID)
 	db.QueryRow(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0)`).Scan(&maxSeq)
 	db.QueryRow(`SELECT COALESCE(MIN(seq), ?) FROM sync_outbox`, maxSeq+1).Scan(&floor)
 	var n, distinct, top, stale int64
-	cloud.DB().Raw(`SELECT COUNT(*), COUNT(DISTINCT seq), COALESCE(MAX(seq), 0) FROM test_applied_log WHERE install_id = ?`, installID).Row().Scan(&n, &distinct, &top)
+	testdb.Gorm(cloud).Raw(`SELECT COUNT(*), COUNT(DISTINCT seq), COALESCE(MAX(seq), 0) FROM test_applied_log WHERE install_id = ?`, installID).Row().Scan(&n, &distinct, &top)
 	if maxSeq == 0 || n != maxSeq || distinct != maxSeq || top != maxSeq {
 		t.Fatalf("%s wrote %d ops; Postgres applied %d (%d distinct, highest %d)", what, maxSeq, n, distinct, top)
 	}
-	cloud.DB().Raw(`SELECT COUNT(*) FROM sync_applied WHERE install_id = ? AND seq < ?`, installID, floor).Scan(&stale)
+	testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM sync_applied WHERE install_id = ? AND seq < ?`, installID, floor).Scan(&stale)
 	if stale != 0 {
 		t.Fatalf("%s: sync_applied keeps %d records below the outbox's lowest seq %d", what, stale, floor)
 	}
@@ -63,10 +63,10 @@ func assertAppliedOnce(t *testing.T, what string, cloud, local *models.Store) in
 func appliedSeqs(t *testing.T, cloud, local *models.Store) string {
 	t.Helper()
 	var installID string
-	db, _ := local.DB().DB()
+	db, _ := testdb.Gorm(local).DB()
 	db.QueryRow(`SELECT value FROM sync_state WHERE key = 'install_id'`).Scan(&installID)
 	var n, lo, hi int64
-	cloud.DB().Raw(`SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM sync_applied WHERE install_id = ?`, installID).Row().Scan(&n, &lo, &hi)
+	testdb.Gorm(cloud).Raw(`SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM sync_applied WHERE install_id = ?`, installID).Row().Scan(&n, &lo, &hi)
 	if n == 0 {
 		return "none"
 	}
@@ -80,7 +80,7 @@ func appliedSeqs(t *testing.T, cloud, local *models.Store) string {
 // most max_rows per call, and refuses input that would make it guess.
 func TestSyncPrune(t *testing.T) {
 	_, cloud := migratedCloud(t)
-	db := cloud.DB()
+	db := testdb.Gorm(cloud)
 	for _, install := range []string{"a", "b"} {
 		err := db.Exec(`INSERT INTO sync_applied (op_id, install_id, seq, status)
 			SELECT gen_random_uuid(), ?, s, 'applied' FROM generate_series(1, 10) s`, install).Error

@@ -49,8 +49,7 @@ func (w *Worker) fetchPage(ctx context.Context, cloud *sql.DB, c cursor, limit i
 		return nil, fmt.Errorf("syncer: unable to pull changes: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(rctx, `SELECT tbl, row_id, version, deleted FROM sync_rows
-		WHERE (version, tbl, row_id) > ($1, $2, $3) ORDER BY version, tbl, row_id LIMIT $4`, c.Version, c.Table, c.RowID, limit)
+	rows, err := tx.QueryContext(rctx, qChangedRows, c.Version, c.Table, c.RowID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to pull changes: %w", err)
 	}
@@ -188,7 +187,7 @@ type pending struct {
 
 func pendingFor(ctx context.Context, tx *cachedTx, table, id string) (pending, error) {
 	p := pending{fields: map[string]bool{}}
-	rows, err := tx.QueryContext(ctx, `SELECT kind, fields FROM sync_outbox WHERE tbl = ? AND row_id = ? ORDER BY seq`, table, id)
+	rows, err := tx.QueryContext(ctx, qPendingForRow, table, id)
 	if err != nil {
 		return p, err
 	}
@@ -371,12 +370,11 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 		switch {
 		case errors.As(err, &hold):
 			data, _ := json.Marshal(r.Data)
-			_, err = tx.ExecContext(ctx, `INSERT INTO sync_held (tbl, row_id, version, deleted, data, reason) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (tbl, row_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data, reason = excluded.reason, held_at = excluded.held_at`,
+			_, err = tx.ExecContext(ctx, qHoldRow,
 				r.Table, r.RowID, r.Version, r.Deleted, string(data), hold.reason)
 		case err == nil:
 			applied++
-			_, err = tx.ExecContext(ctx, `DELETE FROM sync_held WHERE tbl = ? AND row_id = ?`, r.Table, r.RowID)
+			_, err = tx.ExecContext(ctx, qUnholdRow, r.Table, r.RowID)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("syncer: unable to apply a pulled row of %s: %w", r.Table, err)
@@ -387,7 +385,7 @@ func applyPage(ctx context.Context, local *sql.DB, page []pulledRow, next *curso
 	if err := retryHeld(ctx, tx); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sync_state WHERE key = 'applying'`); err != nil {
+	if _, err := tx.ExecContext(ctx, qDoneApplying); err != nil {
 		return 0, fmt.Errorf("syncer: %w", err)
 	}
 	if next != nil {
@@ -420,7 +418,7 @@ func retryHeld(ctx context.Context, tx *cachedTx) error {
 		if err != nil {
 			return fmt.Errorf("syncer: unable to apply a held row of %s: %w", h.Table, err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_held WHERE tbl = ? AND row_id = ?`, h.Table, h.RowID); err != nil {
+		if _, err := tx.ExecContext(ctx, qUnholdRow, h.Table, h.RowID); err != nil {
 			return fmt.Errorf("syncer: %w", err)
 		}
 	}
@@ -428,7 +426,7 @@ func retryHeld(ctx context.Context, tx *cachedTx) error {
 }
 
 func loadHeld(ctx context.Context, tx *cachedTx) ([]pulledRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT tbl, row_id, version, deleted, data FROM sync_held ORDER BY version, tbl, row_id`)
+	rows, err := tx.QueryContext(ctx, qHeldRows)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read held rows: %w", err)
 	}

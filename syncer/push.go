@@ -42,8 +42,7 @@ func (e *ErrSchema) Error() string { return "syncer: " + e.Message }
 
 // readOutbox reads up to limit ops after seq, in order.
 func readOutbox(ctx context.Context, local *sql.DB, after int64, limit int) ([]op, error) {
-	rows, err := local.QueryContext(ctx, `SELECT seq, op_id, install_id, tbl, row_id, row_key, kind, fields, schema_version
-		FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := local.QueryContext(ctx, qReadOutbox, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to read the outbox: %w", err)
 	}
@@ -106,8 +105,7 @@ func allApplied(results []opResult) bool {
 func checkSchema(ctx context.Context, cloud *sql.DB, localSchema int64) error {
 	var server int64
 	var minClient sql.NullString
-	err := cloud.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied),
-		(SELECT value FROM sync_meta WHERE key = 'min_client_schema')`).Scan(&server, &minClient)
+	err := cloud.QueryRowContext(ctx, qCloudSchema).Scan(&server, &minClient)
 	if err != nil {
 		return fmt.Errorf("syncer: unable to read the cloud schema version: %w", err)
 	}
@@ -160,7 +158,7 @@ func (w *Worker) apply(ctx context.Context, cloud *sql.DB, ops []op) ([]opResult
 	}
 	rctx, cancel := context.WithTimeout(ctx, w.opTimeout())
 	defer cancel()
-	rows, err := cloud.QueryContext(rctx, `SELECT op_id::text, status, version, reason FROM sync_apply($1::jsonb)`, string(payload))
+	rows, err := cloud.QueryContext(rctx, qApply, string(payload))
 	if err != nil {
 		return nil, fmt.Errorf("syncer: unable to push changes: %w", err)
 	}
@@ -198,7 +196,7 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 	if allApplied(results) {
 		// The common case: one statement for the whole batch (ops are read
 		// in seq order, and seqs only grow).
-		res, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE seq BETWEEN ? AND ?`, first, last)
+		res, err := tx.ExecContext(ctx, qAckRange, first, last)
 		if err != nil {
 			return fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
@@ -218,8 +216,7 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 		switch r.Status {
 		case "applied", "deleted":
 		case "rejected":
-			_, err := tx.ExecContext(ctx, `INSERT INTO sync_rejected (op_id, seq, tbl, row_id, kind, fields, reason)
-				SELECT op_id, seq, tbl, row_id, kind, fields, ? FROM sync_outbox WHERE op_id = ? ON CONFLICT DO NOTHING`, r.Reason.String, r.OpID)
+			_, err := tx.ExecContext(ctx, qRejectOp, r.Reason.String, r.OpID)
 			if err != nil {
 				return fmt.Errorf("syncer: unable to record a rejected change: %w", err)
 			}
@@ -232,7 +229,7 @@ func (w *Worker) acknowledge(ctx context.Context, local *sql.DB, results []opRes
 			// Ops are applied in order: stop at the first one the cloud cannot take.
 			break
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE op_id = ?`, r.OpID); err != nil {
+		if _, err := tx.ExecContext(ctx, qAckOp, r.OpID); err != nil {
 			return fmt.Errorf("syncer: unable to record the push: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -53,44 +54,81 @@ func (w *Worker) Status(ctx context.Context) (st Status, err error) {
 			st.LastPull = lastPull
 		}
 	}()
-	db := w.Local.DB().WithContext(ctx)
-	var kv []struct{ Key, Value string }
-	if err := db.Raw(`SELECT key, value FROM sync_state`).Scan(&kv).Error; err != nil {
-		return st, fmt.Errorf("syncer: unable to read the sync state: %w", err)
+	db := w.Local.SQL()
+	kv, err := readState(ctx, db)
+	if err != nil {
+		return st, err
 	}
-	for _, e := range kv {
-		switch e.Key {
+	for key, value := range kv {
+		switch key {
 		case "install_id":
-			st.InstallID = e.Value
+			st.InstallID = value
 		case "last_push_at":
-			st.LastPush, _ = time.Parse(time.RFC3339Nano, e.Value)
+			st.LastPush, _ = time.Parse(time.RFC3339Nano, value)
 		case "last_pull_at":
-			st.LastPull, _ = time.Parse(time.RFC3339Nano, e.Value)
+			st.LastPull, _ = time.Parse(time.RFC3339Nano, value)
 		case "cursor":
-			st.Cursor = parseCursor(e.Value).Version
+			st.Cursor = parseCursor(value).Version
 		}
 	}
-	if err := db.Raw(`SELECT (SELECT COUNT(*) FROM sync_outbox), (SELECT COUNT(*) FROM sync_held)`).Row().Scan(&st.Pending, &st.Held); err != nil {
+	if err := db.QueryRowContext(ctx, qCountWaiting).Scan(&st.Pending, &st.Held); err != nil {
 		return st, fmt.Errorf("syncer: unable to count waiting changes: %w", err)
 	}
-	var rows []struct {
-		OpID, Tbl, RowID, Kind, Fields, Reason, RejectedAt string
-	}
-	if err := db.Raw(`SELECT op_id, tbl, row_id, kind, fields, reason, rejected_at FROM sync_rejected ORDER BY seq DESC LIMIT 200`).Scan(&rows).Error; err != nil {
-		return st, fmt.Errorf("syncer: unable to read rejected changes: %w", err)
-	}
-	for _, r := range rows {
-		at, _ := time.Parse(time.RFC3339Nano, r.RejectedAt)
-		st.Rejected = append(st.Rejected, Rejected{OpID: r.OpID, Label: changeLabel(r.Kind, r.Tbl), Summary: summarise(r.Fields), Reason: friendlyReason(r.Reason),
-			Table: r.Tbl, RowID: r.RowID, Kind: r.Kind, Fields: r.Fields, RejectedAt: at})
+	if st.Rejected, err = readRejected(ctx, db); err != nil {
+		return st, err
 	}
 	return st, nil
+}
+
+// readState returns the local sync_state as a map.
+func readState(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, qState)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: unable to read the sync state: %w", err)
+	}
+	defer rows.Close()
+	kv := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("syncer: unable to read the sync state: %w", err)
+		}
+		kv[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("syncer: unable to read the sync state: %w", err)
+	}
+	return kv, nil
+}
+
+// readRejected returns the last 200 rejected changes, newest first.
+func readRejected(ctx context.Context, db *sql.DB) ([]Rejected, error) {
+	rows, err := db.QueryContext(ctx, qRejected)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: unable to read rejected changes: %w", err)
+	}
+	defer rows.Close()
+	var out []Rejected
+	for rows.Next() {
+		var r Rejected
+		var at string
+		if err := rows.Scan(&r.OpID, &r.Table, &r.RowID, &r.Kind, &r.Fields, &r.Reason, &at); err != nil {
+			return nil, fmt.Errorf("syncer: unable to read rejected changes: %w", err)
+		}
+		r.RejectedAt, _ = time.Parse(time.RFC3339Nano, at)
+		r.Label, r.Summary, r.Reason = changeLabel(r.Kind, r.Table), summarise(r.Fields), friendlyReason(r.Reason)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("syncer: unable to read rejected changes: %w", err)
+	}
+	return out, nil
 }
 
 // DismissRejected removes a rejected change from the list once a person has
 // dealt with it.
 func (w *Worker) DismissRejected(ctx context.Context, opID string) error {
-	if err := w.Local.DB().WithContext(ctx).Exec(`DELETE FROM sync_rejected WHERE op_id = ?`, opID).Error; err != nil {
+	if _, err := w.Local.SQL().ExecContext(ctx, qDismissRejected, opID); err != nil {
 		return fmt.Errorf("syncer: unable to dismiss a rejected change: %w", err)
 	}
 	return nil
@@ -144,17 +182,13 @@ func summarise(fields string) string {
 // (after a person fixed what the cloud refused, such as a phone another
 // install already had), and clears the row's rejected changes.
 func (w *Worker) RetryRejected(ctx context.Context, opID string) error {
-	db, err := w.Local.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := w.Local.SQL().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
 	defer tx.Rollback()
 	var table, row string
-	if err := tx.QueryRowContext(ctx, `SELECT tbl, row_id FROM sync_rejected WHERE op_id = ?`, opID).Scan(&table, &row); err != nil {
+	if err := tx.QueryRowContext(ctx, qRejectedRow, opID).Scan(&table, &row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
 	t, ok := lookupTable(table)
@@ -168,7 +202,7 @@ func (w *Worker) RetryRejected(ctx context.Context, opID string) error {
 	if _, err := tx.ExecContext(ctx, q, row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sync_rejected WHERE tbl = ? AND row_id = ?`, table, row); err != nil {
+	if _, err := tx.ExecContext(ctx, qClearRejectedRow, table, row); err != nil {
 		return fmt.Errorf("syncer: unable to retry a rejected change: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -28,7 +28,7 @@ func takeSnapshot(t *testing.T, s *models.Store) snapshot {
 	ctx := context.Background()
 	var snap snapshot
 	var cs []models.Contact
-	if err := s.DB().WithContext(ctx).Order("id").Find(&cs).Error; err != nil {
+	if err := testdb.Gorm(s).WithContext(ctx).Order("id").Find(&cs).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
@@ -41,28 +41,28 @@ func takeSnapshot(t *testing.T, s *models.Store) snapshot {
 			c.CreatedAt.UTC().Format(time.RFC3339Nano), c.UpdatedAt.UTC().Format(time.RFC3339Nano)))
 	}
 	var gs []models.Group
-	if err := s.DB().WithContext(ctx).Order("id").Find(&gs).Error; err != nil {
+	if err := testdb.Gorm(s).WithContext(ctx).Order("id").Find(&gs).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, g := range gs {
 		snap.Groups = append(snap.Groups, fmt.Sprintf("%s|%s|%s|%s", g.ID, g.Name, g.CreatedAt.UTC().Format(time.RFC3339Nano), g.UpdatedAt.UTC().Format(time.RFC3339Nano)))
 	}
 	var ms []models.GroupMember
-	if err := s.DB().WithContext(ctx).Order("group_id, contact_id").Find(&ms).Error; err != nil {
+	if err := testdb.Gorm(s).WithContext(ctx).Order("group_id, contact_id").Find(&ms).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
 		snap.Members = append(snap.Members, fmt.Sprintf("%s|%s|%s", m.GroupID, m.ContactID, m.CreatedAt.UTC().Format(time.RFC3339Nano)))
 	}
 	var cs2 []models.Campaign
-	if err := s.DB().WithContext(ctx).Find(&cs2).Error; err != nil {
+	if err := testdb.Gorm(s).WithContext(ctx).Find(&cs2).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs2 {
 		snap.Campaigns = append(snap.Campaigns, fmt.Sprintf("%s|%s|%s|%s|%d|%s", c.ID, c.Name, c.Template, c.State, c.Pacing.MinDelayMS, c.UpdatedAt.UTC().Format(time.RFC3339Nano)))
 	}
 	sort.Strings(snap.Campaigns)
-	rows, err := s.DB().WithContext(ctx).Raw(`SELECT campaign_id, group_id FROM campaign_groups`).Rows()
+	rows, err := testdb.Gorm(s).WithContext(ctx).Raw(`SELECT campaign_id, group_id FROM campaign_groups`).Rows()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func firstDiff(a, b snapshot) string {
 }
 
 func newWorker(local *models.Store, url string) *syncer.Worker {
-	return &syncer.Worker{Local: local, CloudURL: url, Interval: 100 * time.Millisecond, MinBackoff: 20 * time.Millisecond,
+	return &syncer.Worker{Local: testdb.DB(local), CloudURL: url, Interval: 100 * time.Millisecond, MinBackoff: 20 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, OpTimeout: 3 * time.Second}
 }
 
@@ -123,7 +123,7 @@ func round(t *testing.T, w *syncer.Worker) {
 func migratedCloud(t *testing.T) (string, *models.Store) {
 	t.Helper()
 	url := testdb.PostgresURL(t)
-	s, err := models.Open(context.Background(), models.OpenOptions{DatabaseURL: url})
+	s, err := testdb.Open(context.Background(), models.OpenOptions{DatabaseURL: url})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@ func TestTrackingStartsWithTheFirstHybridInstall(t *testing.T) {
 	}
 	var tracking string
 	var versions int64
-	cloud.DB().Raw(`SELECT value FROM sync_meta WHERE key = 'tracking'`).Scan(&tracking)
-	cloud.DB().Raw(`SELECT COUNT(*) FROM sync_rows`).Scan(&versions)
+	testdb.Gorm(cloud).Raw(`SELECT value FROM sync_meta WHERE key = 'tracking'`).Scan(&tracking)
+	testdb.Gorm(cloud).Raw(`SELECT COUNT(*) FROM sync_rows`).Scan(&versions)
 	if tracking != "off" || versions != 0 {
 		t.Fatalf("before any hybrid install: tracking %q, %d versioned rows; want off and 0", tracking, versions)
 	}
@@ -32,7 +32,7 @@ func TestTrackingStartsWithTheFirstHybridInstall(t *testing.T) {
 	// A cloud writer is mid-transaction when the hybrid install connects.
 	written, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
-		done <- cloud.DB().Transaction(func(tx *gorm.DB) error {
+		done <- testdb.Gorm(cloud).Transaction(func(tx *gorm.DB) error {
 			var c models.Contact
 			if err := (models.ContactInput{Phone: "9876500004", Name: "Mid-enable"}).Apply(&c, "IN"); err != nil {
 				return err

@@ -121,7 +121,7 @@ func (t Table) sqliteTriggers() []string {
 // every row already stored as an insert so that nothing written before sync
 // was set up is left behind. Once on, the outbox stays on (also in local
 // mode), so switching back to hybrid later loses nothing.
-func Enable(ctx context.Context, local *models.Store) (installID string, err error) {
+func Enable(ctx context.Context, local *models.DB) (installID string, err error) {
 	if local.Dialect() != models.DialectSQLite {
 		return "", fmt.Errorf("syncer: the outbox lives in the local SQLite database, not in %s", local.Dialect())
 	}
@@ -129,16 +129,12 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 	if err != nil {
 		return "", err
 	}
-	db, err := local.DB().DB()
-	if err != nil {
-		return "", fmt.Errorf("syncer: %w", err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := local.SQL().BeginTx(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES ('install_id', ?) ON CONFLICT (key) DO NOTHING`, models.NewID()); err != nil {
+	if _, err := tx.ExecContext(ctx, qInitInstallID, models.NewID()); err != nil {
 		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 	}
 	if err := setState(ctx, tx, "schema_version", fmt.Sprint(schema)); err != nil {
@@ -152,7 +148,7 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 		}
 	}
 	var on string
-	err = tx.QueryRowContext(ctx, `SELECT value FROM sync_state WHERE key = 'outbox'`).Scan(&on)
+	err = tx.QueryRowContext(ctx, qOutboxOn).Scan(&on)
 	if err != nil && err != sql.ErrNoRows {
 		return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 	}
@@ -160,7 +156,7 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 	// before sync was set up, or before this version of Sambad synced it.
 	for _, t := range Tables() {
 		var seeded int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_state WHERE key = ?`, "seeded:"+t.Name).Scan(&seeded); err != nil {
+		if err := tx.QueryRowContext(ctx, qHasState, "seeded:"+t.Name).Scan(&seeded); err != nil {
 			return "", fmt.Errorf("syncer: unable to enable the outbox: %w", err)
 		}
 		if seeded > 0 {
@@ -182,7 +178,7 @@ func Enable(ctx context.Context, local *models.Store) (installID string, err err
 			return "", err
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM sync_state WHERE key = 'install_id'`).Scan(&installID); err != nil {
+	if err := tx.QueryRowContext(ctx, qInstallID).Scan(&installID); err != nil {
 		return "", fmt.Errorf("syncer: unable to read the install id: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -196,7 +192,7 @@ type execer interface {
 }
 
 func setState(ctx context.Context, tx execer, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := tx.ExecContext(ctx, qSetState, key, value)
 	if err != nil {
 		return fmt.Errorf("syncer: unable to save %s: %w", key, err)
 	}

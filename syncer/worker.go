@@ -20,8 +20,9 @@ import (
 // context to stop it (after the HTTP server and the campaign engine, before
 // the database is closed).
 type Worker struct {
-	// Local is the install's SQLite store.
-	Local *models.Store
+	// Local is the install's SQLite database, handed over by whoever opened
+	// it (cli): the worker owns its sync tables, the models store the rest.
+	Local *models.DB
 	// CloudURL is the Postgres (Supabase) URL; PGExecMode as in models.OpenOptions.
 	CloudURL   string
 	PGExecMode string
@@ -46,7 +47,7 @@ type Worker struct {
 	kick      chan struct{}
 	roundMu   sync.Mutex // one round at a time: the worker's, or PullNow's
 	mu        sync.Mutex
-	cloud     *models.Store
+	cloud     *models.DB
 	installID string
 	state     string // "", online, offline, error
 	connected bool
@@ -230,10 +231,7 @@ func (w *Worker) push(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	local, err := w.Local.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
+	local := w.Local.SQL()
 	schema, err := w.Local.SchemaVersion(ctx)
 	if err != nil {
 		return err
@@ -276,13 +274,10 @@ func (w *Worker) pull(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	local, err := w.Local.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
+	local := w.Local.SQL()
 	for {
 		var raw string
-		if err := local.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM sync_state WHERE key = 'cursor'), '')`).Scan(&raw); err != nil {
+		if err := local.QueryRowContext(ctx, qCursor).Scan(&raw); err != nil {
 			return fmt.Errorf("syncer: unable to read the pull cursor: %w", err)
 		}
 		page, err := w.fetchPage(ctx, cloud, parseCursor(raw), w.BatchSize)
@@ -311,7 +306,7 @@ func (w *Worker) pull(ctx context.Context) error {
 // hasHeld reports whether pulled rows wait to be applied (an error counts as yes).
 func (w *Worker) hasHeld(ctx context.Context, local *sql.DB) bool {
 	var n int64
-	err := local.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_held`).Scan(&n)
+	err := local.QueryRowContext(ctx, qCountHeld).Scan(&n)
 	return err != nil || n > 0
 }
 
@@ -327,7 +322,7 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 		}
 		octx, cancel := context.WithTimeout(ctx, w.opTimeout())
 		defer cancel()
-		cloud, err = models.Open(octx, models.OpenOptions{DatabaseURL: dsn, PGExecMode: w.PGExecMode})
+		cloud, err = models.OpenDB(octx, models.OpenOptions{DatabaseURL: dsn, PGExecMode: w.PGExecMode})
 		if err != nil {
 			return nil, err
 		}
@@ -344,23 +339,15 @@ func (w *Worker) connect(ctx context.Context) (*sql.DB, error) {
 		w.cloud = cloud
 		w.mu.Unlock()
 	}
-	db, err := cloud.DB().DB()
-	if err != nil {
-		return nil, fmt.Errorf("syncer: %w", err)
-	}
-	return db, nil
+	return cloud.SQL(), nil
 }
 
 // enableTracking makes the cloud database version every change from now on
 // (a database only `cloud` installs have used does not), recording the rows
 // already stored, so that this install pulls them.
-func enableTracking(ctx context.Context, cloud *models.Store) error {
-	db, err := cloud.DB().DB()
-	if err != nil {
-		return fmt.Errorf("syncer: %w", err)
-	}
+func enableTracking(ctx context.Context, cloud *models.DB) error {
 	var did bool
-	if err := db.QueryRowContext(ctx, `SELECT sync_enable_tracking()`).Scan(&did); err != nil {
+	if err := cloud.SQL().QueryRowContext(ctx, qEnableTracking).Scan(&did); err != nil {
 		return fmt.Errorf("syncer: unable to turn on change tracking in the cloud database: %w", err)
 	}
 	if did {
@@ -395,8 +382,7 @@ func (w *Worker) closeCloud() {
 
 func (w *Worker) pendingCount(ctx context.Context) (int64, error) {
 	var n int64
-	err := w.Local.DB().WithContext(ctx).Raw(`SELECT COUNT(*) FROM sync_outbox`).Scan(&n).Error
-	if err != nil {
+	if err := w.Local.SQL().QueryRowContext(ctx, qCountOutbox).Scan(&n); err != nil {
 		return 0, fmt.Errorf("syncer: unable to count waiting changes: %w", err)
 	}
 	return n, nil

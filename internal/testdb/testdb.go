@@ -14,10 +14,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
+	"gorm.io/gorm"
 
 	"github.com/sambad/sambad/internal/proctest"
 	"github.com/sambad/sambad/models"
@@ -32,10 +34,40 @@ func AdminURL() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
+// opened remembers the database each store was opened on: a store never
+// hands out its connection, but fixtures write and check rows no store
+// method covers, and the sync worker is handed the database, as cli does.
+var opened sync.Map // *models.Store → *models.DB
+
+// Open opens a database and the store over it, as cli does, and remembers
+// the database for DB. The caller closes the store.
+func Open(ctx context.Context, o models.OpenOptions) (*models.Store, error) {
+	db, err := models.OpenDB(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	s := models.NewStore(db)
+	opened.Store(s, db)
+	return s, nil
+}
+
+// DB returns the database a store from this package was opened on.
+func DB(s *models.Store) *models.DB {
+	db, ok := opened.Load(s)
+	if !ok {
+		panic("testdb: the store was not opened by testdb")
+	}
+	return db.(*models.DB)
+}
+
+// Gorm returns the database a store from this package was opened on, as
+// GORM, for fixtures.
+func Gorm(s *models.Store) *gorm.DB { return DB(s).Gorm() }
+
 // SQLite opens a store on a new SQLite file.
 func SQLite(t testing.TB) *models.Store {
 	t.Helper()
-	s, err := models.Open(context.Background(), models.OpenOptions{SQLitePath: filepath.Join(t.TempDir(), "sambad.db")})
+	s, err := Open(context.Background(), models.OpenOptions{SQLitePath: filepath.Join(t.TempDir(), "sambad.db")})
 	if err != nil {
 		t.Fatalf("open sqlite store: %v", err)
 	}
@@ -77,7 +109,7 @@ func PostgresURL(t testing.TB) string {
 // Postgres opens a store on a new Postgres database.
 func Postgres(t testing.TB) *models.Store {
 	t.Helper()
-	s, err := models.Open(context.Background(), models.OpenOptions{DatabaseURL: PostgresURL(t)})
+	s, err := Open(context.Background(), models.OpenOptions{DatabaseURL: PostgresURL(t)})
 	if err != nil {
 		t.Fatalf("open postgres store: %v", err)
 	}
@@ -90,7 +122,7 @@ func Postgres(t testing.TB) *models.Store {
 func PgBouncer(t testing.TB) *models.Store {
 	t.Helper()
 	u := PgBouncerURL(t, PostgresURL(t))
-	s, err := models.Open(context.Background(), models.OpenOptions{DatabaseURL: u, PGExecMode: "exec"})
+	s, err := Open(context.Background(), models.OpenOptions{DatabaseURL: u, PGExecMode: "exec"})
 	if err != nil {
 		t.Fatalf("open store through pgbouncer: %v", err)
 	}

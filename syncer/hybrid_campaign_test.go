@@ -1,4 +1,4 @@
-package hybridlease_test
+package syncer_test
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sambad/sambad/campaign"
-	"github.com/sambad/sambad/internal/hybridlease"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
@@ -70,8 +69,8 @@ func (a *account) total() int {
 	return a.n
 }
 
-// install is one Sambad install in hybrid mode.
-type install struct {
+// hybridInstall is one Sambad install in hybrid mode: sync worker and campaign engine.
+type hybridInstall struct {
 	name   string
 	store  *models.Store
 	px     *testdb.Proxy
@@ -82,7 +81,7 @@ type install struct {
 	stopFn func()
 }
 
-func newInstall(t *testing.T, name, cloudURL string, acc *account) *install {
+func newHybridInstall(t *testing.T, name, cloudURL string, acc *account) *hybridInstall {
 	t.Helper()
 	target, err := url.Parse(cloudURL)
 	if err != nil {
@@ -91,19 +90,19 @@ func newInstall(t *testing.T, name, cloudURL string, acc *account) *install {
 	px := testdb.NewProxy(t, target.Host)
 	via := *target
 	via.Host = px.Addr()
-	in := &install{name: name, store: testdb.SQLite(t), px: px, url: via.String(), acc: acc}
+	in := &hybridInstall{name: name, store: testdb.SQLite(t), px: px, url: via.String(), acc: acc}
 	in.start(t)
 	t.Cleanup(in.stop)
 	return in
 }
 
 // start runs the install's worker and engine, as a (re)started process does.
-func (in *install) start(t *testing.T) {
-	in.worker = &syncer.Worker{Local: in.store, CloudURL: in.url, Interval: 100 * time.Millisecond,
+func (in *hybridInstall) start(t *testing.T) {
+	in.worker = &syncer.Worker{Local: testdb.DB(in.store), CloudURL: in.url, Interval: 100 * time.Millisecond,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, OpTimeout: time.Second}
 	in.engine = campaign.New(campaign.Options{Store: in.store, Sender: &device{acc: in.acc, install: in.name},
 		IdlePoll: 20 * time.Millisecond, Location: time.UTC, SendTimeout: 5 * time.Second,
-		Lease:    hybridlease.New(in.worker.Leases(), in.worker.InstallID, in.worker.PullNow),
+		Lease:    in.worker.CampaignLease(),
 		LeaseTTL: 2 * time.Second, TakeoverGrace: time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -114,7 +113,7 @@ func (in *install) start(t *testing.T) {
 	in.stopFn = func() { once.Do(func() { cancel(); wg.Wait() }) }
 }
 
-func (in *install) stop() { in.stopFn() }
+func (in *hybridInstall) stop() { in.stopFn() }
 
 func hybridSeed(t *testing.T) uint64 {
 	seed := uint64(time.Now().UnixNano())
@@ -151,7 +150,7 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() (bool, s
 // recipientRows is a store's view of a campaign's recipients: seq, state, message id.
 func recipientRows(t *testing.T, s *models.Store, id string) []string {
 	t.Helper()
-	rows, err := s.DB().Raw(`SELECT seq, state, message_id FROM campaign_recipients WHERE campaign_id = ? ORDER BY seq`, id).Rows()
+	rows, err := testdb.Gorm(s).Raw(`SELECT seq, state, message_id FROM campaign_recipients WHERE campaign_id = ? ORDER BY seq`, id).Rows()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,17 +172,17 @@ func syncDebug(t *testing.T, s *models.Store) string {
 	t.Helper()
 	var held int64
 	var cursor string
-	s.DB().Raw(`SELECT COUNT(*) FROM sync_held`).Scan(&held)
-	s.DB().Raw(`SELECT COALESCE((SELECT value FROM sync_state WHERE key = 'cursor'), '')`).Scan(&cursor)
+	testdb.Gorm(s).Raw(`SELECT COUNT(*) FROM sync_held`).Scan(&held)
+	testdb.Gorm(s).Raw(`SELECT COALESCE((SELECT value FROM sync_state WHERE key = 'cursor'), '')`).Scan(&cursor)
 	var reasons []string
-	s.DB().Raw(`SELECT tbl || ' ' || row_id || ': ' || reason FROM sync_held LIMIT 3`).Scan(&reasons)
+	testdb.Gorm(s).Raw(`SELECT tbl || ' ' || row_id || ': ' || reason FROM sync_held LIMIT 3`).Scan(&reasons)
 	return fmt.Sprintf("%d held %v, cursor %s", held, reasons, cursor)
 }
 
 func outboxLen(t *testing.T, s *models.Store) int64 {
 	t.Helper()
 	var n int64
-	if err := s.DB().Raw(`SELECT COUNT(*) FROM sync_outbox`).Scan(&n).Error; err != nil {
+	if err := testdb.Gorm(s).Raw(`SELECT COUNT(*) FROM sync_outbox`).Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -198,7 +197,7 @@ func campaignState(s *models.Store, id string) string {
 }
 
 // prepareCampaign makes contacts, a group and a draft campaign on in.
-func prepareCampaign(t *testing.T, in *install, n int) *models.Campaign {
+func prepareCampaign(t *testing.T, in *hybridInstall, n int) *models.Campaign {
 	t.Helper()
 	ctx := context.Background()
 	g, err := in.store.CreateGroup(ctx, "Customers")
@@ -254,7 +253,7 @@ func TestHybridCampaignTakeover(t *testing.T) {
 func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 	ctx := context.Background()
 	cloudURL := testdb.PostgresURL(t)
-	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
+	cloud, err := testdb.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,8 +263,8 @@ func testTakeover(t *testing.T, fault string, after int, pooled bool) {
 		installURL = testdb.PgBouncerURL(t, cloudURL) + "&default_query_exec_mode=exec"
 	}
 	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
-	a := newInstall(t, "A", installURL, acc)
-	b := newInstall(t, "B", installURL, acc)
+	a := newHybridInstall(t, "A", installURL, acc)
+	b := newHybridInstall(t, "B", installURL, acc)
 	const recipients = 30
 	c := prepareCampaign(t, a, recipients)
 	eventually(t, 20*time.Second, "B receives the campaign", func() (bool, string) {
@@ -378,7 +377,7 @@ func TestHybridStartNeedsCloud(t *testing.T) {
 	ctx := context.Background()
 	cloudURL := testdb.PostgresURL(t)
 	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
-	a := newInstall(t, "A", cloudURL, acc)
+	a := newHybridInstall(t, "A", cloudURL, acc)
 	c := prepareCampaign(t, a, 3)
 	eventually(t, 20*time.Second, "A connects", func() (bool, string) { return a.worker.InstallID() != "" && outboxLen(t, a.store) == 0, "" })
 	a.px.Cut()
@@ -413,14 +412,14 @@ func TestHybridStartedOffline(t *testing.T) {
 	t.Cleanup(func() { logrus.SetLevel(logrus.InfoLevel) })
 	ctx := context.Background()
 	cloudURL := testdb.PostgresURL(t)
-	cloud, err := models.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
+	cloud, err := testdb.Open(ctx, models.OpenOptions{DatabaseURL: cloudURL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cloud.Close() })
 	acc := &account{chats: map[string][]campaign.OutgoingMessage{}, by: map[string]int{}, first: map[string]time.Time{}}
-	a := newInstall(t, "A", cloudURL, acc)
-	b := newInstall(t, "B", cloudURL, acc)
+	a := newHybridInstall(t, "A", cloudURL, acc)
+	b := newHybridInstall(t, "B", cloudURL, acc)
 	const recipients = 20
 	c := prepareCampaign(t, a, recipients)
 	eventually(t, 20*time.Second, "B receives the campaign", func() (bool, string) {

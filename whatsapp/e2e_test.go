@@ -11,9 +11,9 @@ import (
 	"github.com/sambad/sambad/browser"
 	"github.com/sambad/sambad/browser/wasim"
 	"github.com/sambad/sambad/campaign"
-	"github.com/sambad/sambad/campaign/whatsapp"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/whatsapp"
 )
 
 const chromiumBin = "/usr/bin/chromium"
@@ -57,7 +57,7 @@ func newRig(t *testing.T) *rig {
 	})
 	r := &rig{sim: sim, m: m, store: testdb.SQLite(t)}
 	r.link(t)
-	r.engine = campaign.New(campaign.Options{Store: r.store, Sender: whatsapp.Sender{M: m}, IdlePoll: 100 * time.Millisecond})
+	r.engine = campaign.New(campaign.Options{Store: r.store, Sender: whatsapp.Sender{Manager: m}, IdlePoll: 100 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.engine.Run(ctx); close(done) }()

@@ -1,6 +1,3 @@
-// Package whatsapp connects the campaign engine to the WhatsApp driver: a
-// campaign.Sender over browser.Manager, and the feed of session changes and
-// acks from the driver into the engine. It is the only place that knows both.
 package whatsapp
 
 import (
@@ -13,7 +10,7 @@ import (
 )
 
 // Sender is a campaign.Sender that sends through the browser driver.
-type Sender struct{ M *browser.Manager }
+type Sender struct{ Manager *browser.Manager }
 
 var _ campaign.Sender = Sender{}
 
@@ -21,7 +18,7 @@ var _ campaign.Sender = Sender{}
 // error; "not ready" wraps campaign.ErrNotReady; a dead browser or a timeout
 // after the click is an error of unknown outcome, for reconciliation.
 func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.SendResult, error) {
-	res, err := s.M.SendText(ctx, phone, text)
+	res, err := s.Manager.SendText(ctx, phone, text)
 	switch {
 	case err == nil:
 		return campaign.SendResult{Status: campaign.StatusSent, MessageID: res.MessageID}, nil
@@ -42,7 +39,7 @@ func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.Send
 // campaign.ErrNotReady so the recipient waits for the session instead of
 // becoming "unknown".
 func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]campaign.OutgoingMessage, error) {
-	msgs, err := s.M.RecentOutgoing(ctx, phone, n)
+	msgs, err := s.Manager.RecentOutgoing(ctx, phone, n)
 	if errors.Is(err, browser.ErrNotReady) || errors.Is(err, browser.ErrStopped) {
 		return nil, fmt.Errorf("whatsapp: %w: %w", campaign.ErrNotReady, err)
 	}
@@ -57,7 +54,7 @@ func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]camp
 }
 
 // Ready reports whether the session is linked and ready.
-func (s Sender) Ready() bool { return s.M.Status().State == browser.StateReady }
+func (s Sender) Ready() bool { return s.Manager.Status().State == browser.StateReady }
 
 // Feed passes the driver's events to the engine until ctx is done: state
 // changes wake the engine (it pauses or resumes campaigns on its own), acks
