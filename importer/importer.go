@@ -32,6 +32,12 @@ type Options struct {
 	Region string // for numbers without a country code
 	// Progress, when set, is called now and then with the data rows read.
 	Progress func(rows int)
+	// MaxBytes is the import limit (SAMBAD_IMPORT_MAX_MB in bytes; 0:
+	// DefaultMaxBytes): an XLSX workbook may unpack to no more than this.
+	MaxBytes int64
+	// TmpDir holds the temp files a large workbook's sheet unpacks to
+	// ("": the system's temp directory).
+	TmpDir string
 }
 
 // Problem is a row that cannot be imported.
@@ -77,7 +83,11 @@ type Report struct {
 // the valid rows are written in one transaction. A *FileError means the
 // file as a whole cannot be imported.
 func Run(ctx context.Context, st Store, path string, o Options) (*Report, error) {
-	src, err := openSource(path)
+	limit := o.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	src, err := openSource(path, limit, o.TmpDir)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,14 @@ type xlsxSource struct {
 	row  int
 }
 
-func openXLSX(path string) (source, error) {
-	f, err := excelize.OpenFile(path)
+// openXLSX opens the first sheet after checking what the workbook unpacks
+// to (checkWorkbook); excelize's temp files go to tmpDir ("" for the
+// system's).
+func openXLSX(path string, limit int64, tmpDir string) (source, error) {
+	if err := checkWorkbook(path, limit); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, xlsxStreamAbove), TmpDir: tmpDir})
 	if err != nil {
 		return nil, fileErrorf("this file looks like an XLSX workbook but cannot be read (%v): open it in Excel and save it again, or save it as CSV UTF-8", err)
 	}

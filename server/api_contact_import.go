@@ -35,7 +35,7 @@ func (s *Server) apiContactImport(c *gin.Context) {
 			return
 		}
 	}
-	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion})
+	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir})
 	if err != nil {
 		status, msg := importFailure(c, err)
 		apiError(c, status, msg)

@@ -32,7 +32,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 	view := importView{Token: up.Token, Name: up.Name, Mode: string(up.Mode)}
 	preview, job := s.uploads.state(up)
 	if job == nil && preview == nil {
-		rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion})
+		rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir})
 		var fe *importer.FileError
 		if errors.As(err, &fe) {
 			s.uploads.remove(up.Token)

@@ -35,7 +35,7 @@ func (s *Server) startImport(up *upload) *importJob {
 	up.Job = j
 	go func() {
 		j.Report, j.Err = importer.Run(context.Background(), s.store, up.Path, importer.Options{
-			Mode: up.Mode, Region: s.cfg.DefaultRegion, Progress: func(n int) { j.rows.Store(int64(n)) },
+			Mode: up.Mode, Region: s.cfg.DefaultRegion, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir, Progress: func(n int) { j.rows.Store(int64(n)) },
 		})
 		// The file is done with; the result stays on the page until the token expires.
 		os.Remove(up.Path)

@@ -122,7 +122,7 @@ func (e *uploadError) Error() string { return e.msg }
 // directory, refusing files over the configured size, and returns the
 // other form fields.
 func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
-	limit := int64(s.cfg.ImportMaxMB) << 20
+	limit := s.importLimit()
 	tooBig := &uploadError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d MB (SAMBAD_IMPORT_MAX_MB): split it into smaller files", s.cfg.ImportMaxMB)}
 	if c.Request.ContentLength > limit+1<<20 {
 		return nil, nil, tooBig
@@ -174,6 +174,10 @@ func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
 	}
 	return up, fields, nil
 }
+
+// importLimit is SAMBAD_IMPORT_MAX_MB in bytes: the largest upload, and
+// what an XLSX workbook may unpack to.
+func (s *Server) importLimit() int64 { return int64(s.cfg.ImportMaxMB) << 20 }
 
 var errTooLarge = errors.New("upload too large")
 
