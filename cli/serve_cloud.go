@@ -36,7 +36,7 @@ func serveCloud(ctx context.Context, cfg *config.Config, stdout io.Writer) error
 		return err
 	}
 	o := newCloudOpener(cfg)
-	pending, err := server.NewCloudUnreachable(o.status)
+	pending, err := server.NewCloudUnreachable(cfg, o.status)
 	if err != nil {
 		return err
 	}

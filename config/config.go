@@ -47,6 +47,7 @@ type Config struct {
 	ShutdownGrace   time.Duration // SAMBAD_SHUTDOWN_GRACE
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
+	AllowedHosts    []string      // SAMBAD_ALLOWED_HOSTS
 }
 
 // Secrets lists the variables whose values are never logged or shown.
@@ -122,6 +123,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.TimeZone = str("SAMBAD_TIMEZONE", "Local")
 	c.LogLevel = strings.ToLower(str("SAMBAD_LOG_LEVEL", "info"))
 	c.TrustedProxies = splitList(str("SAMBAD_TRUSTED_PROXIES", "127.0.0.1,::1"))
+	c.AllowedHosts = splitList(str("SAMBAD_ALLOWED_HOSTS", ""))
 
 	boolean := func(name string, def bool) bool {
 		v := str(name, "")
@@ -221,7 +223,31 @@ func (c *Config) validate() []error {
 			}
 		}
 	}
+	for _, h := range c.AllowedHosts {
+		if !validHostName(h) {
+			errs = append(errs, &Error{Var: "SAMBAD_ALLOWED_HOSTS", Value: h, Reason: "must be a comma-separated list of host names such as sambad.example.com (no scheme, no path)"})
+		}
+	}
 	return errs
+}
+
+// validHostName accepts a host name or IP address, with or without a port.
+func validHostName(h string) bool {
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return false
+		}
+		h = host
+	}
+	if h == "" || net.ParseIP(strings.Trim(h, "[]")) != nil {
+		return h != ""
+	}
+	for _, r := range h {
+		if !(r == '-' || r == '.' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitList splits a comma-separated value, dropping empty items.
@@ -304,6 +330,7 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_SHUTDOWN_GRACE":    c.ShutdownGrace.String(),
 		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
 		"SAMBAD_TRUSTED_PROXIES":   strings.Join(c.TrustedProxies, ","),
+		"SAMBAD_ALLOWED_HOSTS":     strings.Join(c.AllowedHosts, ","),
 	}
 }
 

@@ -38,6 +38,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"int":      {map[string]string{"SAMBAD_IMPORT_MAX_MB": "-3"}, `SAMBAD_IMPORT_MAX_MB="-3"`},
 		"timezone": {map[string]string{"SAMBAD_TIMEZONE": "Mars/Olympus"}, "SAMBAD_TIMEZONE"},
 		"url":      {map[string]string{"SAMBAD_WHATSAPP_URL": "ftp://x"}, "SAMBAD_WHATSAPP_URL"},
+		"hosts":    {map[string]string{"SAMBAD_ALLOWED_HOSTS": "sambad.lan,https://x.example/"}, `SAMBAD_ALLOWED_HOSTS="https://x.example/": must be a comma-separated list of host names`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tc.env["SAMBAD_DATA_DIR"] = t.TempDir()
@@ -103,5 +104,18 @@ func TestEnsureDataDirIs0700(t *testing.T) {
 	fi, _ := os.Stat(dir)
 	if fi.Mode().Perm() != 0o700 {
 		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestAllowedHosts(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_ALLOWED_HOSTS": " sambad.lan, proxy.example.com:443 ,[fd00::1]"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"sambad.lan", "proxy.example.com:443", "[fd00::1]"}; strings.Join(c.AllowedHosts, "|") != strings.Join(want, "|") {
+		t.Fatalf("AllowedHosts = %q, want %q", c.AllowedHosts, want)
+	}
+	if c.Redacted()["SAMBAD_ALLOWED_HOSTS"] != "sambad.lan,proxy.example.com:443,[fd00::1]" {
+		t.Fatalf("Redacted: %q", c.Redacted()["SAMBAD_ALLOWED_HOSTS"])
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/static"
 )
 
@@ -28,8 +29,8 @@ const cloudRefreshSeconds = 5
 // NewCloudUnreachable returns the handler served in cloud mode until the
 // database opens: every page answers 503 saying why, the API answers the same
 // in JSON, and /healthz and /readyz report the database as unreachable.
-// status is called on every request.
-func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
+// status is called on every request. The Host check applies as on the app.
+func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Handler, error) {
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
 		s.render(c, http.StatusServiceUnavailable, "cloud_unreachable", "auth",
 			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
 	})
-	return r, nil
+	return guardHosts(cfg, r), nil
 }
 
 // cloudUnreachableJSON answers 503 with the status, for /readyz and the API.

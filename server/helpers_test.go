@@ -30,7 +30,16 @@ type site struct {
 
 func newSite(t *testing.T, apiToken string) *site {
 	t.Helper()
+	return newSiteWith(t, apiToken, nil)
+}
+
+// newSiteWith is newSite with the config changed by tweak first.
+func newSiteWith(t *testing.T, apiToken string, tweak func(*config.Config)) *site {
+	t.Helper()
 	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: apiToken}
+	if tweak != nil {
+		tweak(cfg)
+	}
 	store := testdb.SQLite(t)
 	srv, err := server.New(server.Deps{Config: cfg, Store: store})
 	if err != nil {

@@ -75,10 +75,10 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the whole HTTP handler, with cross-origin protection for
-// every state-changing request.
+// Handler returns the whole HTTP handler: the Host check (hostGuard) on
+// every request, then cross-origin protection for every state-changing one.
 func (s *Server) Handler() http.Handler {
-	return http.NewCrossOriginProtection().Handler(s.router)
+	return guardHosts(s.cfg, http.NewCrossOriginProtection().Handler(s.router))
 }
 
 // ListenAndServe serves until ctx is done, then shuts down gracefully within grace.
