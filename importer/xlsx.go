@@ -55,6 +55,9 @@ func (s *xlsxSource) next() (int, []string, error) {
 	if err != nil {
 		return 0, nil, fileErrorf("row %d of the first sheet cannot be read: %v", s.row, err)
 	}
+	if len(cells) > MaxColumns {
+		return 0, nil, tooManyCells(s.row)
+	}
 	for i, c := range cells {
 		cells[i] = fullNumber(c)
 	}

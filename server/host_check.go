@@ -82,9 +82,12 @@ func normalHost(h string) string {
 
 // truncate cuts s to at most n runes, marking the cut with "…".
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i] + "…"
+		}
+		count++
 	}
-	return string(r[:n]) + "…"
+	return s
 }
