@@ -148,5 +148,10 @@ func elementName(r *bufio.Reader) (string, error) {
 }
 
 // mb writes a byte count as whole megabytes (MiB, as SAMBAD_IMPORT_MAX_MB
-// counts them).
-func mb(n int64) string { return fmt.Sprintf("%d MB", n>>20) }
+// counts them), or kilobytes below one.
+func mb(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d MB", n>>20)
+}
