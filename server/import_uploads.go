@@ -25,6 +25,15 @@ import (
 // uploadTTL is how long an uploaded import file waits for its commit.
 const uploadTTL = time.Hour
 
+// maxUploads bounds the uploads kept at once, with their files and preview
+// reports (a report lists at most 3 × importer.MaxListed rows and 101
+// notes, under half a megabyte): a new upload pushes out the oldest one
+// not being imported.
+const maxUploads = 16
+
+// errTooManyUploads is returned by add when every kept upload is importing.
+var errTooManyUploads = &uploadError{http.StatusTooManyRequests, fmt.Sprintf("%d imports are running: wait for one to finish, then upload again", maxUploads)}
+
 var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // upload is an import file kept between its preview and its commit, under
@@ -86,11 +95,30 @@ func (u *uploads) get(token string) (*upload, bool) {
 	return up, ok
 }
 
-func (u *uploads) add(up *upload) {
+// add keeps up for uploadTTL. With maxUploads kept already, the oldest
+// that is not importing goes first; when all are importing, up is refused
+// (errTooManyUploads) and its file deleted.
+func (u *uploads) add(up *upload) error {
 	u.mu.Lock()
+	if len(u.m) >= maxUploads {
+		var oldest *upload
+		for _, o := range u.m {
+			if (o.Job == nil || o.Job.finished()) && (oldest == nil || o.Created.Before(oldest.Created)) {
+				oldest = o
+			}
+		}
+		if oldest == nil {
+			u.mu.Unlock()
+			os.Remove(up.Path)
+			return errTooManyUploads
+		}
+		delete(u.m, oldest.Token)
+		os.Remove(oldest.Path)
+	}
 	u.m[up.Token] = up
 	u.mu.Unlock()
 	time.AfterFunc(uploadTTL, func() { u.remove(up.Token) })
+	return nil
 }
 
 // remove forgets the upload and deletes its file; a running commit keeps
