@@ -21,7 +21,8 @@ type testServer struct {
 
 func newTestServer(t *testing.T, env map[string]string, limits *auth.Limits) *testServer {
 	t.Helper()
-	vals := map[string]string{"SAMBAD_DATA_DIR": t.TempDir()}
+	// The tests' requests name the host sambad.test.
+	vals := map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_ALLOWED_HOSTS": "sambad.test"}
 	for k, v := range env {
 		vals[k] = v
 	}
