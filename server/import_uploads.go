@@ -152,10 +152,10 @@ func (e *uploadError) Error() string { return e.msg }
 func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
 	limit := s.importLimit()
 	tooBig := &uploadError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d MB (SAMBAD_IMPORT_MAX_MB): split it into smaller files", s.cfg.ImportMaxMB)}
-	if c.Request.ContentLength > limit+1<<20 {
+	if c.Request.ContentLength > s.importUploadLimit() {
 		return nil, nil, tooBig
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.importUploadLimit())
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return nil, nil, &uploadError{http.StatusBadRequest, "send the file as multipart/form-data, in a field named file"}
@@ -206,6 +206,10 @@ func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
 // importLimit is SAMBAD_IMPORT_MAX_MB in bytes: the largest upload, and
 // what an XLSX workbook may unpack to.
 func (s *Server) importLimit() int64 { return int64(s.cfg.ImportMaxMB) << 20 }
+
+// importUploadLimit is the most an import request may send: the file and a
+// megabyte for the form around it.
+func (s *Server) importUploadLimit() int64 { return s.importLimit() + 1<<20 }
 
 var errTooLarge = errors.New("upload too large")
 

@@ -14,6 +14,9 @@ import (
 
 // loginSubmit checks the password, rate-limited per client IP and overall.
 func (s *Server) loginSubmit(c *gin.Context) {
+	if !s.parseForm(c) {
+		return
+	}
 	next := localPath(c.PostForm("next"))
 	token, err := s.ops.auth.SignIn(c.Request.Context(), c.ClientIP(), c.PostForm("password"))
 	var limited *auth.RateLimitError

@@ -40,13 +40,10 @@ func (s *Server) requireAPIToken() gin.HandlerFunc {
 		want := s.cfg.APIToken
 		got, hasBearer := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 		switch {
-		case want != "" && hasBearer && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1:
-			c.Next()
-			return
-		case !hasBearer && c.GetBool(ctxSignedIn):
-			c.Next()
-			return
-		case want == "" && s.openLocal():
+		case want != "" && hasBearer && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1,
+			!hasBearer && c.GetBool(ctxSignedIn),
+			want == "" && s.openLocal():
+			raiseBodyLimit(c, signedInBody, 0)
 			c.Next()
 			return
 		}

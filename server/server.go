@@ -36,6 +36,9 @@ type Deps struct {
 	Diagnose  func(ctx context.Context) ([]byte, error)
 	Sync      SyncService      // hybrid mode only
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
+	// BodyTimeout is how long a request body (other than an upload) may
+	// take to arrive; 0 is 15 s.
+	BodyTimeout time.Duration
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -53,6 +56,8 @@ type Server struct {
 	sync        SyncService
 
 	campaigns *campaign.Engine
+
+	bodyTimeout time.Duration
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -68,6 +73,10 @@ func New(d Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
+	s.bodyTimeout = d.BodyTimeout
+	if s.bodyTimeout <= 0 {
+		s.bodyTimeout = defaultBodyTimeout
+	}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}
@@ -88,11 +97,16 @@ func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener, grace time
 
 // Serve serves h on ln until ctx is done, then shuts down gracefully within
 // grace. Cloud mode serves a handler that changes once the database opens.
+//
+// Headers must arrive within 5 s and an idle keep-alive connection closes
+// after 60 s. There is no ReadTimeout or WriteTimeout: both would cut the
+// server-sent event streams; request bodies get their own read deadline
+// (capBodies) instead.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       60 * time.Second,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
