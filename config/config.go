@@ -50,6 +50,10 @@ type Config struct {
 	AllowedHosts    []string      // SAMBAD_ALLOWED_HOSTS
 }
 
+// MinAPITokenLen is the shortest SAMBAD_API_TOKEN accepted (`openssl rand
+// -hex 32` makes 64 characters).
+const MinAPITokenLen = 32
+
 // Secrets lists the variables whose values are never logged or shown.
 var Secrets = []string{"DATABASE_URL", "SAMBAD_API_TOKEN", "SAMBAD_PASSWORD"}
 
@@ -222,6 +226,10 @@ func (c *Config) validate() []error {
 				errs = append(errs, &Error{Var: "SAMBAD_TRUSTED_PROXIES", Value: p, Reason: "must be a comma-separated list of IP addresses or CIDR ranges"})
 			}
 		}
+	}
+	if n := len(c.APIToken); n > 0 && n < MinAPITokenLen {
+		// The value is a secret: never echo it.
+		errs = append(errs, &Error{Var: "SAMBAD_API_TOKEN", Reason: fmt.Sprintf("is too short (%d characters; at least %d), so it could be guessed: make a strong one with  openssl rand -hex 32", n, MinAPITokenLen)})
 	}
 	for _, h := range c.AllowedHosts {
 		if !validHostName(h) {

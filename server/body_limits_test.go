@@ -23,7 +23,7 @@ import (
 func liveServer(t *testing.T, bodyTimeout time.Duration) string {
 	t.Helper()
 	store := testdb.SQLite(t)
-	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: strings.Repeat("a1", 16)}
+	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: strongToken}
 	a, err := auth.New(context.Background(), store, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestLargeAnonymousBodiesAreRefusedUnread(t *testing.T) {
 	}
 	// A signed-in API request may send more than an anonymous one.
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/groups", strings.NewReader(`{"name":"`+strings.Repeat("g", 20<<10)+`"}`))
-	req.Header.Set("Authorization", "Bearer "+strings.Repeat("a1", 16))
+	req.Header.Set("Authorization", "Bearer "+strongToken)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

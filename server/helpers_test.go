@@ -17,6 +17,10 @@ import (
 	"github.com/sambad/sambad/server"
 )
 
+// strongToken is an API token as `openssl rand -hex 32` makes one (start-up
+// refuses short ones).
+const strongToken = "f3b1c2d4e5a6978812345678abcdef0123456789abcdef0123456789abcdef01"
+
 // site is a real server on a real SQLite store, and a client that keeps
 // cookies (for flash messages) and does not follow redirects.
 type site struct {

@@ -31,7 +31,7 @@ type importReport struct {
 const importCSV = "phone,name,groups\n9876543210,Asha,VIP\n12ab,Bad,\n9876543211,Bela,\n98765 43210,Asha twice,\n"
 
 func TestAPIImport(t *testing.T) {
-	s := newSite(t, "tok")
+	s := newSite(t, strongToken)
 	r := s.upload("/api/v1/contacts/import", "c.csv", []byte(importCSV), map[string]string{"dry_run": "true"})
 	var rep importReport
 	r.json(t, &rep)
