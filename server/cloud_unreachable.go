@@ -21,6 +21,7 @@ type CloudStatus struct {
 	Attempts int       // tries so far
 	LastTry  time.Time // end of the last failed try
 	NextTry  time.Time // when the next try starts
+	Hidden   bool      // Host and Reason are left out: the client is not on loopback
 }
 
 // cloudRefreshSeconds is how often the page reloads itself.
@@ -44,9 +45,9 @@ func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Ha
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
 	})
-	r.GET("/readyz", func(c *gin.Context) { cloudUnreachableJSON(c, status()) })
+	r.GET("/readyz", func(c *gin.Context) { cloudUnreachableJSON(c, shownStatus(c, status())) })
 	r.NoRoute(func(c *gin.Context) {
-		st := status()
+		st := shownStatus(c, status())
 		c.Header("Retry-After", strconv.Itoa(cloudRefreshSeconds))
 		if isAPI(c) {
 			cloudUnreachableJSON(c, st)
@@ -56,6 +57,19 @@ func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Ha
 			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
 	})
 	return guardHosts(cfg, r), nil
+}
+
+// shownStatus is st for a client on this machine; others learn only that
+// the database is not open yet, not its host, port or the driver's reason.
+func shownStatus(c *gin.Context, st CloudStatus) CloudStatus {
+	if loopbackClient(c) {
+		return st
+	}
+	hidden := CloudStatus{Hidden: true, Attempts: st.Attempts, LastTry: st.LastTry, NextTry: st.NextTry}
+	if st.Reason != "" {
+		hidden.Reason = "the details are shown only on the computer Sambad runs on, and in error.log"
+	}
+	return hidden
 }
 
 // cloudUnreachableJSON answers 503 with the status, for /readyz and the API.
@@ -68,6 +82,9 @@ func cloudUnreachableJSON(c *gin.Context, st CloudStatus) {
 		"reason":   st.Reason,
 		"attempts": st.Attempts,
 		"retrying": true,
+	}
+	if st.Hidden {
+		delete(body, "host")
 	}
 	switch {
 	case st.Reason == "":

@@ -90,3 +90,30 @@ func TestCloudUnreachableChecksHost(t *testing.T) {
 		t.Fatalf("readyz with Host evil.example: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestCloudDetailsOnlyOnLoopback: while the cloud database is out of reach,
+// its host, port and the driver's reason are shown to a browser on this
+// machine only.
+func TestCloudDetailsOnlyOnLoopback(t *testing.T) {
+	cfg := &config.Config{Addr: "0.0.0.0:8080"}
+	h, err := server.NewCloudUnreachable(cfg, func() server.CloudStatus {
+		return server.CloudStatus{Host: "db.internal:5432", Reason: "dial tcp 10.0.0.5:5432: connection refused", Attempts: 3}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/contacts", "/readyz", "/api/v1/contacts"} {
+		for remote, shown := range map[string]bool{"192.0.2.5:40000": false, "127.0.0.1:40000": true, "[::1]:40000": true} {
+			req := httptest.NewRequest("GET", "http://192.0.2.1:8080"+path, nil)
+			req.RemoteAddr = remote
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			body := w.Body.String()
+			has := strings.Contains(body, "db.internal") && strings.Contains(body, "10.0.0.5")
+			leaks := strings.Contains(body, "db.internal") || strings.Contains(body, "5432") || strings.Contains(body, "10.0.0.5")
+			if w.Code != http.StatusServiceUnavailable || (shown && !has) || (!shown && leaks) {
+				t.Fatalf("%s from %s: %d, details shown %v (want %v):\n%s", path, remote, w.Code, has || leaks, shown, body)
+			}
+		}
+	}
+}
