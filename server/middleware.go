@@ -25,10 +25,18 @@ func recoverLogged() gin.HandlerFunc {
 	})
 }
 
-// securityHeaders sets a CSP without inline script and the usual hardening headers.
+// securityHeaders sets a CSP without inline script and the usual hardening
+// headers. Every answer but the static files is Cache-Control: no-store:
+// pages and exports hold contacts and must not stay in a shared browser's
+// cache or a proxy's after signing out. Permissions-Policy turns off the
+// browser features Sambad never uses.
 func securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
+		if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), display-capture=(), browsing-topics=()")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")

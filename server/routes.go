@@ -11,7 +11,7 @@ import (
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn(), s.capBodies())
+	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn(), s.capBodies(), s.checkQuery(), s.limitStreams())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)

@@ -58,6 +58,7 @@ type Server struct {
 	campaigns *campaign.Engine
 
 	bodyTimeout time.Duration
+	streams     streamCount // open server-sent event streams
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
