@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -39,6 +40,11 @@ func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Ha
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{pages: p, router: gin.New()}
 	r := s.router
+	// Gin trusts every peer's X-Forwarded-For by default: a client behind a
+	// local proxy could then pass for loopback and read the details.
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: SAMBAD_TRUSTED_PROXIES: %w", err)
+	}
 	r.Use(recoverLogged(), securityHeaders())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))

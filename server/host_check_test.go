@@ -95,12 +95,21 @@ func TestCloudUnreachableChecksHost(t *testing.T) {
 // its host, port and the driver's reason are shown to a browser on this
 // machine only.
 func TestCloudDetailsOnlyOnLoopback(t *testing.T) {
-	cfg := &config.Config{Addr: "0.0.0.0:8080"}
+	cfg := &config.Config{Addr: "0.0.0.0:8080", TrustedProxies: []string{"127.0.0.1", "::1"}}
 	h, err := server.NewCloudUnreachable(cfg, func() server.CloudStatus {
 		return server.CloudStatus{Host: "db.internal:5432", Reason: "dial tcp 10.0.0.5:5432: connection refused", Attempts: 3}
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A remote client behind a local reverse proxy cannot pass for loopback.
+	req := httptest.NewRequest("GET", "http://192.0.2.1:8080/readyz", nil)
+	req.RemoteAddr = "127.0.0.1:40000"
+	req.Header.Set("X-Forwarded-For", "127.0.0.1, 203.0.113.5")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if strings.Contains(w.Body.String(), "db.internal") {
+		t.Fatalf("a spoofed X-Forwarded-For read the details: %s", w.Body)
 	}
 	for _, path := range []string{"/contacts", "/readyz", "/api/v1/contacts"} {
 		for remote, shown := range map[string]bool{"192.0.2.5:40000": false, "127.0.0.1:40000": true, "[::1]:40000": true} {
