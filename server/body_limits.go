@@ -140,8 +140,9 @@ func isBodyTooLarge(err error) bool {
 	return errors.As(err, &mbe)
 }
 
-// parseForm reads the form, answering 413 (and false) when the body is past
-// its cap: Gin's PostForm would otherwise read it as an empty form.
+// parseForm reads the form, answering (and returning false) 413 when the
+// body is past its cap and 400 when it cannot be read (it did not arrive in
+// time, or is malformed): Gin's PostForm would read either as an empty form.
 func (s *Server) parseForm(c *gin.Context) bool {
 	// ParseMultipartForm drops ParseForm's error for a form that is not
 	// multipart, so ParseForm goes first.
@@ -149,11 +150,16 @@ func (s *Server) parseForm(c *gin.Context) bool {
 	if err == nil {
 		err = c.Request.ParseMultipartForm(s.router.MaxMultipartMemory)
 	}
-	if !isBodyTooLarge(err) {
-		return true
-	}
 	var mbe *http.MaxBytesError
-	errors.As(err, &mbe)
-	s.bodyTooLarge(c, mbe.Limit)
+	switch {
+	case err == nil, errors.Is(err, http.ErrNotMultipart):
+		return true
+	case errors.As(err, &mbe):
+		s.bodyTooLarge(c, mbe.Limit)
+	default:
+		c.Header("Connection", "close")
+		s.renderError(c, http.StatusBadRequest, "The form did not arrive", "The form could not be read (it arrived too slowly, or incomplete). Go back and send it again.")
+		c.Abort()
+	}
 	return false
 }
