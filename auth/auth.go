@@ -128,25 +128,62 @@ func (s *Service) Setup(ctx context.Context, password, confirm string) (token st
 // SignIn checks the password for a client (its IP) and returns a new session
 // token. Too many attempts return a *RateLimitError before any check.
 func (s *Service) SignIn(ctx context.Context, client, password string) (string, error) {
-	if err := s.limiter.Reserve(client); err != nil {
-		return "", err
-	}
+	g, err := s.SignInFrom(ctx, Attempt{Client: client}, password)
+	return g.Session, err
+}
+
+// Attempt is who tries to sign in.
+type Attempt struct {
+	Client string // the client's IP address
+	Device string // the device cookie an earlier sign-in gave this browser
+	Local  bool   // the client is on this machine (loopback)
+}
+
+// Grant is what a successful sign-in gives the browser.
+type Grant struct {
+	Session string // the session token (the session cookie)
+	Device  string // the device cookie to keep (see device.go)
+}
+
+// SignInFrom checks the password for an attempt. Too many attempts from its
+// client, or on the account from browsers it does not know, return a
+// *RateLimitError before the password is checked; a known device or a
+// loopback client is held to its own limit only, so failures elsewhere
+// cannot lock the owner out.
+func (s *Service) SignInFrom(ctx context.Context, a Attempt, password string) (Grant, error) {
 	hash, err := s.store.PasswordHash(ctx)
 	if err != nil {
-		return "", fmt.Errorf("auth: %w", err)
+		return Grant{}, fmt.Errorf("auth: %w", err)
+	}
+	client := ClientKey(a.Client)
+	if a.Local || knownDevice(hash, a.Device) {
+		err = s.limiter.ReserveKnown(client)
+	} else {
+		err = s.limiter.Reserve(client)
+	}
+	if err != nil {
+		return Grant{}, err
 	}
 	if hash == "" {
-		return "", ErrNoPassword
+		return Grant{}, ErrNoPassword
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return "", ErrWrongPassword
+		return Grant{}, ErrWrongPassword
 	}
 	s.limiter.Forget(client)
 	// Sign-in is rare: a good moment to drop expired sessions.
 	if _, err := s.store.DeleteExpiredSessions(ctx, s.now()); err != nil {
-		return "", fmt.Errorf("auth: %w", err)
+		return Grant{}, fmt.Errorf("auth: %w", err)
 	}
-	return s.newSession(ctx)
+	token, err := s.newSession(ctx)
+	if err != nil {
+		return Grant{}, err
+	}
+	g := Grant{Session: token, Device: a.Device}
+	if !knownDevice(hash, a.Device) {
+		g.Device = newDevice(hash)
+	}
+	return g, nil
 }
 
 // Check reports whether token belongs to a live session (ErrNoSession if not).

@@ -9,13 +9,16 @@ import (
 
 // Limits bounds sign-in attempts within a sliding window.
 type Limits struct {
-	PerClient int           // attempts one client (IP) may make per window
-	Global    int           // attempts all clients together may make per window
+	PerClient int           // attempts one client (IP, or IPv6 /64) may make per window
+	Global    int           // attempts on the account from unknown browsers per window
 	Window    time.Duration // the sliding window
 }
 
-// DefaultLimits: 5 tries a minute from one address, 30 a minute in all (a
-// spread-out guessing attack is slowed too; the owner waits at most a minute).
+// DefaultLimits: 5 tries a minute from one address, 30 a minute on the
+// account from browsers that never signed in (a spread-out guessing attack
+// is slowed too). The account-wide limit does not apply to a browser that
+// signed in before (its device cookie) or to loopback, so an attacker
+// elsewhere cannot make the owner's correct password answer 429.
 var DefaultLimits = Limits{PerClient: 5, Global: 30, Window: time.Minute}
 
 // RateLimitError is returned when a client must wait before trying again.
@@ -48,7 +51,13 @@ func NewLimiter(l Limits) *Limiter {
 }
 
 // Reserve counts one attempt by client, or returns a *RateLimitError.
-func (l *Limiter) Reserve(client string) error {
+func (l *Limiter) Reserve(client string) error { return l.reserve(client, false) }
+
+// ReserveKnown is Reserve for a browser known to the account (an earlier
+// sign-in's device cookie, or loopback): only its own limit applies.
+func (l *Limiter) ReserveKnown(client string) error { return l.reserve(client, true) }
+
+func (l *Limiter) reserve(client string, known bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -59,12 +68,14 @@ func (l *Limiter) Reserve(client string) error {
 		l.client[client] = mine
 		return &RateLimitError{RetryAfter: mine[0].Add(l.limits.Window).Sub(now)}
 	}
-	if len(l.global) >= l.limits.Global {
+	if !known && len(l.global) >= l.limits.Global {
 		l.client[client] = mine
 		return &RateLimitError{RetryAfter: l.global[0].Add(l.limits.Window).Sub(now)}
 	}
 	l.client[client] = append(mine, now)
-	l.global = append(l.global, now)
+	if !known {
+		l.global = append(l.global, now)
+	}
 	if len(l.client) > 10000 {
 		// Bound memory under an attack from many addresses.
 		for k, v := range l.client {

@@ -28,6 +28,10 @@ func runServe(ctx context.Context, cfg *config.Config, _ []string, stdout, stder
 	defer logCloser.Close()
 
 	if cfg.Storage == config.StorageCloud {
+		if err := cloudNeedsPassword(cfg); err != nil {
+			logrus.WithFields(logrus.Fields{"error": err, "addr": cfg.Addr}).Error("unable to start")
+			return err
+		}
 		return serveCloud(ctx, cfg, stdout)
 	}
 	var sd shutdown

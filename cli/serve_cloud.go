@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -36,7 +37,7 @@ func serveCloud(ctx context.Context, cfg *config.Config, stdout io.Writer) error
 		return err
 	}
 	o := newCloudOpener(cfg)
-	pending, err := server.NewCloudUnreachable(o.status)
+	pending, err := server.NewCloudUnreachable(cfg, o.status)
 	if err != nil {
 		return err
 	}
@@ -63,6 +64,18 @@ func serveCloud(ctx context.Context, cfg *config.Config, stdout io.Writer) error
 	cancel()
 	<-done // sd is complete only once the loop has returned
 	return errors.Join(appErr, stopServe(cfg, serveErr, &sd))
+}
+
+// cloudNeedsPassword refuses cloud mode beyond loopback without
+// SAMBAD_PASSWORD. A password set at /setup lives in the cloud database,
+// which may be out of reach for hours while Sambad listens: the requirement
+// is checked before the database is opened, not once it answers.
+func cloudNeedsPassword(cfg *config.Config) error {
+	if cfg.IsLoopback() || cfg.Password != "" {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %s in cloud mode without SAMBAD_PASSWORD: a password set at /setup is kept in the "+
+		"cloud database, which cannot be checked before it answers. Set SAMBAD_PASSWORD (or SAMBAD_PASSWORD_FILE), or listen on 127.0.0.1", cfg.Addr)
 }
 
 // openCloudApp waits for the cloud store, starts the app on it and swaps it

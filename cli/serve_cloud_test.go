@@ -271,6 +271,22 @@ func TestCloudStopsWhileDatabaseUnreachable(t *testing.T) {
 	}
 }
 
+// TestCloudOffLoopbackNeedsPassword: cloud mode beyond loopback without
+// SAMBAD_PASSWORD stops at start-up, before it listens or opens the
+// database (it used to serve the database's details to anyone while the
+// database was out of reach). 192.0.2.1 is not on this machine: serving
+// would fail to listen, with another message.
+func TestCloudOffLoopbackNeedsPassword(t *testing.T) {
+	t.Setenv("SAMBAD_PASSWORD", "")
+	t.Setenv("SAMBAD_NO_BROWSER", "true")
+	t.Setenv("SAMBAD_STORAGE", "cloud")
+	t.Setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=1")
+	code, _, stderr := run(t, "serve", "--data-dir", t.TempDir(), "--addr", "192.0.2.1:8080")
+	if code == 0 || !strings.Contains(stderr, "refusing to listen on 192.0.2.1:8080 in cloud mode without SAMBAD_PASSWORD") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
 // TestCloudBadURLFailsStart: a DATABASE_URL that cannot be parsed is a
 // start-up error with the reason, not a page that retries for ever.
 func TestCloudBadURLFailsStart(t *testing.T) {

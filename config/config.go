@@ -49,6 +49,7 @@ type Config struct {
 	NoBrowser       bool          // SAMBAD_NO_BROWSER
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
 	BackupKeep      int           // SAMBAD_BACKUP_KEEP (0: no scheduled backups)
+	AllowedHosts    []string      // SAMBAD_ALLOWED_HOSTS
 
 	// explicit holds the variables given a value by a flag, the environment
 	// or .env: the Settings page shows those locked.
@@ -58,6 +59,10 @@ type Config struct {
 // Explicit reports whether the variable was given a value (flag,
 // environment or .env) rather than left at its default.
 func (c *Config) Explicit(name string) bool { return c.explicit[name] }
+
+// MinAPITokenLen is the shortest SAMBAD_API_TOKEN accepted (`openssl rand
+// -hex 32` makes 64 characters).
+const MinAPITokenLen = 32
 
 // Secrets lists the variables whose values are never logged or shown.
 var Secrets = []string{"DATABASE_URL", "SAMBAD_API_TOKEN", "SAMBAD_PASSWORD"}
@@ -135,6 +140,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.TimeZone = str("SAMBAD_TIMEZONE", "Local")
 	c.LogLevel = strings.ToLower(str("SAMBAD_LOG_LEVEL", "info"))
 	c.TrustedProxies = splitList(str("SAMBAD_TRUSTED_PROXIES", "127.0.0.1,::1"))
+	c.AllowedHosts = splitList(str("SAMBAD_ALLOWED_HOSTS", ""))
 
 	boolean := func(name string, def bool) bool {
 		v := str(name, "")
@@ -236,7 +242,35 @@ func (c *Config) validate() []error {
 			}
 		}
 	}
+	if n := len(c.APIToken); n > 0 && n < MinAPITokenLen {
+		// The value is a secret: never echo it.
+		errs = append(errs, &Error{Var: "SAMBAD_API_TOKEN", Reason: fmt.Sprintf("is too short (%d characters; at least %d), so it could be guessed: make a strong one with  openssl rand -hex 32", n, MinAPITokenLen)})
+	}
+	for _, h := range c.AllowedHosts {
+		if !validHostName(h) {
+			errs = append(errs, &Error{Var: "SAMBAD_ALLOWED_HOSTS", Value: h, Reason: "must be a comma-separated list of host names such as sambad.example.com (no scheme, no path)"})
+		}
+	}
 	return errs
+}
+
+// validHostName accepts a host name or IP address, with or without a port.
+func validHostName(h string) bool {
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return false
+		}
+		h = host
+	}
+	if h == "" || net.ParseIP(strings.Trim(h, "[]")) != nil {
+		return h != ""
+	}
+	for _, r := range h {
+		if !(r == '-' || r == '.' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitList splits a comma-separated value, dropping empty items.
@@ -324,6 +358,7 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_NO_BROWSER":        strconv.FormatBool(c.NoBrowser),
 		"SAMBAD_TRUSTED_PROXIES":   strings.Join(c.TrustedProxies, ","),
 		"SAMBAD_BACKUP_KEEP":       strconv.Itoa(c.BackupKeep),
+		"SAMBAD_ALLOWED_HOSTS":     strings.Join(c.AllowedHosts, ","),
 	}
 }
 

@@ -38,6 +38,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"int":      {map[string]string{"SAMBAD_IMPORT_MAX_MB": "-3"}, `SAMBAD_IMPORT_MAX_MB="-3"`},
 		"timezone": {map[string]string{"SAMBAD_TIMEZONE": "Mars/Olympus"}, "SAMBAD_TIMEZONE"},
 		"url":      {map[string]string{"SAMBAD_WHATSAPP_URL": "ftp://x"}, "SAMBAD_WHATSAPP_URL"},
+		"token":    {map[string]string{"SAMBAD_API_TOKEN": "tok"}, "SAMBAD_API_TOKEN: is too short (3 characters; at least 32), so it could be guessed: make a strong one with  openssl rand -hex 32"},
+		"hosts":    {map[string]string{"SAMBAD_ALLOWED_HOSTS": "sambad.lan,https://x.example/"}, `SAMBAD_ALLOWED_HOSTS="https://x.example/": must be a comma-separated list of host names`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tc.env["SAMBAD_DATA_DIR"] = t.TempDir()
@@ -54,7 +56,7 @@ func TestSecretsNeverEchoed(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("err = %v", err)
 	}
-	c, err := Load(nil, env(map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_API_TOKEN": "tok-secret", "SAMBAD_PASSWORD": "pw"}))
+	c, err := Load(nil, env(map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_API_TOKEN": "tok-secret-0123456789abcdef0123456789", "SAMBAD_PASSWORD": "pw"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +71,13 @@ func TestPrecedenceFileSecretsAndDotEnv(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, ".env"), []byte("# comment\nSAMBAD_ADDR=127.0.0.1:9000\nexport SAMBAD_DEFAULT_REGION=\"gb\"\nSAMBAD_LOG_LEVEL=debug\n"), 0o600)
 	secret := filepath.Join(dir, "token")
-	os.WriteFile(secret, []byte("from-file\n"), 0o600)
+	os.WriteFile(secret, []byte("from-file-0123456789abcdef0123456789\n"), 0o600)
 	c, err := Load(map[string]string{"SAMBAD_DATA_DIR": dir, "SAMBAD_ADDR": "127.0.0.1:7000"},
 		env(map[string]string{"SAMBAD_LOG_LEVEL": "warn", "SAMBAD_API_TOKEN_FILE": secret}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:7000" || c.DefaultRegion != "GB" || c.LogLevel != "warn" || c.APIToken != "from-file" {
+	if c.Addr != "127.0.0.1:7000" || c.DefaultRegion != "GB" || c.LogLevel != "warn" || c.APIToken != "from-file-0123456789abcdef0123456789" {
 		t.Fatalf("flag > env > .env, *_FILE: %+v", c)
 	}
 	_, err = Load(map[string]string{"SAMBAD_DATA_DIR": dir}, env(map[string]string{"SAMBAD_API_TOKEN": "a", "SAMBAD_API_TOKEN_FILE": secret}))
@@ -103,5 +105,18 @@ func TestEnsureDataDirIs0700(t *testing.T) {
 	fi, _ := os.Stat(dir)
 	if fi.Mode().Perm() != 0o700 {
 		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestAllowedHosts(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_ALLOWED_HOSTS": " sambad.lan, proxy.example.com:443 ,[fd00::1]"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"sambad.lan", "proxy.example.com:443", "[fd00::1]"}; strings.Join(c.AllowedHosts, "|") != strings.Join(want, "|") {
+		t.Fatalf("AllowedHosts = %q, want %q", c.AllowedHosts, want)
+	}
+	if c.Redacted()["SAMBAD_ALLOWED_HOSTS"] != "sambad.lan,proxy.example.com:443,[fd00::1]" {
+		t.Fatalf("Redacted: %q", c.Redacted()["SAMBAD_ALLOWED_HOSTS"])
 	}
 }

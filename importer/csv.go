@@ -18,6 +18,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 type csvSource struct {
 	c     io.Closer
 	r     *csv.Reader
+	guard *cellGuard
 	extra int // physical lines that quoted line breaks added so far
 }
 
@@ -32,16 +33,21 @@ func newCSVSource(r io.ReadCloser, head []byte) *csvSource {
 	if bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
 		in = crReader{in} // classic Mac line endings
 	}
-	cr := csv.NewReader(in)
-	cr.Comma = sniffDelimiter(head)
+	comma := sniffDelimiter(head)
+	guard := newCellGuard(in, comma)
+	cr := csv.NewReader(guard)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
-	return &csvSource{c: r, r: cr}
+	return &csvSource{c: r, r: cr, guard: guard}
 }
 
 func (s *csvSource) next() (int, []string, error) {
 	rec, err := s.r.Read()
 	if errors.Is(err, io.EOF) {
 		return 0, nil, nil
+	}
+	if errors.Is(err, errTooManyCells) {
+		return 0, nil, tooManyCells(s.guard.line)
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

@@ -49,7 +49,12 @@ func headerKey(h string) string {
 // and spaces; any other column becomes an extra attribute, its name made
 // usable in message templates (letters, digits and _) when it is not.
 func parseHeader(line int, cells []string) (*layout, error) {
+	if len(cells) > MaxColumns {
+		// The sources stop such a row first; checked again before building.
+		return nil, tooManyCells(line)
+	}
 	l := &layout{cols: make([]column, len(cells))}
+	var ns notes
 	seen := map[string]int{} // field → 1-based column
 	var names []string
 	lastNamed := 0
@@ -61,7 +66,7 @@ func parseHeader(line int, cells []string) (*layout, error) {
 	}
 	claim := func(field string, i int, h string) error {
 		if prev, ok := seen[field]; ok {
-			return fileErrorf("row %d: columns %d (%q) and %d (%q) both give the %s: keep one", line, prev, strings.TrimSpace(cells[prev-1]), i+1, h, field)
+			return fileErrorf("row %d: columns %d (%q) and %d (%q) both give the %s: keep one", line, prev, echo(strings.TrimSpace(cells[prev-1])), i+1, echo(h), field)
 		}
 		seen[field] = i + 1
 		return nil
@@ -75,7 +80,7 @@ func parseHeader(line int, cells []string) (*layout, error) {
 		switch {
 		case h == "":
 			if i+1 < lastNamed {
-				l.notes = append(l.notes, fmt.Sprintf("column %d has no name in the header: its cells are ignored", i+1))
+				ns.add("column %d has no name in the header: its cells are ignored", i+1)
 			}
 		case key == "phone" || key == "number" || key == "mobile" || key == "phonenumber" || key == "mobilenumber":
 			col, err = column{kind: colPhone}, claim("phone", i, h)
@@ -89,15 +94,15 @@ func parseHeader(line int, cells []string) (*layout, error) {
 		case key == "groups" || key == "group":
 			col, err = column{kind: colGroups}, claim("groups", i, h)
 		case key == "id":
-			l.notes = append(l.notes, fmt.Sprintf("column %q is ignored: Sambad gives each contact its own id", h))
+			ns.add("column %q is ignored: Sambad gives each contact its own id", h)
 		default:
 			name, ok := attributeName(h)
 			if !ok {
-				l.notes = append(l.notes, fmt.Sprintf("column %q is ignored: an attribute name needs at least one letter or digit (A-Z, 0-9)", h))
+				ns.add("column %q is ignored: an attribute name needs at least one letter or digit (A-Z, 0-9)", echo(h))
 				break
 			}
 			if name != h {
-				l.notes = append(l.notes, fmt.Sprintf("column %q is stored as the attribute %s (names hold only letters, digits and _)", h, name))
+				ns.add("column %q is stored as the attribute %s (names hold only letters, digits and _)", echo(h), name)
 			}
 			col, err = column{kind: colAttribute, attr: name}, claim("attribute "+name, i, h)
 			l.fields.Attributes = append(l.fields.Attributes, name)
@@ -110,7 +115,9 @@ func parseHeader(line int, cells []string) (*layout, error) {
 	}
 	if _, ok := seen["phone"]; !ok {
 		found := "no named columns"
-		if len(names) > 0 {
+		if len(names) > 10 {
+			found = "the columns " + strings.Join(quoteAll(names[:10]), ", ") + fmt.Sprintf(" and %d more", len(names)-10)
+		} else if len(names) > 0 {
 			found = "the columns " + strings.Join(quoteAll(names), ", ")
 		}
 		return nil, fileErrorf("row %d (the header) has no phone column: it has %s. Name the column with the numbers phone, number or mobile", line, found)
@@ -118,6 +125,7 @@ func parseHeader(line int, cells []string) (*layout, error) {
 	if attrs > models.MaxAttributes {
 		return nil, fileErrorf("row %d (the header) has %d extra columns; at most %d can become contact attributes: remove some", line, attrs, models.MaxAttributes)
 	}
+	l.notes = ns.done()
 	return l, nil
 }
 
@@ -158,7 +166,14 @@ func reserved(k string) bool {
 func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = fmt.Sprintf("%q", s)
+		out[i] = fmt.Sprintf("%q", echo(s))
 	}
 	return out
 }
+
+// maxEcho caps how much of a person's input a message repeats.
+const maxEcho = 64
+
+// echo cuts s to maxEcho characters, marking the cut with "…", for
+// messages that repeat what a file holds.
+func echo(s string) string { return truncate(s, maxEcho) }

@@ -35,6 +35,12 @@ type Options struct {
 	// AddToGroups puts every contact the file imports into these groups too
 	// (created when missing), besides any its groups column names.
 	AddToGroups []string
+	// MaxBytes is the import limit (SAMBAD_IMPORT_MAX_MB in bytes; 0:
+	// DefaultMaxBytes): an XLSX workbook may unpack to no more than this.
+	MaxBytes int64
+	// TmpDir holds the temp files a large workbook's sheet unpacks to
+	// ("": the system's temp directory).
+	TmpDir string
 }
 
 // Problem is a row that cannot be imported.
@@ -80,7 +86,11 @@ type Report struct {
 // the valid rows are written in one transaction. A *FileError means the
 // file as a whole cannot be imported.
 func Run(ctx context.Context, st Store, path string, o Options) (*Report, error) {
-	src, err := openSource(path)
+	limit := o.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	src, err := openSource(path, limit, o.TmpDir)
 	if err != nil {
 		return nil, err
 	}

@@ -123,9 +123,12 @@ func validationMessage(err error) string {
 }
 
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i] + "…"
+		}
+		count++
 	}
-	return string(r[:n]) + "…"
+	return s
 }

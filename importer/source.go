@@ -17,8 +17,9 @@ type source interface {
 }
 
 // openSource opens a CSV or XLSX file, telling them apart by content, not by
-// name, so a renamed file still works and junk is refused up front.
-func openSource(path string) (source, error) {
+// name, so a renamed file still works and junk is refused up front. An
+// XLSX workbook may unpack to at most limit bytes.
+func openSource(path string, limit int64, tmpDir string) (source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("importer: unable to open the upload: %w", err)
@@ -36,7 +37,7 @@ func openSource(path string) (source, error) {
 	}
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		f.Close()
-		return openXLSX(path)
+		return openXLSX(path, limit, tmpDir)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()

@@ -17,8 +17,14 @@ type xlsxSource struct {
 	row  int
 }
 
-func openXLSX(path string) (source, error) {
-	f, err := excelize.OpenFile(path)
+// openXLSX opens the first sheet after checking what the workbook unpacks
+// to (checkWorkbook); excelize's temp files go to tmpDir ("" for the
+// system's).
+func openXLSX(path string, limit int64, tmpDir string) (source, error) {
+	if err := checkWorkbook(path, limit); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, xlsxStreamAbove), TmpDir: tmpDir})
 	if err != nil {
 		return nil, fileErrorf("this file looks like an XLSX workbook but cannot be read (%v): open it in Excel and save it again, or save it as CSV UTF-8", err)
 	}
@@ -48,6 +54,9 @@ func (s *xlsxSource) next() (int, []string, error) {
 	cells, err := s.rows.Columns()
 	if err != nil {
 		return 0, nil, fileErrorf("row %d of the first sheet cannot be read: %v", s.row, err)
+	}
+	if len(cells) > MaxColumns {
+		return 0, nil, tooManyCells(s.row)
 	}
 	for i, c := range cells {
 		cells[i] = fullNumber(c)

@@ -46,7 +46,7 @@ type ContactInput struct {
 func (in ContactInput) Apply(c *Contact, region string) error {
 	p, err := phone.Normalize(in.Phone, region)
 	if err != nil {
-		msg := fmt.Sprintf("'%s' is not a valid number for region %s", strings.TrimSpace(in.Phone), region)
+		msg := fmt.Sprintf("'%s' is not a valid number for region %s", echoInput(strings.TrimSpace(in.Phone)), region)
 		if strings.TrimSpace(in.Phone) == "" {
 			msg = "is required"
 		}
@@ -60,7 +60,7 @@ func (in ContactInput) Apply(c *Contact, region string) error {
 	for k, v := range in.Variables {
 		n := VariableIndex(k)
 		if n == 0 {
-			return &ValidationError{Field: "variables", Message: fmt.Sprintf("unknown variable %q: use v1 to v10", k)}
+			return &ValidationError{Field: "variables", Message: fmt.Sprintf("unknown variable %q: use v1 to v10", echoInput(k))}
 		}
 		if utf8.RuneCountInString(v) > MaxVariableLen {
 			return &ValidationError{Field: k, Message: fmt.Sprintf("is longer than %d characters", MaxVariableLen)}
@@ -74,7 +74,7 @@ func (in ContactInput) Apply(c *Contact, region string) error {
 	for k, v := range in.Attributes {
 		k = strings.TrimSpace(k)
 		if len(k) > MaxAttributeKey || !attributeKey.MatchString(k) {
-			return &ValidationError{Field: "attributes", Message: fmt.Sprintf("attribute name %q must start with a letter and hold only letters, digits and _", k)}
+			return &ValidationError{Field: "attributes", Message: fmt.Sprintf("attribute name %q must start with a letter and hold only letters, digits and _", echoInput(k))}
 		}
 		if VariableIndex(k) != 0 || reservedField(k) {
 			return &ValidationError{Field: "attributes", Message: fmt.Sprintf("attribute name %q is reserved", k)}
@@ -133,4 +133,20 @@ func reservedField(k string) bool {
 		return true
 	}
 	return false
+}
+
+// maxEcho caps how much of a person's input an error message repeats.
+const maxEcho = 64
+
+// echoInput cuts s to maxEcho characters, marking the cut with "…": a
+// 900,000-digit phone was echoed back whole.
+func echoInput(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxEcho {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -97,6 +99,9 @@ func OpenDB(ctx context.Context, o OpenOptions) (*DB, error) {
 	switch {
 	case o.SQLitePath != "" && o.DatabaseURL == "":
 		dialect = DialectSQLite
+		if err := secureSQLiteFiles(o.SQLitePath); err != nil {
+			return nil, err
+		}
 		db, err = gorm.Open(sqlite.Open(SQLiteDSN(o.SQLitePath)), cfg)
 	case o.DatabaseURL != "" && o.SQLitePath == "":
 		dialect = DialectPostgres
@@ -132,11 +137,47 @@ func OpenDB(ctx context.Context, o OpenOptions) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: unable to reach the %s database: %w", dialect, err)
 	}
+	if dialect == DialectSQLite {
+		// The ping opened the WAL and its index: tighten them too.
+		if err := secureSQLiteFiles(o.SQLitePath); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
 	if err := migrate(ctx, dialect, sqlDB, pooled); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
 	return &DB{gdb: db, dialect: dialect}, nil
+}
+
+// secureSQLiteFiles makes the database file, and its -wal and -shm files
+// when they exist, readable by the owner only (0600): they hold every
+// contact. The database file is created 0600 when missing, and SQLite
+// gives the -wal and -shm files it creates the database file's mode; files
+// an older version left 0644 are tightened.
+func secureSQLiteFiles(path string) error {
+	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: unable to open the database file %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err == nil && fi.Mode().Perm() != 0o600 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to restrict %s to 0600: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // SQLiteDSN returns the DSN for a SQLite file: busy timeout before WAL,

@@ -40,7 +40,7 @@ func (s *Server) apiContactImport(c *gin.Context) {
 		apiError(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion, AddToGroups: groups})
+	rep, err := importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: mode, DryRun: dry, Region: s.cfg.DefaultRegion, AddToGroups: groups, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir})
 	s.noteImport(up.Name, dry, rep, err)
 	if err != nil {
 		status, msg := importFailure(c, err)

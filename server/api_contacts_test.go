@@ -156,11 +156,11 @@ func TestAPIGroups(t *testing.T) {
 }
 
 func TestAPIToken(t *testing.T) {
-	s := newSite(t, "s3cret")
+	s := newSite(t, strongToken)
 	if r := s.api("GET", "/api/v1/contacts", nil); r.status != http.StatusOK {
 		t.Fatalf("with the token: %d %s", r.status, r.body)
 	}
-	for _, auth := range []string{"", "Bearer wrong", "s3cret", "Basic s3cret"} {
+	for _, auth := range []string{"", "Bearer wrong", strongToken, "Basic " + strongToken} {
 		req, _ := http.NewRequest("GET", s.url+"/api/v1/contacts", nil)
 		if auth != "" {
 			req.Header.Set("Authorization", auth)

@@ -35,5 +35,11 @@ func decodeJSON(c *gin.Context, v any) bool {
 		apiError(c, http.StatusBadRequest, msg)
 		return false
 	}
+	// One JSON value, nothing after it: trailing data is a client bug (two
+	// objects, a truncated edit) that should not pass silently.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		apiError(c, http.StatusBadRequest, fmt.Sprintf("the body holds more after its JSON object (from byte %d): send one JSON object", dec.InputOffset()))
+		return false
+	}
 	return true
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
@@ -17,6 +18,12 @@ import (
 
 // sessionCookie holds the session token (only its hash is stored).
 const sessionCookie = "sambad_session"
+
+// deviceCookie marks a browser that signed in before (auth/device.go).
+const deviceCookie = "sambad_device"
+
+// deviceTTL is how long a browser stays known after its last sign-in.
+const deviceTTL = 365 * 24 * time.Hour
 
 // publicPaths are served without signing in.
 func publicPath(p string) bool {
@@ -114,6 +121,29 @@ func (s *Server) setSession(c *gin.Context, token string, maxAge int) {
 		Secure:   s.overHTTPS(c),
 		SameSite: http.SameSiteLaxMode,
 	})
+}
+
+// setDevice keeps the device cookie for a year, under the same rules as the
+// session cookie.
+func (s *Server) setDevice(c *gin.Context, value string) {
+	if value == "" {
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: deviceCookie, Value: value, Path: "/", MaxAge: int(deviceTTL.Seconds()),
+		HttpOnly: true, Secure: s.overHTTPS(c), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// loopbackClient reports whether the client is on this machine: both the
+// connection and the client address Gin believes are loopback.
+func loopbackClient(c *gin.Context) bool {
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	peer, client := net.ParseIP(host), net.ParseIP(c.ClientIP())
+	return peer != nil && peer.IsLoopback() && client != nil && client.IsLoopback()
 }
 
 // overHTTPS reports whether the browser's connection is HTTPS: TLS here, or

@@ -8,6 +8,6 @@ func (s *Server) backupRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/backup", s.backupShow)
 	r.GET("/backup/download.zip", s.backupDownload)
 	r.GET("/backup/files/:name", s.backupFile)
-	r.POST("/backup/restore", s.backupRestore)
+	r.POST("/backup/restore", s.uploadBody(s.restoreUploadLimit), s.backupRestore)
 	api.GET("/backup", s.backupDownload)
 }

@@ -41,7 +41,7 @@ func seedContacts(tb testing.TB, s *models.Store, n int) {
 func BenchmarkContactsPage100k(b *testing.B) {
 	store := testdb.SQLite(b)
 	seedContacts(b, store, 100_000)
-	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", DataDir: b.TempDir(), DefaultRegion: "IN", ImportMaxMB: 32}, Store: store})
+	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", AllowedHosts: []string{"example.com"}, DataDir: b.TempDir(), DefaultRegion: "IN", ImportMaxMB: 32}, Store: store})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/static"
 )
 
@@ -20,6 +22,7 @@ type CloudStatus struct {
 	Attempts int       // tries so far
 	LastTry  time.Time // end of the last failed try
 	NextTry  time.Time // when the next try starts
+	Hidden   bool      // Host and Reason are left out: the client is not on loopback
 }
 
 // cloudRefreshSeconds is how often the page reloads itself.
@@ -28,8 +31,8 @@ const cloudRefreshSeconds = 5
 // NewCloudUnreachable returns the handler served in cloud mode until the
 // database opens: every page answers 503 saying why, the API answers the same
 // in JSON, and /healthz and /readyz report the database as unreachable.
-// status is called on every request.
-func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
+// status is called on every request. The Host check applies as on the app.
+func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Handler, error) {
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
@@ -37,15 +40,20 @@ func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{pages: p, router: gin.New()}
 	r := s.router
+	// Gin trusts every peer's X-Forwarded-For by default: a client behind a
+	// local proxy could then pass for loopback and read the details.
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: SAMBAD_TRUSTED_PROXIES: %w", err)
+	}
 	r.Use(recoverLogged(), securityHeaders())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
 	})
-	r.GET("/readyz", func(c *gin.Context) { cloudUnreachableJSON(c, status()) })
+	r.GET("/readyz", func(c *gin.Context) { cloudUnreachableJSON(c, shownStatus(c, status())) })
 	r.NoRoute(func(c *gin.Context) {
-		st := status()
+		st := shownStatus(c, status())
 		c.Header("Retry-After", strconv.Itoa(cloudRefreshSeconds))
 		if isAPI(c) {
 			cloudUnreachableJSON(c, st)
@@ -54,7 +62,20 @@ func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
 		s.render(c, http.StatusServiceUnavailable, "cloud_unreachable", "auth",
 			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
 	})
-	return r, nil
+	return guardHosts(cfg, r), nil
+}
+
+// shownStatus is st for a client on this machine; others learn only that
+// the database is not open yet, not its host, port or the driver's reason.
+func shownStatus(c *gin.Context, st CloudStatus) CloudStatus {
+	if loopbackClient(c) {
+		return st
+	}
+	hidden := CloudStatus{Hidden: true, Attempts: st.Attempts, LastTry: st.LastTry, NextTry: st.NextTry}
+	if st.Reason != "" {
+		hidden.Reason = "the details are shown only on the computer Sambad runs on, and in error.log"
+	}
+	return hidden
 }
 
 // cloudUnreachableJSON answers 503 with the status, for /readyz and the API.
@@ -67,6 +88,9 @@ func cloudUnreachableJSON(c *gin.Context, st CloudStatus) {
 		"reason":   st.Reason,
 		"attempts": st.Attempts,
 		"retrying": true,
+	}
+	if st.Hidden {
+		delete(body, "host")
 	}
 	switch {
 	case st.Reason == "":

@@ -65,7 +65,7 @@ func TestCloudUnreachableIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageCloud, DefaultRegion: "IN"}, Store: store, Auth: authSvc})
+	srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", AllowedHosts: []string{"example.com"}, Storage: config.StorageCloud, DefaultRegion: "IN"}, Store: store, Auth: authSvc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +22,15 @@ type importView struct {
 	Result      *importer.Report
 	JobError    string
 	Groups      []models.Group // for "add every contact to these groups"
+	// One page of the preview's row lists, previewPerPage rows of each.
+	Page, Pages int
+	Invalid     []importer.Problem
+	Duplicates  []importer.Duplicate
+	Existing    []importer.Existing
 }
+
+// previewPerPage rows of each list show on one page of a preview.
+const previewPerPage = 100
 
 // contactImportShow shows an upload: the dry run's report and the confirm
 // button, or the commit's progress and result.
@@ -36,7 +45,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 	var err error
 	if job == nil && preview == nil {
 		var rep *importer.Report
-		rep, err = importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion})
+		rep, err = importer.Run(c.Request.Context(), s.store, up.Path, importer.Options{Mode: up.Mode, DryRun: true, Region: s.cfg.DefaultRegion, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir})
 		var fe *importer.FileError
 		if errors.As(err, &fe) {
 			s.uploads.remove(up.Token)
@@ -58,6 +67,15 @@ func (s *Server) contactImportShow(c *gin.Context) {
 			return
 		}
 	}
+	view.Page = intQuery(c, "page", 1)
+	view.Pages = max(1, previewPages(len(preview.Invalid)), previewPages(len(preview.Duplicates)), previewPages(len(preview.Existing)))
+	if view.Page > view.Pages {
+		s.renderError(c, http.StatusNotFound, "No such page", "This preview has "+strconv.Itoa(view.Pages)+" pages.")
+		return
+	}
+	view.Invalid = pageOf(preview.Invalid, view.Page)
+	view.Duplicates = pageOf(preview.Duplicates, view.Page)
+	view.Existing = pageOf(preview.Existing, view.Page)
 	s.render(c, http.StatusOK, "contact_import_show", "contacts", s.withJob(view, job))
 }
 
@@ -71,4 +89,15 @@ func (s *Server) withJob(v importView, j *importJob) importView {
 		}
 	}
 	return v
+}
+
+func previewPages(n int) int { return (n + previewPerPage - 1) / previewPerPage }
+
+// pageOf returns page p (1-based) of list, previewPerPage items long.
+func pageOf[T any](list []T, p int) []T {
+	from := (p - 1) * previewPerPage
+	if from >= len(list) {
+		return nil
+	}
+	return list[from:min(len(list), from+previewPerPage)]
 }

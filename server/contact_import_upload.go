@@ -20,12 +20,14 @@ func (s *Server) contactImportUpload(c *gin.Context) {
 			os.Remove(up.Path)
 		}
 	}
+	if err == nil {
+		err = s.uploads.add(up)
+	}
 	if err != nil {
 		status, msg := importFailure(c, err)
 		flashNow(c, msg)
 		s.render(c, status, "contact_import", "contacts", view)
 		return
 	}
-	s.uploads.add(up)
 	redirect(c, "/contacts/import/"+up.Token)
 }

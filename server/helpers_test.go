@@ -17,6 +17,10 @@ import (
 	"github.com/sambad/sambad/server"
 )
 
+// strongToken is an API token as `openssl rand -hex 32` makes one (start-up
+// refuses short ones).
+const strongToken = "f3b1c2d4e5a6978812345678abcdef0123456789abcdef0123456789abcdef01"
+
 // site is a real server on a real SQLite store, and a client that keeps
 // cookies (for flash messages) and does not follow redirects.
 type site struct {
@@ -30,7 +34,16 @@ type site struct {
 
 func newSite(t *testing.T, apiToken string) *site {
 	t.Helper()
+	return newSiteWith(t, apiToken, nil)
+}
+
+// newSiteWith is newSite with the config changed by tweak first.
+func newSiteWith(t *testing.T, apiToken string, tweak func(*config.Config)) *site {
+	t.Helper()
 	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: t.TempDir(), DefaultRegion: "IN", ImportMaxMB: 1, APIToken: apiToken}
+	if tweak != nil {
+		tweak(cfg)
+	}
 	store := testdb.SQLite(t)
 	srv, err := server.New(server.Deps{Config: cfg, Store: store})
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Server) startImport(up *upload, addToGroups []string) *importJob {
 	up.Job = j
 	go func() {
 		j.Report, j.Err = importer.Run(context.Background(), s.store, up.Path, importer.Options{
-			Mode: up.Mode, Region: s.cfg.DefaultRegion, Progress: func(n int) { j.rows.Store(int64(n)) }, AddToGroups: addToGroups,
+			Mode: up.Mode, Region: s.cfg.DefaultRegion, MaxBytes: s.importLimit(), TmpDir: s.uploads.dir, Progress: func(n int) { j.rows.Store(int64(n)) }, AddToGroups: addToGroups,
 		})
 		s.noteImport(up.Name, false, j.Report, j.Err)
 		// The file is done with; the result stays on the page until the token expires.

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"net/http"
 	"os"
@@ -30,7 +31,7 @@ type importReport struct {
 const importCSV = "phone,name,groups\n9876543210,Asha,VIP\n12ab,Bad,\n9876543211,Bela,\n98765 43210,Asha twice,\n"
 
 func TestAPIImport(t *testing.T) {
-	s := newSite(t, "tok")
+	s := newSite(t, strongToken)
 	r := s.upload("/api/v1/contacts/import", "c.csv", []byte(importCSV), map[string]string{"dry_run": "true"})
 	var rep importReport
 	r.json(t, &rep)
@@ -77,6 +78,7 @@ func TestAPIImport(t *testing.T) {
 		{"bad dry_run", "c.csv", []byte(importCSV), map[string]string{"dry_run": "maybe"}, http.StatusBadRequest, "dry_run must be true or false"},
 		{"no phone column", "c.csv", []byte("name,city\nAsha,Pune\n"), nil, http.StatusUnprocessableEntity, `has no phone column: it has the columns \"name\", \"city\"`},
 		{"binary", "c.csv", []byte("\x00\x01\x02\x03"), nil, http.StatusUnprocessableEntity, "this is not a CSV or XLSX file"},
+		{"xlsx zip bomb", "c.xlsx", zipBomb(t, 64<<20), nil, http.StatusUnprocessableEntity, "this workbook unpacks to more than 1 MB, the import limit (SAMBAD_IMPORT_MAX_MB)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.upload("/api/v1/contacts/import", tc.file, tc.content, tc.fields)
@@ -213,4 +215,24 @@ func TestExport(t *testing.T) {
 	if rep.Updated != 2 || rep.Imported != 0 || rep.InvalidTotal != 0 {
 		t.Fatalf("re-import of the export: %s", r.body)
 	}
+}
+
+// zipBomb is a workbook-shaped zip whose sheet unpacks to size bytes of
+// one repeated tag (about a thousandth of that compressed).
+func zipBomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("<row></row>"), 6000)
+	for n := 0; n < size; n += len(chunk) {
+		w.Write(chunk)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

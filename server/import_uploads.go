@@ -25,6 +25,15 @@ import (
 // uploadTTL is how long an uploaded import file waits for its commit.
 const uploadTTL = time.Hour
 
+// maxUploads bounds the uploads kept at once, with their files and preview
+// reports (a report lists at most 3 × importer.MaxListed rows and 101
+// notes, under half a megabyte): a new upload pushes out the oldest one
+// not being imported.
+const maxUploads = 16
+
+// errTooManyUploads is returned by add when every kept upload is importing.
+var errTooManyUploads = &uploadError{http.StatusTooManyRequests, fmt.Sprintf("%d imports are running: wait for one to finish, then upload again", maxUploads)}
+
 var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // upload is an import file kept between its preview and its commit, under
@@ -86,11 +95,30 @@ func (u *uploads) get(token string) (*upload, bool) {
 	return up, ok
 }
 
-func (u *uploads) add(up *upload) {
+// add keeps up for uploadTTL. With maxUploads kept already, the oldest
+// that is not importing goes first; when all are importing, up is refused
+// (errTooManyUploads) and its file deleted.
+func (u *uploads) add(up *upload) error {
 	u.mu.Lock()
+	if len(u.m) >= maxUploads {
+		var oldest *upload
+		for _, o := range u.m {
+			if (o.Job == nil || o.Job.finished()) && (oldest == nil || o.Created.Before(oldest.Created)) {
+				oldest = o
+			}
+		}
+		if oldest == nil {
+			u.mu.Unlock()
+			os.Remove(up.Path)
+			return errTooManyUploads
+		}
+		delete(u.m, oldest.Token)
+		os.Remove(oldest.Path)
+	}
 	u.m[up.Token] = up
 	u.mu.Unlock()
 	time.AfterFunc(uploadTTL, func() { u.remove(up.Token) })
+	return nil
 }
 
 // remove forgets the upload and deletes its file; a running commit keeps
@@ -122,12 +150,12 @@ func (e *uploadError) Error() string { return e.msg }
 // directory, refusing files over the configured size, and returns the
 // other form fields.
 func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
-	limit := int64(s.cfg.ImportMaxMB) << 20
+	limit := s.importLimit()
 	tooBig := &uploadError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d MB (SAMBAD_IMPORT_MAX_MB): split it into smaller files", s.cfg.ImportMaxMB)}
-	if c.Request.ContentLength > limit+1<<20 {
+	if c.Request.ContentLength > s.importUploadLimit() {
 		return nil, nil, tooBig
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.importUploadLimit())
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return nil, nil, &uploadError{http.StatusBadRequest, "send the file as multipart/form-data, in a field named file"}
@@ -174,6 +202,14 @@ func (s *Server) receive(c *gin.Context) (*upload, map[string]string, error) {
 	}
 	return up, fields, nil
 }
+
+// importLimit is SAMBAD_IMPORT_MAX_MB in bytes: the largest upload, and
+// what an XLSX workbook may unpack to.
+func (s *Server) importLimit() int64 { return int64(s.cfg.ImportMaxMB) << 20 }
+
+// importUploadLimit is the most an import request may send: the file and a
+// megabyte for the form around it.
+func (s *Server) importUploadLimit() int64 { return s.importLimit() + 1<<20 }
 
 var errTooLarge = errors.New("upload too large")
 

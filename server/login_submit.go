@@ -12,14 +12,21 @@ import (
 	"github.com/sambad/sambad/syncer"
 )
 
-// loginSubmit checks the password, rate-limited per client IP and overall.
+// loginSubmit checks the password, rate-limited per client address and, for
+// browsers that never signed in, per account (auth.DefaultLimits).
 func (s *Server) loginSubmit(c *gin.Context) {
+	if !s.parseForm(c) {
+		return
+	}
 	next := localPath(c.PostForm("next"))
-	token, err := s.ops.auth.SignIn(c.Request.Context(), c.ClientIP(), c.PostForm("password"))
+	device, _ := c.Cookie(deviceCookie)
+	attempt := auth.Attempt{Client: c.ClientIP(), Device: device, Local: loopbackClient(c)}
+	grant, err := s.ops.auth.SignInFrom(c.Request.Context(), attempt, c.PostForm("password"))
 	var limited *auth.RateLimitError
 	switch {
 	case err == nil:
-		s.setSession(c, token, int(auth.SessionTTL.Seconds()))
+		s.setSession(c, grant.Session, int(auth.SessionTTL.Seconds()))
+		s.setDevice(c, grant.Device)
 		redirect(c, next)
 	case errors.Is(err, auth.ErrNoPassword):
 		redirect(c, "/setup")

@@ -36,12 +36,12 @@ func (s *Server) Media() *media.Library { return s.media }
 // to disk and enforce their own per-kind limits.
 func (s *Server) mediaRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/media", s.mediaList)
-	r.POST("/media", s.mediaUpload)
+	r.POST("/media", s.uploadBody(s.mediaUploadLimit), s.mediaUpload)
 	r.POST("/media/:id/delete", s.mediaDelete)
 	r.GET("/media/:id/content", s.mediaContent)
 	r.GET("/media/:id/thumbnail", s.mediaThumbnail)
 
-	api.POST("/media", s.apiMediaUpload)
+	api.POST("/media", s.uploadBody(s.mediaUploadLimit), s.apiMediaUpload)
 	api.GET("/media", s.apiMediaList)
 	api.GET("/media/:id", s.apiMediaGet)
 	api.GET("/media/:id/content", s.mediaContent)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,16 +15,21 @@ import (
 // opsDeps are the sign-in, readiness and support parts of the server.
 type opsDeps struct {
 	auth         *auth.Service
+	apiFails     *auth.Failures // wrong API tokens per client
 	trusted      []*net.IPNet
 	browserReady func(ctx context.Context) error
 	diagnose     func(ctx context.Context) ([]byte, error)
 }
 
+// apiTokenFailures is how many wrong API tokens a client may send a minute.
+const apiTokenFailures = 10
+
 // setupOps builds the sign-in service and trusts X-Forwarded-* headers only
 // from SAMBAD_TRUSTED_PROXIES (Gin trusts every peer by default, which would
 // let anyone choose the IP the login rate limit counts).
 func (s *Server) setupOps(d Deps) error {
-	s.ops = opsDeps{auth: d.Auth, browserReady: d.BrowserReady, diagnose: d.Diagnose}
+	s.ops = opsDeps{auth: d.Auth, browserReady: d.BrowserReady, diagnose: d.Diagnose,
+		apiFails: auth.NewFailures(apiTokenFailures, time.Minute)}
 	if s.ops.auth == nil {
 		a, err := auth.New(context.Background(), d.Store, nil)
 		if err != nil {

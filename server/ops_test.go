@@ -19,9 +19,14 @@ type testServer struct {
 	h http.Handler
 }
 
+// strongToken is an API token as `openssl rand -hex 32` makes one (start-up
+// refuses short ones).
+const strongToken = "f3b1c2d4e5a6978812345678abcdef0123456789abcdef0123456789abcdef01"
+
 func newTestServer(t *testing.T, env map[string]string, limits *auth.Limits) *testServer {
 	t.Helper()
-	vals := map[string]string{"SAMBAD_DATA_DIR": t.TempDir()}
+	// The tests' requests name the host sambad.test.
+	vals := map[string]string{"SAMBAD_DATA_DIR": t.TempDir(), "SAMBAD_ALLOWED_HOSTS": "sambad.test"}
 	for k, v := range env {
 		vals[k] = v
 	}
@@ -227,11 +232,11 @@ func TestSetupOnFirstRun(t *testing.T) {
 }
 
 func TestAPIToken(t *testing.T) {
-	ts := newTestServer(t, map[string]string{"SAMBAD_API_TOKEN": "tok-123", "SAMBAD_PASSWORD": "correct horse"}, nil)
+	ts := newTestServer(t, map[string]string{"SAMBAD_API_TOKEN": strongToken, "SAMBAD_PASSWORD": "correct horse"}, nil)
 	for _, tc := range []struct {
 		auth string
 		want int
-	}{{"", 401}, {"Bearer nope", 401}, {"Bearer tok-123", 200}} {
+	}{{"", 401}, {"Bearer nope", 401}, {"Bearer " + strongToken, 200}} {
 		req := httptest.NewRequest("GET", "http://sambad.test/api/v1/contacts", nil)
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)

@@ -27,7 +27,7 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestSupportBundleDownload(t *testing.T) {
-	ts := newTestServer(t, map[string]string{"SAMBAD_PASSWORD": "correct horse", "SAMBAD_API_TOKEN": "tok-secret-1"}, nil)
+	ts := newTestServer(t, map[string]string{"SAMBAD_PASSWORD": "correct horse", "SAMBAD_API_TOKEN": strongToken}, nil)
 	os.WriteFile(ts.cfg.LogPath(), []byte(`[2026-11-26T10:00:00.000Z] [ERROR] send failed {"phone":"+919876543210"}`+"\n"), 0o600)
 	ts.ops.diagnose = func(context.Context) ([]byte, error) { return []byte(`{"ok":true}`), nil }
 	if rec := ts.do("GET", "/support/bundle.zip", nil); rec.Code != http.StatusSeeOther {
@@ -61,7 +61,7 @@ func TestSupportBundleDownload(t *testing.T) {
 		}
 	}
 	text := all.String()
-	for _, secret := range []string{"correct horse", "tok-secret-1", "9876543210"} {
+	for _, secret := range []string{"correct horse", strongToken, "9876543210"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("bundle contains %q", secret)
 		}

@@ -11,7 +11,7 @@ import (
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn())
+	r.Use(recoverLogged(), securityHeaders(), s.requireSignIn(), s.capBodies(), s.checkQuery(), s.limitStreams())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.StaticFS("/static", http.FS(staticFS))
 	r.GET("/healthz", s.healthz)
@@ -27,7 +27,7 @@ func (s *Server) routes() {
 	r.POST("/contacts/:id/delete", s.contactDelete)
 	r.POST("/contacts/bulk", s.contactBulk)
 	r.GET("/contacts/import", s.contactImportForm)
-	r.POST("/contacts/import", s.contactImportUpload)
+	r.POST("/contacts/import", s.uploadBody(s.importUploadLimit), s.contactImportUpload)
 	r.GET("/contacts/import/sample.csv", s.contactImportSample)
 	r.GET("/contacts/import/:token", s.contactImportShow)
 	r.GET("/contacts/import/:token/progress", s.contactImportProgress)
@@ -58,7 +58,7 @@ func (s *Server) routes() {
 	api.GET("/contacts/:id", s.apiContactGet)
 	api.PATCH("/contacts/:id", s.apiContactUpdate)
 	api.DELETE("/contacts/:id", s.apiContactDelete)
-	api.POST("/contacts/import", s.apiContactImport)
+	api.POST("/contacts/import", s.uploadBody(s.importUploadLimit), s.apiContactImport)
 	api.GET("/contacts/export.csv", s.apiContactExport)
 	api.GET("/groups", s.apiGroupList)
 	api.POST("/groups", s.apiGroupCreate)

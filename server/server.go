@@ -37,6 +37,9 @@ type Deps struct {
 	Diagnose  func(ctx context.Context) ([]byte, error)
 	Sync      SyncService      // hybrid mode only
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
+	// BodyTimeout is how long a request body (other than an upload) may
+	// take to arrive; 0 is 15 s.
+	BodyTimeout time.Duration
 }
 
 // Server holds the HTTP routes and their dependencies.
@@ -58,6 +61,9 @@ type Server struct {
 	// activityCache keeps the home chart's finished days.
 	activityCache activityCache
 	homeCache     homeCache
+
+	bodyTimeout time.Duration
+	streams     streamCount // open server-sent event streams
 }
 
 // New parses the templates (a missing or broken one fails here, at start-up)
@@ -74,6 +80,10 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
 	s.media = newMediaLibrary(d.Config, d.Store)
+	s.bodyTimeout = d.BodyTimeout
+	if s.bodyTimeout <= 0 {
+		s.bodyTimeout = defaultBodyTimeout
+	}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}
@@ -81,10 +91,10 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the whole HTTP handler, with cross-origin protection for
-// every state-changing request.
+// Handler returns the whole HTTP handler: the Host check (hostGuard) on
+// every request, then cross-origin protection for every state-changing one.
 func (s *Server) Handler() http.Handler {
-	return http.NewCrossOriginProtection().Handler(s.router)
+	return guardHosts(s.cfg, http.NewCrossOriginProtection().Handler(s.router))
 }
 
 // ListenAndServe serves until ctx is done, then shuts down gracefully within grace.
@@ -94,11 +104,16 @@ func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener, grace time
 
 // Serve serves h on ln until ctx is done, then shuts down gracefully within
 // grace. Cloud mode serves a handler that changes once the database opens.
+//
+// Headers must arrive within 5 s and an idle keep-alive connection closes
+// after 60 s. There is no ReadTimeout or WriteTimeout: both would cut the
+// server-sent event streams; request bodies get their own read deadline
+// (capBodies) instead.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       60 * time.Second,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

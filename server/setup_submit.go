@@ -12,6 +12,9 @@ import (
 
 // setupSubmit sets the first password and signs this browser in.
 func (s *Server) setupSubmit(c *gin.Context) {
+	if !s.parseForm(c) {
+		return
+	}
 	token, err := s.ops.auth.Setup(c.Request.Context(), c.PostForm("password"), c.PostForm("confirm"))
 	var pe *auth.PasswordError
 	switch {

@@ -31,7 +31,7 @@ func get(t *testing.T, h http.Handler, path string) string {
 func TestSyncPage(t *testing.T) {
 	ctx := context.Background()
 	t.Run("local", func(t *testing.T) {
-		srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageLocal}, Store: testdb.SQLite(t)})
+		srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", AllowedHosts: []string{"example.com"}, Storage: config.StorageLocal}, Store: testdb.SQLite(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestSyncPage(t *testing.T) {
 		local := testdb.SQLite(t)
 		cloudURL := testdb.PostgresURL(t)
 		w := &syncer.Worker{Local: testdb.DB(local), CloudURL: cloudURL, Interval: 50 * time.Millisecond, MinBackoff: 20 * time.Millisecond}
-		srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", Storage: config.StorageHybrid}, Store: local, Sync: w})
+		srv, err := server.New(server.Deps{Config: &config.Config{Addr: "127.0.0.1:8080", AllowedHosts: []string{"example.com"}, Storage: config.StorageHybrid}, Store: local, Sync: w})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,9 +131,18 @@ func TestStoredXSSNeverExecutes(t *testing.T) {
 	if err != nil || len(cookies) == 0 {
 		t.Fatalf("no session after signing in (%v); page %s:\n%s", err, page.MustInfo().URL, page.MustHTML())
 	}
-	session := &http.Cookie{Name: cookies[0].Name, Value: cookies[0].Value}
-	if cookies[0].Name != sessionCookie || !cookies[0].HTTPOnly || cookies[0].SameSite != proto.NetworkCookieSameSiteLax {
-		t.Errorf("session cookie in the browser: %+v", cookies[0])
+	// Signing in sets the session cookie and the device cookie (auth/device.go).
+	var session *http.Cookie
+	for _, ck := range cookies {
+		if !ck.HTTPOnly || ck.SameSite != proto.NetworkCookieSameSiteLax {
+			t.Errorf("cookie in the browser: %+v", ck)
+		}
+		if ck.Name == sessionCookie {
+			session = &http.Cookie{Name: ck.Name, Value: ck.Value}
+		}
+	}
+	if session == nil {
+		t.Fatalf("no %s cookie in the browser: %+v", sessionCookie, cookies)
 	}
 
 	// An import preview shows file contents before anything is stored.
