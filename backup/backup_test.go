@@ -268,7 +268,7 @@ func TestRestoreParksRunningCampaigns(t *testing.T) {
 // (before this build's later migrations) into a current database.
 func TestRestoreMigratesAnOlderBackup(t *testing.T) {
 	ctx := context.Background()
-	old, err := models.OpenStaging(ctx, filepath.Join(t.TempDir(), "old.db"), 8)
+	old, err := testdb.Staging(ctx, filepath.Join(t.TempDir(), "old.db"), 8)
 	if err != nil {
 		t.Fatal(err)
 	}

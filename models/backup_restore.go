@@ -53,23 +53,33 @@ func sqliteProvider(db *sql.DB) (*goose.Provider, error) {
 // loads an archive there, at the schema it was made with, then migrates it
 // to this build's schema before anything touches the live database.
 func OpenStaging(ctx context.Context, path string, version int64) (*Store, error) {
+	db, err := OpenStagingDB(ctx, path, version)
+	if err != nil {
+		return nil, err
+	}
+	return NewStore(db), nil
+}
+
+// OpenStagingDB is OpenStaging's database, for callers (tests) that need
+// the handle as well as the store over it.
+func OpenStagingDB(ctx context.Context, path string, version int64) (*DB, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, DisableAutomaticPing: true,
 		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
-	db, err := gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
+	gdb, err := gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open the staging database: %w", err)
 	}
-	s := &Store{db: db, dialect: DialectSQLite}
-	p, err := sqliteProvider(s.sqlDB())
+	db := &DB{gdb: gdb, dialect: DialectSQLite}
+	p, err := sqliteProvider(db.SQL())
 	if err != nil {
-		s.Close()
+		db.Close()
 		return nil, err
 	}
 	if _, err := p.UpTo(ctx, version); err != nil {
-		s.Close()
+		db.Close()
 		return nil, fmt.Errorf("store: unable to prepare the staging database at version %d: %w", version, err)
 	}
-	return s, nil
+	return db, nil
 }
 
 // MigrateUp applies this build's pending migrations (to a staging database).

@@ -51,6 +51,18 @@ func Open(ctx context.Context, o models.OpenOptions) (*models.Store, error) {
 	return s, nil
 }
 
+// Staging opens a restore's staging store at a schema version (see
+// models.OpenStaging) and remembers its database for DB.
+func Staging(ctx context.Context, path string, version int64) (*models.Store, error) {
+	db, err := models.OpenStagingDB(ctx, path, version)
+	if err != nil {
+		return nil, err
+	}
+	s := models.NewStore(db)
+	opened.Store(s, db)
+	return s, nil
+}
+
 // DB returns the database a store from this package was opened on.
 func DB(s *models.Store) *models.DB {
 	db, ok := opened.Load(s)
