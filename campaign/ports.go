@@ -38,8 +38,9 @@ type OutgoingMessage struct {
 // "sending" until the session is back and the chat can be read.
 var ErrNotReady = errors.New("campaign: WhatsApp is not ready; nothing was done")
 
-// Sender sends WhatsApp messages. The lead adapts the browser driver to it;
-// tests use a null sender or a ledger over HTTP.
+// Sender sends WhatsApp messages. In the running app it is
+// campaign/whatsapp.Sender over the browser driver (wired in cli); tests use
+// a null sender or a ledger over HTTP.
 type Sender interface {
 	// SendText sends text to phone (E.164). An error means the outcome is not
 	// known (the browser crashed, the session dropped): the engine then
@@ -110,8 +111,8 @@ type LeaseInfo struct {
 var ErrCloudNeeded = errors.New("campaign: this needs the cloud database, which cannot be reached now")
 
 // Lease gives each campaign exactly one sending install when several
-// installs share one database (hybrid mode); the lead adapts syncer.Leases
-// to it. Nil in Options means every running campaign is sent here.
+// installs share one database (hybrid mode); in the running app it is
+// internal/hybridlease over syncer.Leases (wired in cli). Nil in Options means every running campaign is sent here.
 type Lease interface {
 	// InstallID is this install's id; "" while not known yet (nothing is
 	// sent until it is).

@@ -33,7 +33,7 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
 	if wa != nil {
-		sender = whatsapp.Sender{M: wa}
+		sender = whatsapp.NewSender(wa)
 	}
 	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.

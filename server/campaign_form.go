@@ -172,7 +172,7 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, "campaign_form", "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String()})
+	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String()})
 }
 
 // contactPhones returns the phones of the contacts chosen one by one.

@@ -30,7 +30,7 @@ const cloudRefreshSeconds = 5
 // in JSON, and /healthz and /readyz report the database as unreachable.
 // status is called on every request.
 func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
-	p, err := loadPages()
+	p, err := loadPages(declaredPages)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func NewCloudUnreachable(status func() CloudStatus) (http.Handler, error) {
 			cloudUnreachableJSON(c, st)
 			return
 		}
-		s.render(c, http.StatusServiceUnavailable, "cloud_unreachable", "auth",
+		s.render(c, http.StatusServiceUnavailable, pageCloudUnreachable, "auth",
 			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
 	})
 	return r, nil

@@ -37,7 +37,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 		if errors.As(err, &fe) {
 			s.uploads.remove(up.Token)
 			view.FileError = fe.Message
-			s.render(c, http.StatusUnprocessableEntity, "contact_import_show", "contacts", s.withJob(view, nil))
+			s.render(c, http.StatusUnprocessableEntity, pageContactImportShow, "contacts", s.withJob(view, nil))
 			return
 		}
 		if err != nil {
@@ -48,7 +48,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 		preview = rep
 	}
 	view.Preview = preview
-	s.render(c, http.StatusOK, "contact_import_show", "contacts", s.withJob(view, job))
+	s.render(c, http.StatusOK, pageContactImportShow, "contacts", s.withJob(view, job))
 }
 
 // withJob adds the commit's state to the view.

@@ -57,7 +57,7 @@ func newRig(t *testing.T) *rig {
 	})
 	r := &rig{sim: sim, m: m, store: testdb.SQLite(t)}
 	r.link(t)
-	r.engine = campaign.New(campaign.Options{Store: r.store, Sender: whatsapp.Sender{M: m}, IdlePoll: 100 * time.Millisecond})
+	r.engine = campaign.New(campaign.Options{Store: r.store, Sender: whatsapp.NewSender(m), IdlePoll: 100 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.engine.Run(ctx); close(done) }()

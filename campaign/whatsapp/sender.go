@@ -13,7 +13,10 @@ import (
 )
 
 // Sender is a campaign.Sender that sends through the browser driver.
-type Sender struct{ M *browser.Manager }
+type Sender struct{ driver *browser.Manager }
+
+// NewSender returns a Sender over the driver m.
+func NewSender(m *browser.Manager) Sender { return Sender{driver: m} }
 
 var _ campaign.Sender = Sender{}
 
@@ -21,7 +24,7 @@ var _ campaign.Sender = Sender{}
 // error; "not ready" wraps campaign.ErrNotReady; a dead browser or a timeout
 // after the click is an error of unknown outcome, for reconciliation.
 func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.SendResult, error) {
-	res, err := s.M.SendText(ctx, phone, text)
+	res, err := s.driver.SendText(ctx, phone, text)
 	switch {
 	case err == nil:
 		return campaign.SendResult{Status: campaign.StatusSent, MessageID: res.MessageID}, nil
@@ -42,7 +45,7 @@ func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.Send
 // campaign.ErrNotReady so the recipient waits for the session instead of
 // becoming "unknown".
 func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]campaign.OutgoingMessage, error) {
-	msgs, err := s.M.RecentOutgoing(ctx, phone, n)
+	msgs, err := s.driver.RecentOutgoing(ctx, phone, n)
 	if errors.Is(err, browser.ErrNotReady) || errors.Is(err, browser.ErrStopped) {
 		return nil, fmt.Errorf("whatsapp: %w: %w", campaign.ErrNotReady, err)
 	}
@@ -57,7 +60,7 @@ func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]camp
 }
 
 // Ready reports whether the session is linked and ready.
-func (s Sender) Ready() bool { return s.M.Status().State == browser.StateReady }
+func (s Sender) Ready() bool { return s.driver.Status().State == browser.StateReady }
 
 // Feed passes the driver's events to the engine until ctx is done: state
 // changes wake the engine (it pauses or resumes campaigns on its own), acks
