@@ -178,7 +178,7 @@ func (e *Engine) resumeAfterShutdown(ctx context.Context) {
 	}
 	for _, c := range cs {
 		if c.PauseReason == models.PauseShutdown {
-			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": ""})
+			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
 		}
 	}
 }
@@ -195,7 +195,7 @@ func (e *Engine) resumeForSession(ctx context.Context) {
 	}
 	for _, c := range cs {
 		if c.PauseReason == models.PauseWhatsApp {
-			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
+			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
 			e.live.event(c.ID, Event{At: e.clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
 		}
 	}
@@ -214,9 +214,13 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 			} else if errors.Is(err, ErrCloudNeeded) {
 				continue // hybrid mode, offline: it starts once the cloud is back
 			} else if err != nil {
-				// The campaign stays scheduled; the reason shows on its page.
-				e.store.Transition(ctx, c.ID, models.CampaignDraft, map[string]any{"last_error": "could not start at the scheduled time: " + err.Error()})
+				// The campaign goes back to being a draft, so the failed start
+				// is not retried every poll; the reason shows on its page.
 				logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: scheduled start failed")
+				reason := "could not start at the scheduled time: " + err.Error()
+				if err := e.changed(c.ID, e.store.ScheduledStartFailed(ctx, c.ID, reason)); err != nil {
+					logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: unable to turn a campaign whose scheduled start failed back into a draft")
+				}
 			}
 		}
 	}
@@ -253,15 +257,16 @@ func (e *Engine) shutdown() error {
 		return fmt.Errorf("campaign: unable to pause running campaigns on shutdown: %w", err)
 	}
 	for _, c := range cs {
-		if err := e.store.Transition(ctx, c.ID, models.CampaignPaused, map[string]any{"pause_reason": models.PauseShutdown}); err != nil {
+		if err := e.store.PauseCampaign(ctx, c.ID, models.PauseShutdown, ""); err != nil {
 			logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: unable to pause on shutdown")
 		}
 	}
 	return nil
 }
 
-func (e *Engine) transition(ctx context.Context, id, to string, fields map[string]any) error {
-	err := e.store.Transition(ctx, id, to, fields)
+// changed is called with the result of a state change: when it succeeded,
+// the monitor hears of it and the runner wakes. It returns err.
+func (e *Engine) changed(id string, err error) error {
 	if err == nil {
 		e.live.bump(id)
 		e.wake()
@@ -330,69 +335,88 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 	return res, nil
 }
 
+// Create stores a new draft campaign with its audience.
+func (e *Engine) Create(ctx context.Context, c *models.Campaign) error {
+	return userError(e.store.CreateCampaign(ctx, c))
+}
+
+// CreateScheduled stores a new campaign that starts by itself at t: when it
+// cannot be scheduled it is not kept.
+func (e *Engine) CreateScheduled(ctx context.Context, c *models.Campaign, t time.Time) error {
+	if err := e.store.CreateCampaign(ctx, c); err != nil {
+		return userError(err)
+	}
+	if err := e.Schedule(ctx, c.ID, t); err != nil {
+		if derr := e.store.DeleteCampaign(ctx, c.ID); derr != nil {
+			logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": derr}).Error("campaign: unable to delete a campaign that could not be scheduled")
+		}
+		return err
+	}
+	return nil
+}
+
+// Update saves a campaign's name, template, audience, pacing and start
+// time. A paused campaign's recipients are frozen: only its name and pacing
+// change.
+func (e *Engine) Update(ctx context.Context, c *models.Campaign) error {
+	return userError(e.store.UpdateCampaign(ctx, c))
+}
+
+// Delete deletes a campaign that is not running, with its recipients.
+func (e *Engine) Delete(ctx context.Context, id string) error {
+	return userError(e.store.DeleteCampaign(ctx, id))
+}
+
 // Start freezes a draft's or a scheduled campaign's recipients and starts
 // sending.
 func (e *Engine) Start(ctx context.Context, id string) (models.PlanResult, error) {
 	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return models.PlanResult{}, err
+		return models.PlanResult{}, userError(err)
 	}
-	if c.State != models.CampaignDraft && c.State != models.CampaignScheduled {
-		return models.PlanResult{}, fmt.Errorf("campaign: a %s campaign cannot be started: %w", c.State, models.ErrState)
+	if err := models.ActionStart.Check(c.State); err != nil {
+		return models.PlanResult{}, userError(err)
 	}
-	return e.plan(ctx, c)
+	res, err := e.plan(ctx, c)
+	return res, userError(err)
 }
 
 // Schedule makes a draft start by itself at t.
 func (e *Engine) Schedule(ctx context.Context, id string, t time.Time) error {
 	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return err
+		return userError(err)
 	}
 	if _, err := e.CheckTemplate(ctx, c.Template); err != nil {
-		return err
+		return userError(err)
 	}
 	if !t.After(e.clock.Now()) {
-		return &models.ValidationError{Field: "scheduled_at", Message: "must be in the future"}
+		return userError(&models.ValidationError{Field: "scheduled_at", Message: "must be in the future"})
 	}
-	return e.transition(ctx, id, models.CampaignScheduled, map[string]any{"scheduled_at": t.UTC(), "last_error": ""})
+	return userError(e.changed(id, e.store.ScheduleCampaign(ctx, id, t)))
 }
 
 // Unschedule turns a scheduled campaign back into a draft.
 func (e *Engine) Unschedule(ctx context.Context, id string) error {
-	return e.transition(ctx, id, models.CampaignDraft, map[string]any{"scheduled_at": nil})
+	return userError(e.changed(id, e.store.UnscheduleCampaign(ctx, id)))
 }
 
 // Pause stops sending after the message in flight.
 func (e *Engine) Pause(ctx context.Context, id string) error {
-	c, err := e.store.GetCampaign(ctx, id)
-	if err != nil {
-		return err
+	if err := e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseUser, "")); err != nil {
+		return userError(err)
 	}
-	if c.State != models.CampaignRunning {
-		return fmt.Errorf("campaign: only a running campaign can be paused (this one is %s): %w", c.State, models.ErrState)
-	}
-	err = e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseUser})
-	if err == nil {
-		e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "paused by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "paused by you"})
+	return nil
 }
 
 // Resume goes on with a paused campaign.
 func (e *Engine) Resume(ctx context.Context, id string) error {
-	c, err := e.store.GetCampaign(ctx, id)
-	if err != nil {
-		return err
+	if err := e.changed(id, e.store.ResumeCampaign(ctx, id)); err != nil {
+		return userError(err)
 	}
-	if c.State != models.CampaignPaused {
-		return fmt.Errorf("campaign: only a paused campaign can be resumed (this one is %s): %w", c.State, models.ErrState)
-	}
-	err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
-	if err == nil {
-		e.live.event(id, Event{At: e.clock.Now(), State: "resumed", Detail: "resumed by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "resumed", Detail: "resumed by you"})
+	return nil
 }
 
 // Stop ends a campaign for good; recipients not yet sent stay pending and
@@ -400,22 +424,13 @@ func (e *Engine) Resume(ctx context.Context, id string) error {
 func (e *Engine) Stop(ctx context.Context, id string) error {
 	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return err
+		return userError(err)
 	}
-	switch c.State {
-	case models.CampaignRunning, models.CampaignPaused:
-		err = e.store.FinishRun(ctx, id, c.Run, models.CampaignStopped)
-		if err == nil {
-			e.live.bump(id)
-			e.wake()
-		}
-	default:
-		err = e.transition(ctx, id, models.CampaignStopped, map[string]any{"finished_at": time.Now().UTC()})
+	if err := e.changed(id, e.store.StopCampaign(ctx, id, c.Run)); err != nil {
+		return userError(err)
 	}
-	if err == nil {
-		e.live.event(id, Event{At: e.clock.Now(), State: "stopped", Detail: "stopped by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "stopped", Detail: "stopped by you"})
+	return nil
 }
 
 // RetryFailed starts a new run of a finished campaign with only its failed
@@ -423,7 +438,7 @@ func (e *Engine) Stop(ctx context.Context, id string) error {
 func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
 	run, n, err := e.store.RetryFailed(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, userError(err)
 	}
 	e.live.bump(id)
 	e.live.event(id, Event{At: e.clock.Now(), State: "started", Detail: fmt.Sprintf("run %d: retrying %d failed", run, n)})
@@ -436,26 +451,25 @@ func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
 func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64, error) {
 	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, userError(err)
 	}
 	to := models.RecipientSent
 	if decision == "resend" {
 		to = models.RecipientPending
 	} else if decision != "sent" {
-		return 0, &models.ValidationError{Field: "decision", Message: "must be sent or resend"}
+		return 0, userError(&models.ValidationError{Field: "decision", Message: "must be sent or resend"})
 	}
 	n, err := e.store.ResolveUnknown(ctx, id, to, c.Run)
 	if err != nil || n == 0 || to != models.RecipientPending {
 		e.live.bump(id)
-		return n, err
+		return n, userError(err)
 	}
-	switch c.State {
-	case models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed:
-		err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"finished_at": nil})
-	default:
+	if models.ActionReopen.Allowed(c.State) {
+		err = e.changed(id, e.store.ReopenCampaign(ctx, id))
+	} else {
 		e.wake()
 	}
-	return n, err
+	return n, userError(err)
 }
 
 // HandleAck records a delivery ("delivered") or read ("read") ack for a
@@ -511,11 +525,4 @@ func (e *Engine) applyEarlyAcks(ctx context.Context, outs []models.Outcome) {
 			e.store.ApplyAck(ctx, id, models.RecipientDelivered, a.at)
 		}
 	}
-}
-
-// isUserError reports whether err is something a person can fix.
-func isUserError(err error) bool {
-	var ve *models.ValidationError
-	var te *TemplateError
-	return errors.As(err, &ve) || errors.As(err, &te) || errors.Is(err, models.ErrState)
 }

@@ -100,7 +100,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			storeErrors++
 			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to claim recipients")
 			if storeErrors >= maxStoreErrors {
-				e.transition(ctx, id, models.CampaignFailed, map[string]any{"last_error": "the database kept failing; see error.log"})
+				e.changed(id, e.store.FailCampaign(ctx, id, "the database kept failing; see error.log"))
 				return
 			}
 			e.wait(ctx, id, gen, now.Add(time.Second), "retrying")
@@ -138,7 +138,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		e.applyEarlyAcks(ctx, outs)
 		e.live.update(id, nil)
 		if paused != "" {
-			e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseFailures, "last_error": paused})
+			e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseFailures, paused))
 			e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: paused})
 			return
 		}
@@ -259,7 +259,7 @@ func (e *Engine) finish(ctx context.Context, c *models.Campaign) {
 	if err != nil || counts[models.RecipientSending] > 0 {
 		return
 	}
-	if err := e.store.FinishRun(ctx, c.ID, c.Run, models.CampaignCompleted); err != nil {
+	if err := e.store.CompleteRun(ctx, c.ID, c.Run); err != nil {
 		return
 	}
 	e.live.bump(c.ID)
@@ -288,7 +288,7 @@ func (e *Engine) pauseForSession(ctx context.Context, id string) {
 		e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "WhatsApp is not connected on this install"})
 		return
 	}
-	if err := e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseWhatsApp, "last_error": "WhatsApp is not connected; sending goes on by itself when it is"}); err == nil {
+	if err := e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseWhatsApp, "WhatsApp is not connected; sending goes on by itself when it is")); err == nil {
 		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp", "" })
 		e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "WhatsApp is not connected"})
 	}

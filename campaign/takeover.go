@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -195,8 +196,8 @@ func (e *Engine) planLease(ctx context.Context, id string) (release func(error),
 	if err != nil {
 		return nil, err
 	}
-	if c.State != models.CampaignDraft && c.State != models.CampaignScheduled {
-		return nil, fmt.Errorf("campaign: a %s campaign cannot be started (another install started it): %w", c.State, models.ErrState)
+	if err := models.ActionStart.Check(c.State); err != nil {
+		return nil, &Error{Status: http.StatusConflict, Message: err.Error() + " (another install started it)", Err: err}
 	}
 	info, err := e.lease.Acquire(lctx, id, e.opts.LeaseTTL)
 	switch {

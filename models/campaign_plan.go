@@ -81,7 +81,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	defer tx.Rollback()
 	now := time.Now().UTC()
 	// Claims the campaign first: a second start waits here, then finds it running.
-	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET updated_at = ? WHERE id = ? AND state IN (?, ?)"), now, id, CampaignDraft, CampaignScheduled)
+	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET updated_at = ? WHERE id = ? AND state IN (?, ?)"), now, id, ActionStart.from()[0], ActionStart.from()[1])
 	if err != nil {
 		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
 	}
@@ -90,7 +90,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		if gerr != nil {
 			return res, gerr
 		}
-		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+		return res, &StateError{Action: ActionStart, State: c.State}
 	}
 	// The contacts are read on another connection while this transaction writes.
 	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
@@ -185,8 +185,8 @@ func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	if c.State != CampaignCompleted && c.State != CampaignStopped && c.State != CampaignFailed {
-		return 0, 0, fmt.Errorf("store: only a finished campaign can retry its failures (this one is %s): %w", c.State, ErrState)
+	if err := ActionRetry.Check(c.State); err != nil {
+		return 0, 0, err
 	}
 	tx, err := s.sqlDB().BeginTx(ctx, nil)
 	if err != nil {
@@ -200,7 +200,11 @@ func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) 
 		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
 	}
 	if n, _ := r.RowsAffected(); n != 1 {
-		return 0, 0, fmt.Errorf("store: the campaign changed state meanwhile: %w", ErrState)
+		// The campaign changed state meanwhile.
+		if c, err = s.GetCampaign(ctx, id); err != nil {
+			return 0, 0, err
+		}
+		return 0, 0, &StateError{Action: ActionRetry, State: c.State}
 	}
 	r, err = tx.ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, run = ?, error = '' WHERE campaign_id = ? AND state = ?"),
 		RecipientPending, run, id, RecipientFailed)

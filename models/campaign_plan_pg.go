@@ -80,7 +80,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 		}
 		defer tx.Rollback(ctx)
 		now := time.Now().UTC()
-		tag, err := tx.Exec(ctx, "UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state IN ($3, $4)", now, id, CampaignDraft, CampaignScheduled)
+		tag, err := tx.Exec(ctx, "UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state = ANY($3)", now, id, ActionStart.from())
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 		if gerr != nil {
 			return res, gerr
 		}
-		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+		return res, &StateError{Action: ActionStart, State: c.State}
 	}
 	if userErr != nil {
 		return res, userErr

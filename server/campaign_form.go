@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -116,7 +117,7 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		return nil, nil, err
 	}
 	if !f.FrozenMessage {
-		if _, err := campaign.CheckTemplate(ctx, s.store, f.Template); err != nil {
+		if _, err := s.campaigns.CheckTemplate(ctx, f.Template); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -152,8 +153,8 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 
 // withTemplateError keeps a template mistake on the form, with the line it is on.
 func (f *campaignForm) withTemplateError(err error) {
-	te, ok := err.(*campaign.TemplateError)
-	if !ok {
+	var te *campaign.TemplateError
+	if !errors.As(err, &te) {
 		return
 	}
 	f.TemplateError = te

@@ -52,7 +52,7 @@ func (s *Server) campaignShow(c *gin.Context) {
 	} else if len(v.Sample) > 0 {
 		v.PreviewFor = &v.Sample[0]
 	}
-	tpl, err := campaign.CheckTemplate(ctx, s.store, mv.C.Template)
+	tpl, err := s.campaigns.CheckTemplate(ctx, mv.C.Template)
 	if err != nil {
 		v.TemplateError = userCampaignMessage(c, err)
 	} else if v.PreviewFor != nil {
