@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,7 +29,8 @@ func (s *Store) sqlDB() *sql.DB {
 	return db
 }
 
-// rebind turns ? placeholders into $n for Postgres.
+// rebind turns ? placeholders into $n for Postgres, for the few statements
+// built from a request's filters (the recipient list's).
 func (s *Store) rebind(q string) string {
 	if s.dialect != DialectPostgres {
 		return q
@@ -41,8 +41,7 @@ func (s *Store) rebind(q string) string {
 	for i := 0; i < len(q); i++ {
 		if q[i] == '?' {
 			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
+			b.WriteString(bindVar(s.dialect, n))
 			continue
 		}
 		b.WriteByte(q[i])
@@ -304,12 +303,8 @@ func (s *Store) ListRuns(ctx context.Context, id string) ([]CampaignRun, error) 
 // AttributeKeys returns every extra attribute name some contact has, so a
 // template can be checked for unknown variables.
 func (s *Store) AttributeKeys(ctx context.Context) ([]string, error) {
-	q := "SELECT DISTINCT j.key FROM contacts, json_each(contacts.attributes) AS j"
-	if s.dialect == DialectPostgres {
-		q = "SELECT DISTINCT jsonb_object_keys(attributes) FROM contacts"
-	}
 	keys := []string{}
-	if err := s.db.WithContext(ctx).Raw(q).Scan(&keys).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(s.q.AttributeKeys).Scan(&keys).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list attribute names: %w", err)
 	}
 	return keys, nil

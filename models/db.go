@@ -50,6 +50,7 @@ type OpenOptions struct {
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	q       *queries // the hand-written SQL, queries/<dialect>.sql
 }
 
 // Open connects, applies pending migrations and returns the store.
@@ -103,7 +104,12 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: unable to reach the %s database: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect}
+	q, err := loadQueries(dialect)
+	if err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	s := &Store{db: db, dialect: dialect, q: q}
 	if err := s.migrate(ctx, sqlDB, pooled); err != nil {
 		sqlDB.Close()
 		return nil, err
