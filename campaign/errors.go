@@ -17,6 +17,7 @@ type Error struct {
 	Err     error
 }
 
+// Error returns the message for the person.
 func (e *Error) Error() string { return e.Message }
 
 // Unwrap returns the cause.

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // CampaignAction is something done to a campaign that its state may forbid.
@@ -29,8 +30,8 @@ const (
 type campaignRule struct {
 	from []string
 	to   string
-	// refusal is what a person reads when the state forbids the action; %s
-	// is the campaign's state.
+	// refusal is what a person reads when the state forbids the action; a
+	// %s in it is the campaign's state.
 	refusal string
 }
 
@@ -40,17 +41,17 @@ type campaignRule struct {
 // between.
 var campaignRules = map[CampaignAction]campaignRule{
 	ActionStart:      {from: []string{CampaignDraft, CampaignScheduled}, to: CampaignRunning, refusal: "a %s campaign cannot be started"},
-	ActionSchedule:   {from: []string{CampaignDraft}, to: CampaignScheduled, refusal: "only a draft can be scheduled (this one is %s)"},
-	ActionUnschedule: {from: []string{CampaignScheduled}, to: CampaignDraft, refusal: "only a scheduled campaign can be unscheduled (this one is %s)"},
+	ActionSchedule:   {from: []string{CampaignDraft}, to: CampaignScheduled, refusal: "a %s campaign cannot become scheduled"},
+	ActionUnschedule: {from: []string{CampaignScheduled}, to: CampaignDraft, refusal: "a %s campaign cannot become draft"},
 	ActionPause:      {from: []string{CampaignRunning}, to: CampaignPaused, refusal: "only a running campaign can be paused (this one is %s)"},
 	ActionResume:     {from: []string{CampaignPaused}, to: CampaignRunning, refusal: "only a paused campaign can be resumed (this one is %s)"},
-	ActionStop:       {from: []string{CampaignScheduled, CampaignRunning, CampaignPaused}, to: CampaignStopped, refusal: "a %s campaign cannot be stopped"},
-	ActionComplete:   {from: []string{CampaignRunning}, to: CampaignCompleted, refusal: "a %s campaign cannot be completed"},
-	ActionFail:       {from: []string{CampaignRunning, CampaignPaused}, to: CampaignFailed, refusal: "a %s campaign cannot fail"},
+	ActionStop:       {from: []string{CampaignScheduled, CampaignRunning, CampaignPaused}, to: CampaignStopped, refusal: "a %s campaign cannot become stopped"},
+	ActionComplete:   {from: []string{CampaignRunning}, to: CampaignCompleted, refusal: "a %s campaign cannot become completed"},
+	ActionFail:       {from: []string{CampaignRunning, CampaignPaused}, to: CampaignFailed, refusal: "a %s campaign cannot become failed"},
 	ActionRetry:      {from: []string{CampaignCompleted, CampaignStopped, CampaignFailed}, to: CampaignRunning, refusal: "only a finished campaign can retry its failures (this one is %s)"},
-	ActionReopen:     {from: []string{CampaignCompleted, CampaignStopped, CampaignFailed}, to: CampaignRunning, refusal: "a %s campaign cannot be reopened"},
+	ActionReopen:     {from: []string{CampaignCompleted, CampaignStopped, CampaignFailed}, to: CampaignRunning, refusal: "a %s campaign cannot become running"},
 	ActionEdit:       {from: []string{CampaignDraft, CampaignScheduled, CampaignPaused}, refusal: "a %s campaign cannot be edited"},
-	ActionDelete:     {from: []string{CampaignDraft, CampaignScheduled, CampaignPaused, CampaignCompleted, CampaignStopped, CampaignFailed}, refusal: "stop the campaign before deleting it (it is %s)"},
+	ActionDelete:     {from: []string{CampaignDraft, CampaignScheduled, CampaignPaused, CampaignCompleted, CampaignStopped, CampaignFailed}, refusal: "stop the campaign before deleting it"},
 }
 
 // Allowed reports whether a campaign in state may undergo the action.
@@ -91,8 +92,13 @@ type StateError struct {
 	State  string
 }
 
+// Error says what the state forbids, for the person who asked.
 func (e *StateError) Error() string {
-	return fmt.Sprintf(campaignRules[e.Action].refusal, e.State)
+	msg := campaignRules[e.Action].refusal
+	if strings.Contains(msg, "%s") {
+		msg = fmt.Sprintf(msg, e.State)
+	}
+	return msg
 }
 
 // Unwrap makes errors.Is(err, ErrState) hold.
