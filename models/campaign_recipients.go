@@ -333,28 +333,34 @@ func (s *Store) SentSince(ctx context.Context, t time.Time) (int64, error) {
 	return n, nil
 }
 
+// outcomesValues stands, in the record-outcomes query, where the VALUES
+// list of a batch goes.
+const outcomesValues = "/*values*/"
+
 // recordOutcomesPostgres writes outcomes in one statement per thousand: a
 // round trip per row is what Postgres makes expensive.
 func (s *Store) recordOutcomesPostgres(ctx context.Context, id string, outs []Outcome) error {
+	head, tail, _ := strings.Cut(s.q.RecordOutcomes, outcomesValues)
 	for _, chunk := range chunks(outs, 1000) {
-		var (
-			seqs     = make([]int64, len(chunk))
-			states   = make([]string, len(chunk))
-			mids     = make([]string, len(chunk))
-			errs     = make([]string, len(chunk))
-			sentAts  = make([]*time.Time, len(chunk))
-			ledgerID = make([]string, len(chunk))
-			ats      = make([]time.Time, len(chunk))
-		)
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 2, 7*len(chunk)+2)
+		args[0], args[1] = id, RecipientSending
 		for i, o := range chunk {
-			seqs[i], states[i], mids[i], errs[i] = o.Seq, o.State, o.MessageID, o.Error
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d::bigint, $%d::text, $%d::text, $%d::text, $%d::timestamptz, $%d::uuid, $%d::timestamptz)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			var sentAt *time.Time
 			if o.State == RecipientSent {
 				at := o.At.UTC()
-				sentAts[i] = &at
+				sentAt = &at
 			}
-			ledgerID[i], ats[i] = NewID(), o.At.UTC()
+			args = append(args, o.Seq, o.State, o.MessageID, o.Error, sentAt, NewID(), o.At.UTC())
 		}
-		if _, err := s.sqlDB().ExecContext(ctx, s.q.RecordOutcomes, seqs, states, mids, errs, sentAts, ledgerID, ats, id, RecipientSending); err != nil {
+		b.WriteString(tail)
+		if _, err := s.sqlDB().ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)
 		}
 	}

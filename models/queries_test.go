@@ -16,6 +16,9 @@ func TestQueriesLoad(t *testing.T) {
 		if q.ClaimPending == "" || strings.Contains(q.ClaimPending, "--") {
 			t.Fatalf("%s: claim-pending is %q (comments must be dropped)", d, q.ClaimPending)
 		}
+		if d == DialectPostgres && strings.Count(q.RecordOutcomes, outcomesValues) != 1 {
+			t.Fatalf("record-outcomes must hold %s once: %q", outcomesValues, q.RecordOutcomes)
+		}
 	}
 }
 

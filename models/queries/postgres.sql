@@ -18,21 +18,24 @@ RETURNING seq, contact_id, phone, name, body
 
 -- name: record-outcomes
 -- A batch of outcomes in one statement (a round trip per row is what
--- Postgres makes expensive), as arrays unnested side by side. The ledger
--- insert and the update see the same snapshot: both act on the recipients
--- still "sending". install_id keeps its default, ''.
--- Args: seqs, states, message ids, errors, sent_ats, ledger ids, ats, campaign, sending.
-WITH v AS (
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::timestamptz[])
-        AS v(seq, state, mid, err, sent_at, sid, at)
-), ledger AS (
+-- Postgres makes expensive). recordOutcomesPostgres writes the VALUES list
+-- where the values comment stands: one ($n::bigint, $n::text, $n::text,
+-- $n::text, $n::timestamptz, $n::uuid, $n::timestamptz) tuple per outcome
+-- (seq, state, message id, error, sent_at, ledger id, at), numbered from $3.
+-- A VALUES list rather than unnest() over arrays: the arrays measured twice
+-- as slow (interleaved, 40,000 outcomes in batches of 512, 3 Dec).
+-- The ledger insert and the update see the same snapshot: both act on the
+-- recipients still "sending". install_id keeps its default, ''.
+-- Args: campaign, sending, then the tuples' values.
+WITH v(seq, state, mid, err, sent_at, sid, at) AS (VALUES /*values*/),
+ledger AS (
     INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, at)
     SELECT v.sid, r.campaign_id, r.seq, r.run, r.phone, v.state, v.mid, v.err, v.at FROM v
-    JOIN campaign_recipients r ON r.campaign_id = $8 AND r.seq = v.seq AND r.state = $9
+    JOIN campaign_recipients r ON r.campaign_id = $1 AND r.seq = v.seq AND r.state = $2
     WHERE v.state IN ('sent', 'invalid_number', 'failed')
 )
 UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at
-FROM v WHERE r.campaign_id = $8 AND r.seq = v.seq AND r.state = $9
+FROM v WHERE r.campaign_id = $1 AND r.seq = v.seq AND r.state = $2
 
 -- name: ack-delivered
 -- A delivery ack moves only a sent message; returns its campaign.
