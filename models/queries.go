@@ -169,7 +169,8 @@ func bindVar(dialect string, n int) string {
 	return "?" + strconv.Itoa(n)
 }
 
-// valuesList is the VALUES list of rows tuples of cols parameters each.
+// valuesList is the VALUES list of rows tuples of cols parameters each
+// (plain ? on SQLite: the statements stay as they were measured).
 func valuesList(dialect string, rows, cols int) string {
 	var sb strings.Builder
 	n := 1
@@ -182,7 +183,11 @@ func valuesList(dialect string, rows, cols int) string {
 			if c > 0 {
 				sb.WriteByte(',')
 			}
-			sb.WriteString(bindVar(dialect, n))
+			if dialect == DialectPostgres {
+				sb.WriteString(bindVar(dialect, n))
+			} else {
+				sb.WriteByte('?')
+			}
 			n++
 		}
 		sb.WriteByte(')')
