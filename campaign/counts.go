@@ -34,7 +34,7 @@ func (e *Engine) Counts(ctx context.Context, id string, stamp time.Time) (models
 	if ok && c.stamp.Equal(stamp) && time.Since(c.at) < countsMaxAge {
 		return c.counts, nil
 	}
-	counts, err := e.o.Store.CountStates(ctx, id, 0)
+	counts, err := e.store.CountStates(ctx, id, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,13 @@ type Options struct {
 // lease; the others skip it (and show who sends it) without touching its
 // state, and take it over when the lease is released or runs out.
 type Engine struct {
-	o      Options
+	store  Store
+	sender Sender
+	clock  Clock
+	lease  Lease          // nil outside hybrid mode
+	loc    *time.Location // where quiet hours and the daily cap are read
+	opts   Options        // the tuning values (batch size, timeouts, lease timing)
+
 	live   liveBoard
 	counts countCache
 	kick   chan struct{}
@@ -107,7 +113,12 @@ func New(o Options) *Engine {
 		o.TakeoverGrace = DefaultTakeoverGrace
 	}
 	return &Engine{
-		o:      o,
+		store:  o.Store,
+		sender: o.Sender,
+		clock:  o.Clock,
+		lease:  o.Lease,
+		loc:    o.Location,
+		opts:   o,
 		live:   liveBoard{m: map[string]*Live{}},
 		counts: countCache{m: map[string]cachedCounts{}},
 		kick:   make(chan struct{}, 1),
@@ -128,9 +139,9 @@ func (e *Engine) wake() {
 	}
 }
 
-// SessionChanged tells the engine the WhatsApp session's state changed (the
-// lead feeds it from the driver's events); the engine then reads
-// Sender.Ready and pauses or resumes campaigns.
+// SessionChanged tells the engine the WhatsApp session's state changed
+// (campaign/whatsapp.Feed calls it on the driver's state events); the
+// engine then reads Sender.Ready and pauses or resumes campaigns.
 func (e *Engine) SessionChanged() { e.wake() }
 
 // Run is the runner loop; it returns when ctx is done, after pausing the
@@ -145,7 +156,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 			case <-e.kick:
-			case <-e.o.Clock.After(e.o.IdlePoll):
+			case <-e.clock.After(e.opts.IdlePoll):
 			}
 			continue
 		}
@@ -160,14 +171,14 @@ func (e *Engine) Run(ctx context.Context) error {
 // resumeAfterShutdown restarts campaigns the last clean shutdown paused.
 // Campaigns a crash left "running" simply go on (after reconciliation).
 func (e *Engine) resumeAfterShutdown(ctx context.Context) {
-	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignPaused)
+	cs, err := e.store.CampaignsInState(ctx, models.CampaignPaused)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to list paused campaigns")
 		return
 	}
 	for _, c := range cs {
 		if c.PauseReason == models.PauseShutdown {
-			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": ""})
+			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
 		}
 	}
 }
@@ -175,27 +186,27 @@ func (e *Engine) resumeAfterShutdown(ctx context.Context) {
 // resumeForSession restarts campaigns paused because WhatsApp was not ready,
 // once it is.
 func (e *Engine) resumeForSession(ctx context.Context) {
-	if !e.o.Sender.Ready() {
+	if !e.sender.Ready() {
 		return
 	}
-	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignPaused)
+	cs, err := e.store.CampaignsInState(ctx, models.CampaignPaused)
 	if err != nil {
 		return
 	}
 	for _, c := range cs {
 		if c.PauseReason == models.PauseWhatsApp {
-			e.transition(ctx, c.ID, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
-			e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
+			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
+			e.live.event(c.ID, Event{At: e.clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
 		}
 	}
 }
 
 func (e *Engine) startDueSchedules(ctx context.Context) {
-	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignScheduled)
+	cs, err := e.store.CampaignsInState(ctx, models.CampaignScheduled)
 	if err != nil {
 		return
 	}
-	now := e.o.Clock.Now()
+	now := e.clock.Now()
 	for _, c := range cs {
 		if c.ScheduledAt != nil && !c.ScheduledAt.After(now) {
 			if _, err := e.plan(ctx, &c); errors.Is(err, models.ErrState) || errors.Is(err, ErrLeaseHeld) {
@@ -203,9 +214,13 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 			} else if errors.Is(err, ErrCloudNeeded) {
 				continue // hybrid mode, offline: it starts once the cloud is back
 			} else if err != nil {
-				// The campaign stays scheduled; the reason shows on its page.
-				e.o.Store.Transition(ctx, c.ID, models.CampaignDraft, map[string]any{"last_error": "could not start at the scheduled time: " + err.Error()})
+				// The campaign goes back to being a draft, so the failed start
+				// is not retried every poll; the reason shows on its page.
 				logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: scheduled start failed")
+				reason := "could not start at the scheduled time: " + err.Error()
+				if err := e.changed(c.ID, e.store.ScheduledStartFailed(ctx, c.ID, reason)); err != nil {
+					logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: unable to turn a campaign whose scheduled start failed back into a draft")
+				}
 			}
 		}
 	}
@@ -214,7 +229,7 @@ func (e *Engine) startDueSchedules(ctx context.Context) {
 // nextRunning picks the oldest running campaign this install may send, and
 // its lease (nil without a Lease).
 func (e *Engine) nextRunning(ctx context.Context) (*models.Campaign, *heldLease) {
-	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)
+	cs, err := e.store.CampaignsInState(ctx, models.CampaignRunning)
 	if err != nil {
 		if ctx.Err() == nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to list running campaigns")
@@ -230,27 +245,28 @@ func (e *Engine) nextRunning(ctx context.Context) (*models.Campaign, *heldLease)
 }
 
 func (e *Engine) shutdown() error {
-	if e.o.Lease != nil {
+	if e.lease != nil {
 		// Shared campaigns stay running: their leases are released (or run
 		// out) and another install goes on with them.
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cs, err := e.o.Store.CampaignsInState(ctx, models.CampaignRunning)
+	cs, err := e.store.CampaignsInState(ctx, models.CampaignRunning)
 	if err != nil {
 		return fmt.Errorf("campaign: unable to pause running campaigns on shutdown: %w", err)
 	}
 	for _, c := range cs {
-		if err := e.o.Store.Transition(ctx, c.ID, models.CampaignPaused, map[string]any{"pause_reason": models.PauseShutdown}); err != nil {
+		if err := e.store.PauseCampaign(ctx, c.ID, models.PauseShutdown, ""); err != nil {
 			logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": err}).Error("campaign: unable to pause on shutdown")
 		}
 	}
 	return nil
 }
 
-func (e *Engine) transition(ctx context.Context, id, to string, fields map[string]any) error {
-	err := e.o.Store.Transition(ctx, id, to, fields)
+// changed is called with the result of a state change: when it succeeded,
+// the monitor hears of it and the runner wakes. It returns err.
+func (e *Engine) changed(id string, err error) error {
 	if err == nil {
 		e.live.bump(id)
 		e.wake()
@@ -268,7 +284,7 @@ func (e *Engine) Subscribe(id string) (<-chan struct{}, func()) { return e.live.
 // CheckTemplate parses a template and checks its variables against the
 // attribute names contacts have.
 func (e *Engine) CheckTemplate(ctx context.Context, src string) (*Template, error) {
-	return CheckTemplate(ctx, e.o.Store, src)
+	return CheckTemplate(ctx, e.store, src)
 }
 
 // CheckTemplate parses src and checks its variables against the store's
@@ -296,14 +312,14 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 	if err != nil {
 		return models.PlanResult{}, err
 	}
-	if e.o.Lease != nil {
+	if e.lease != nil {
 		release, lerr := e.planLease(ctx, c.ID)
 		if lerr != nil {
 			return models.PlanResult{}, lerr
 		}
 		defer func() { release(err) }()
 	}
-	res, err := e.o.Store.PlanRecipients(ctx, c.ID, func(ct *models.Contact) (string, error) {
+	res, err := e.store.PlanRecipients(ctx, c.ID, func(ct *models.Contact) (string, error) {
 		text := tpl.Render(ct, Seed(c.ID, ct.ID))
 		if strings.TrimSpace(text) == "" {
 			return "", &models.ValidationError{Field: "template", Message: fmt.Sprintf("the message for %s (%s) is empty; give the variables defaults like {{v1|friend}}", ct.Name, ct.Phone)}
@@ -314,108 +330,118 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 		return res, err
 	}
 	e.live.bump(c.ID)
-	e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "started", Detail: fmt.Sprintf("%d recipients, %d opted out", res.Planned, res.OptedOut)})
+	e.live.event(c.ID, Event{At: e.clock.Now(), State: "started", Detail: fmt.Sprintf("%d recipients, %d opted out", res.Planned, res.OptedOut)})
 	e.wake()
 	return res, nil
+}
+
+// Create stores a new draft campaign with its audience.
+func (e *Engine) Create(ctx context.Context, c *models.Campaign) error {
+	return userError(e.store.CreateCampaign(ctx, c))
+}
+
+// CreateScheduled stores a new campaign that starts by itself at t: when it
+// cannot be scheduled it is not kept.
+func (e *Engine) CreateScheduled(ctx context.Context, c *models.Campaign, t time.Time) error {
+	if err := e.store.CreateCampaign(ctx, c); err != nil {
+		return userError(err)
+	}
+	if err := e.Schedule(ctx, c.ID, t); err != nil {
+		if derr := e.store.DeleteCampaign(ctx, c.ID); derr != nil {
+			logrus.WithFields(logrus.Fields{"campaign": c.ID, "error": derr}).Error("campaign: unable to delete a campaign that could not be scheduled")
+		}
+		return err
+	}
+	return nil
+}
+
+// Update saves a campaign's name, template, audience, pacing and start
+// time. A paused campaign's recipients are frozen: only its name and pacing
+// change.
+func (e *Engine) Update(ctx context.Context, c *models.Campaign) error {
+	return userError(e.store.UpdateCampaign(ctx, c))
+}
+
+// Delete deletes a campaign that is not running, with its recipients.
+func (e *Engine) Delete(ctx context.Context, id string) error {
+	return userError(e.store.DeleteCampaign(ctx, id))
 }
 
 // Start freezes a draft's or a scheduled campaign's recipients and starts
 // sending.
 func (e *Engine) Start(ctx context.Context, id string) (models.PlanResult, error) {
-	c, err := e.o.Store.GetCampaign(ctx, id)
+	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return models.PlanResult{}, err
+		return models.PlanResult{}, userError(err)
 	}
-	if c.State != models.CampaignDraft && c.State != models.CampaignScheduled {
-		return models.PlanResult{}, fmt.Errorf("campaign: a %s campaign cannot be started: %w", c.State, models.ErrState)
+	if err := models.ActionStart.Check(c.State); err != nil {
+		return models.PlanResult{}, userError(err)
 	}
-	return e.plan(ctx, c)
+	res, err := e.plan(ctx, c)
+	return res, userError(err)
 }
 
 // Schedule makes a draft start by itself at t.
 func (e *Engine) Schedule(ctx context.Context, id string, t time.Time) error {
-	c, err := e.o.Store.GetCampaign(ctx, id)
+	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return err
+		return userError(err)
 	}
 	if _, err := e.CheckTemplate(ctx, c.Template); err != nil {
-		return err
+		return userError(err)
 	}
-	if !t.After(e.o.Clock.Now()) {
-		return &models.ValidationError{Field: "scheduled_at", Message: "must be in the future"}
+	if !t.After(e.clock.Now()) {
+		return userError(&models.ValidationError{Field: "scheduled_at", Message: "must be in the future"})
 	}
-	return e.transition(ctx, id, models.CampaignScheduled, map[string]any{"scheduled_at": t.UTC(), "last_error": ""})
+	return userError(e.changed(id, e.store.ScheduleCampaign(ctx, id, t)))
 }
 
 // Unschedule turns a scheduled campaign back into a draft.
 func (e *Engine) Unschedule(ctx context.Context, id string) error {
-	return e.transition(ctx, id, models.CampaignDraft, map[string]any{"scheduled_at": nil})
+	return userError(e.changed(id, e.store.UnscheduleCampaign(ctx, id)))
 }
 
 // Pause stops sending after the message in flight.
 func (e *Engine) Pause(ctx context.Context, id string) error {
-	c, err := e.o.Store.GetCampaign(ctx, id)
-	if err != nil {
-		return err
+	if err := e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseUser, "")); err != nil {
+		return userError(err)
 	}
-	if c.State != models.CampaignRunning {
-		return fmt.Errorf("campaign: only a running campaign can be paused (this one is %s): %w", c.State, models.ErrState)
-	}
-	err = e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseUser})
-	if err == nil {
-		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "paused by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "paused by you"})
+	return nil
 }
 
 // Resume goes on with a paused campaign.
 func (e *Engine) Resume(ctx context.Context, id string) error {
-	c, err := e.o.Store.GetCampaign(ctx, id)
-	if err != nil {
-		return err
+	if err := e.changed(id, e.store.ResumeCampaign(ctx, id)); err != nil {
+		return userError(err)
 	}
-	if c.State != models.CampaignPaused {
-		return fmt.Errorf("campaign: only a paused campaign can be resumed (this one is %s): %w", c.State, models.ErrState)
-	}
-	err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"pause_reason": "", "last_error": ""})
-	if err == nil {
-		e.live.event(id, Event{At: e.o.Clock.Now(), State: "resumed", Detail: "resumed by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "resumed", Detail: "resumed by you"})
+	return nil
 }
 
 // Stop ends a campaign for good; recipients not yet sent stay pending and
 // are never sent.
 func (e *Engine) Stop(ctx context.Context, id string) error {
-	c, err := e.o.Store.GetCampaign(ctx, id)
+	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return err
+		return userError(err)
 	}
-	switch c.State {
-	case models.CampaignRunning, models.CampaignPaused:
-		err = e.o.Store.FinishRun(ctx, id, c.Run, models.CampaignStopped)
-		if err == nil {
-			e.live.bump(id)
-			e.wake()
-		}
-	default:
-		err = e.transition(ctx, id, models.CampaignStopped, map[string]any{"finished_at": time.Now().UTC()})
+	if err := e.changed(id, e.store.StopCampaign(ctx, id, c.Run)); err != nil {
+		return userError(err)
 	}
-	if err == nil {
-		e.live.event(id, Event{At: e.o.Clock.Now(), State: "stopped", Detail: "stopped by you"})
-	}
-	return err
+	e.live.event(id, Event{At: e.clock.Now(), State: "stopped", Detail: "stopped by you"})
+	return nil
 }
 
 // RetryFailed starts a new run of a finished campaign with only its failed
 // recipients (their texts stay as frozen).
 func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
-	run, n, err := e.o.Store.RetryFailed(ctx, id)
+	run, n, err := e.store.RetryFailed(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, userError(err)
 	}
 	e.live.bump(id)
-	e.live.event(id, Event{At: e.o.Clock.Now(), State: "started", Detail: fmt.Sprintf("run %d: retrying %d failed", run, n)})
+	e.live.event(id, Event{At: e.clock.Now(), State: "started", Detail: fmt.Sprintf("run %d: retrying %d failed", run, n)})
 	e.wake()
 	return n, nil
 }
@@ -423,40 +449,39 @@ func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
 // ResolveUnknown applies a person's decision about the sends whose fate
 // could not be established: "sent" (they went out) or "resend".
 func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64, error) {
-	c, err := e.o.Store.GetCampaign(ctx, id)
+	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, userError(err)
 	}
 	to := models.RecipientSent
 	if decision == "resend" {
 		to = models.RecipientPending
 	} else if decision != "sent" {
-		return 0, &models.ValidationError{Field: "decision", Message: "must be sent or resend"}
+		return 0, userError(&models.ValidationError{Field: "decision", Message: "must be sent or resend"})
 	}
-	n, err := e.o.Store.ResolveUnknown(ctx, id, to, c.Run)
+	n, err := e.store.ResolveUnknown(ctx, id, to, c.Run)
 	if err != nil || n == 0 || to != models.RecipientPending {
 		e.live.bump(id)
-		return n, err
+		return n, userError(err)
 	}
-	switch c.State {
-	case models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed:
-		err = e.transition(ctx, id, models.CampaignRunning, map[string]any{"finished_at": nil})
-	default:
+	if models.ActionReopen.Allowed(c.State) {
+		err = e.changed(id, e.store.ReopenCampaign(ctx, id))
+	} else {
 		e.wake()
 	}
-	return n, err
+	return n, userError(err)
 }
 
 // HandleAck records a delivery ("delivered") or read ("read") ack for a
-// message id; the lead feeds it from the driver's ack events.
+// message id; campaign/whatsapp.Feed calls it on the driver's ack events.
 func (e *Engine) HandleAck(messageID, ack string) {
 	if ack != models.RecipientDelivered && ack != models.RecipientRead {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	now := e.o.Clock.Now()
-	id, err := e.o.Store.ApplyAck(ctx, messageID, ack, now)
+	now := e.clock.Now()
+	id, err := e.store.ApplyAck(ctx, messageID, ack, now)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"message_id": messageID, "error": err}).Error("campaign: unable to record an ack")
 		return
@@ -495,16 +520,9 @@ func (e *Engine) applyEarlyAcks(ctx context.Context, outs []models.Outcome) {
 	e.mu.Unlock()
 	for id, a := range due {
 		if a.state == models.RecipientRead {
-			e.o.Store.ApplyAck(ctx, id, models.RecipientRead, a.at)
+			e.store.ApplyAck(ctx, id, models.RecipientRead, a.at)
 		} else {
-			e.o.Store.ApplyAck(ctx, id, models.RecipientDelivered, a.at)
+			e.store.ApplyAck(ctx, id, models.RecipientDelivered, a.at)
 		}
 	}
-}
-
-// isUserError reports whether err is something a person can fix.
-func isUserError(err error) bool {
-	var ve *models.ValidationError
-	var te *TemplateError
-	return errors.As(err, &ve) || errors.As(err, &te) || errors.Is(err, models.ErrState)
 }

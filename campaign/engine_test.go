@@ -36,8 +36,9 @@ func TestStateMachine(t *testing.T) {
 
 func TestEngineSendsFrozenTexts(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, cs := seedContacts(t, s, 12, "01")
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
+		c, cs := rig.campaign(t, 12, "01", "{Hi|Hello} {{name}} from {{city}}, code {{v1}} {{v9|none}}", fast)
 		// Two opted out: excluded from the plan and counted.
 		for _, c := range cs[:2] {
 			c.OptedOut = true
@@ -45,13 +46,9 @@ func TestEngineSendsFrozenTexts(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := newCampaign(t, s, "{Hi|Hello} {{name}} from {{city}}, code {{v1}} {{v9|none}}", g.ID, fast)
-		snd := newNullSender()
 		snd.down.Store(true) // planned, but nothing sent until the session is up
-		e := runEngine(t, s, snd, nil)
-		res, err := e.Start(ctx, c.ID)
-		if err != nil || res.Planned != 10 || res.OptedOut != 2 {
-			t.Fatalf("start = %+v, %v", res, err)
+		if res := rig.start(t, c.ID); res.Planned != 10 || res.OptedOut != 2 {
+			t.Fatalf("start = %+v", res)
 		}
 		if _, err := e.Start(ctx, c.ID); !errors.Is(err, models.ErrState) {
 			t.Fatalf("second start: %v", err)
@@ -61,10 +58,10 @@ func TestEngineSendsFrozenTexts(t *testing.T) {
 		if err := s.UpdateContact(ctx, cs[5]); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "auto-pause while WhatsApp is down", stateIs(s, c.ID, models.CampaignPaused))
+		rig.waitState(t, "auto-pause while WhatsApp is down", c.ID, models.CampaignPaused)
 		snd.down.Store(false)
 		e.SessionChanged()
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 		msgs := snd.messages()
 		if len(msgs) != 10 {
 			t.Fatalf("%d messages sent, want 10", len(msgs))
@@ -103,16 +100,12 @@ func TestEngineSendsFrozenTexts(t *testing.T) {
 
 func TestEngineInvalidFailuresAndRetry(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, cs := seedContacts(t, s, 8, "02")
-		snd := newNullSender()
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
+		c, cs := rig.campaign(t, 8, "02", "Hi {{name}}", models.Pacing{Preset: "custom", MaxFailures: 3})
 		snd.invalid[cs[1].Phone] = true
-		e := runEngine(t, s, snd, nil)
-		c := newCampaign(t, s, "Hi {{name}}", g.ID, models.Pacing{Preset: "custom", MaxFailures: 3})
-		if _, err := e.Start(ctx, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.start(t, c.ID)
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 		counts, _ := s.CountStates(ctx, c.ID, 0)
 		if counts[models.RecipientInvalid] != 1 || counts[models.RecipientSent] != 7 {
 			t.Fatalf("counts %v", counts)
@@ -122,13 +115,10 @@ func TestEngineInvalidFailuresAndRetry(t *testing.T) {
 		}
 
 		// Three failures in a row pause the campaign.
-		g2, _ := seedContacts(t, s, 6, "03")
+		c2, _ := rig.campaign(t, 6, "03", "Hello {{name}}", models.Pacing{Preset: "custom", MaxFailures: 3})
 		snd.failing.Store(true)
-		c2 := newCampaign(t, s, "Hello {{name}}", g2.ID, models.Pacing{Preset: "custom", MaxFailures: 3})
-		if _, err := e.Start(ctx, c2.ID); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, "auto-pause after failures", stateIs(s, c2.ID, models.CampaignPaused))
+		rig.start(t, c2.ID)
+		rig.waitState(t, "auto-pause after failures", c2.ID, models.CampaignPaused)
 		got, _ := s.GetCampaign(ctx, c2.ID)
 		counts, _ = s.CountStates(ctx, c2.ID, 0)
 		if got.PauseReason != models.PauseFailures || counts[models.RecipientFailed] != 3 || counts[models.RecipientPending] != 3 {
@@ -138,13 +128,13 @@ func TestEngineInvalidFailuresAndRetry(t *testing.T) {
 		if err := e.Resume(ctx, c2.ID); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "completion", stateIs(s, c2.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion", c2.ID, models.CampaignCompleted)
 		before := len(snd.messages())
 		n, err := e.RetryFailed(ctx, c2.ID)
 		if err != nil || n != 3 {
 			t.Fatalf("retry = %d, %v", n, err)
 		}
-		waitFor(t, "retry run", stateIs(s, c2.ID, models.CampaignCompleted))
+		rig.waitState(t, "retry run", c2.ID, models.CampaignCompleted)
 		if sent := len(snd.messages()) - before; sent != 3 {
 			t.Fatalf("retry sent %d, want 3", sent)
 		}
@@ -161,14 +151,10 @@ func TestEngineInvalidFailuresAndRetry(t *testing.T) {
 
 func TestEnginePauseResumeStop(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, _ := seedContacts(t, s, 30, "04")
-		snd := newNullSender()
-		e := runEngine(t, s, snd, nil)
-		c := newCampaign(t, s, "Hi {{name}}", g.ID, models.Pacing{Preset: "custom", MinDelayMS: 20, MaxDelayMS: 20})
-		if _, err := e.Start(ctx, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
+		c, _ := rig.campaign(t, 30, "04", "Hi {{name}}", models.Pacing{Preset: "custom", MinDelayMS: 20, MaxDelayMS: 20})
+		rig.start(t, c.ID)
 		waitFor(t, "a few sends", func() bool { return len(snd.messages()) >= 3 })
 		if err := e.Pause(ctx, c.ID); err != nil {
 			t.Fatal(err)
@@ -194,17 +180,14 @@ func TestEnginePauseResumeStop(t *testing.T) {
 		if err := s.UpdateCampaign(ctx, got); !errors.Is(err, models.ErrState) {
 			t.Fatalf("edit while running: %v", err)
 		}
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 		if len(snd.messages()) != 30 {
 			t.Fatalf("sent %d", len(snd.messages()))
 		}
 
 		// Stop: what is pending stays pending and is never sent.
-		g2, _ := seedContacts(t, s, 30, "05")
-		c2 := newCampaign(t, s, "Bye {{name}}", g2.ID, models.Pacing{Preset: "custom", MinDelayMS: 20, MaxDelayMS: 20})
-		if _, err := e.Start(ctx, c2.ID); err != nil {
-			t.Fatal(err)
-		}
+		c2, _ := rig.campaign(t, 30, "05", "Bye {{name}}", models.Pacing{Preset: "custom", MinDelayMS: 20, MaxDelayMS: 20})
+		rig.start(t, c2.ID)
 		waitFor(t, "a send", func() bool { return len(snd.messages()) >= 31 })
 		if err := e.Stop(ctx, c2.ID); err != nil {
 			t.Fatal(err)
@@ -224,16 +207,12 @@ func TestEnginePauseResumeStop(t *testing.T) {
 
 func TestEngineReconciles(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, cs := seedContacts(t, s, 5, "06")
-		snd := newNullSender()
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
 		snd.down.Store(true)
-		e := runEngine(t, s, snd, nil)
-		c := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
-		if _, err := e.Start(ctx, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, "pause while down", stateIs(s, c.ID, models.CampaignPaused))
+		c, _ := rig.campaign(t, 5, "06", "Hi {{name}}", fast)
+		rig.start(t, c.ID)
+		rig.waitState(t, "pause while down", c.ID, models.CampaignPaused)
 		// A crash after the "sending" mark: three recipients left sending.
 		recs, err := s.ClaimPending(ctx, c.ID, 1, 3)
 		if err != nil || len(recs) != 3 {
@@ -249,7 +228,7 @@ func TestEngineReconciles(t *testing.T) {
 		snd.readErr[recs[2].Phone] = true
 		snd.down.Store(false)
 		e.SessionChanged()
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 		all, _, _ := s.ListRecipients(ctx, models.RecipientQuery{CampaignID: c.ID})
 		states := map[string]string{}
 		for _, r := range all {
@@ -277,8 +256,7 @@ func TestEngineReconciles(t *testing.T) {
 			t.Fatalf("resolve = %d %v", n, err)
 		}
 		waitFor(t, "resend", func() bool { return len(snd.messages()) == 4 })
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
-		_ = cs
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 	})
 }
 
@@ -294,17 +272,13 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 
 func TestEngineQuietHoursAndDailyCap(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, _ := seedContacts(t, s, 6, "07")
 		clk := &fakeClock{}
 		loc, _ := time.LoadLocation("Asia/Kolkata")
 		clk.now.v.Store(time.Date(2026, 1, 10, 23, 0, 0, 0, loc)) // inside 22:00–08:00
-		snd := newNullSender()
-		e := runEngine(t, s, snd, func(o *campaign.Options) { o.Clock, o.Location = clk, loc })
-		c := newCampaign(t, s, "Hi {{name}}", g.ID, models.Pacing{Preset: "custom", QuietStart: "22:00", QuietEnd: "08:00", DailyCap: 4})
-		if _, err := e.Start(ctx, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		rig := newEngineRig(t, s, func(o *campaign.Options) { o.Clock, o.Location = clk, loc })
+		snd, e := rig.snd, rig.e
+		c, _ := rig.campaign(t, 6, "07", "Hi {{name}}", models.Pacing{Preset: "custom", QuietStart: "22:00", QuietEnd: "08:00", DailyCap: 4})
+		rig.start(t, c.ID)
 		waitFor(t, "quiet hours status", func() bool { return e.Live(c.ID).Status == "quiet hours" })
 		time.Sleep(50 * time.Millisecond)
 		if len(snd.messages()) != 0 {
@@ -319,7 +293,7 @@ func TestEngineQuietHoursAndDailyCap(t *testing.T) {
 			t.Fatalf("sent %d before the cap, want 4", n)
 		}
 		clk.now.v.Store(time.Date(2026, 1, 12, 9, 0, 0, 0, loc))
-		waitFor(t, "completion next day", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion next day", c.ID, models.CampaignCompleted)
 		if n := len(snd.messages()); n != 6 {
 			t.Fatalf("sent %d, want 6", n)
 		}
@@ -328,10 +302,9 @@ func TestEngineQuietHoursAndDailyCap(t *testing.T) {
 
 func TestEngineSchedule(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
 		g, _ := seedContacts(t, s, 3, "08")
-		snd := newNullSender()
-		e := runEngine(t, s, snd, nil)
 		c := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
 		if err := e.Schedule(ctx, c.ID, time.Now().Add(-time.Minute)); err == nil {
 			t.Fatal("a schedule in the past was accepted")
@@ -347,7 +320,7 @@ func TestEngineSchedule(t *testing.T) {
 		if err := e.Pause(ctx, c.ID); !errors.Is(err, models.ErrState) {
 			t.Fatalf("pause a scheduled campaign: %v", err)
 		}
-		waitFor(t, "the scheduled start", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "the scheduled start", c.ID, models.CampaignCompleted)
 		if len(snd.messages()) != 3 {
 			t.Fatalf("sent %d", len(snd.messages()))
 		}
@@ -366,23 +339,19 @@ func TestEngineSchedule(t *testing.T) {
 
 func TestReconcileWaitsForSession(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		g, _ := seedContacts(t, s, 3, "09")
-		snd := newNullSender()
+		rig := newEngineRig(t, s, nil)
+		ctx, snd, e := rig.ctx, rig.snd, rig.e
 		snd.down.Store(true)
-		e := runEngine(t, s, snd, nil)
-		c := newCampaign(t, s, "Hi {{name}}", g.ID, fast)
-		if _, err := e.Start(ctx, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, "pause while down", stateIs(s, c.ID, models.CampaignPaused))
+		c, _ := rig.campaign(t, 3, "09", "Hi {{name}}", fast)
+		rig.start(t, c.ID)
+		rig.waitState(t, "pause while down", c.ID, models.CampaignPaused)
 		recs, _ := s.ClaimPending(ctx, c.ID, 1, 1)
 		// It went out, but the first two chat reads meet a session that just dropped.
 		snd.recent[recs[0].Phone] = []campaign.OutgoingMessage{{ID: "m-9", Text: recs[0].Body}}
 		snd.readNotReady.Store(2)
 		snd.down.Store(false)
 		e.SessionChanged()
-		waitFor(t, "completion", stateIs(s, c.ID, models.CampaignCompleted))
+		rig.waitState(t, "completion", c.ID, models.CampaignCompleted)
 		got, _, _ := s.ListRecipients(ctx, models.RecipientQuery{CampaignID: c.ID, States: []string{models.RecipientSent}})
 		if len(got) != 3 {
 			t.Fatalf("%d sent, want 3 (none unknown)", len(got))

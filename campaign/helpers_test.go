@@ -156,3 +156,43 @@ func stateIs(s *models.Store, id, want string) func() bool {
 }
 
 type atomicValue = atomic.Value
+
+// engineRig is what most engine tests share: a store, a null sender and an
+// engine running over them until the test ends.
+type engineRig struct {
+	ctx context.Context
+	s   *models.Store
+	snd *nullSender
+	e   *campaign.Engine
+}
+
+// newEngineRig starts an engine on s; mod, when not nil, changes its options.
+func newEngineRig(t *testing.T, s *models.Store, mod func(*campaign.Options)) *engineRig {
+	t.Helper()
+	snd := newNullSender()
+	return &engineRig{ctx: context.Background(), s: s, snd: snd, e: runEngine(t, s, snd, mod)}
+}
+
+// campaign seeds n contacts (phones marked by prefix) in a new group and
+// returns a draft campaign to that group, with the contacts.
+func (r *engineRig) campaign(t *testing.T, n int, prefix, tpl string, p models.Pacing) (*models.Campaign, []*models.Contact) {
+	t.Helper()
+	g, cs := seedContacts(t, r.s, n, prefix)
+	return newCampaign(t, r.s, tpl, g.ID, p), cs
+}
+
+// start starts a campaign and fails the test when it does not start.
+func (r *engineRig) start(t *testing.T, id string) models.PlanResult {
+	t.Helper()
+	res, err := r.e.Start(r.ctx, id)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	return res
+}
+
+// waitState waits for the campaign to reach state.
+func (r *engineRig) waitState(t *testing.T, what, id, state string) {
+	t.Helper()
+	waitFor(t, what, stateIs(r.s, id, state))
+}

@@ -25,7 +25,7 @@ type LeaseView struct {
 
 // Leased reports whether the engine shares campaigns with other installs
 // through leases (hybrid mode).
-func (e *Engine) Leased() bool { return e.o.Lease != nil }
+func (e *Engine) Leased() bool { return e.lease != nil }
 
 // heldLease is this install's hold on one campaign's lease while the runner
 // sends it: a goroutine renews it every ttl/3 until end is called.
@@ -50,11 +50,11 @@ type heldLease struct {
 // and the lease this install last held has run out). It never changes the
 // campaign's state: a campaign sending elsewhere stays running there.
 func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
-	l := e.o.Lease
+	l := e.lease
 	if l == nil {
 		return nil, true
 	}
-	if !e.o.Sender.Ready() {
+	if !e.sender.Ready() {
 		// Not taken while WhatsApp is down here: an install whose WhatsApp
 		// is connected may send it meanwhile.
 		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for WhatsApp on this install", "" })
@@ -64,8 +64,8 @@ func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
 		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for sync to start", "" })
 		return nil, false
 	}
-	lctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
-	info, err := l.Acquire(lctx, id, e.o.LeaseTTL)
+	lctx, cancel := context.WithTimeout(ctx, e.opts.LeaseTTL/3)
+	info, err := l.Acquire(lctx, id, e.opts.LeaseTTL)
 	cancel()
 	switch {
 	case err == nil:
@@ -127,7 +127,7 @@ func (e *Engine) noteLeaseOnline(id string) {
 func (h *heldLease) renew() {
 	defer close(h.done)
 	e := h.e
-	every := e.o.LeaseTTL / 3
+	every := e.opts.LeaseTTL / 3
 	for {
 		select {
 		case <-h.stop:
@@ -144,8 +144,8 @@ func (h *heldLease) renew() {
 // database is unreachable).
 func (h *heldLease) renewNow(ctx context.Context) bool {
 	e := h.e
-	ctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
-	info, err := e.o.Lease.Renew(ctx, h.id, e.o.LeaseTTL)
+	ctx, cancel := context.WithTimeout(ctx, e.opts.LeaseTTL/3)
+	info, err := e.lease.Renew(ctx, h.id, e.opts.LeaseTTL)
 	cancel()
 	switch {
 	case err == nil:
@@ -189,7 +189,7 @@ func (h *heldLease) ok() bool {
 	if h == nil {
 		return true
 	}
-	return !h.lost.Load() && h.e.o.Lease.HeldLocally(h.id)
+	return !h.lost.Load() && h.e.lease.HeldLocally(h.id)
 }
 
 // end stops renewing and releases the lease, unless outcomes the database
@@ -209,12 +209,12 @@ func (h *heldLease) end() {
 		if kept {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), e.o.LeaseTTL/3)
+		ctx, cancel := context.WithTimeout(context.Background(), e.opts.LeaseTTL/3)
 		defer cancel()
 		if !h.lost.Load() {
 			h.narrowClaim(ctx)
 		}
-		if err := e.o.Lease.Release(ctx, h.id); err != nil {
+		if err := e.lease.Release(ctx, h.id); err != nil {
 			logrus.WithFields(logrus.Fields{"campaign": h.id, "error": err}).Warn("campaign: unable to release the campaign's lease; it runs out by itself")
 		}
 		e.live.update(h.id, func(lv *Live) { lv.Lease = LeaseView{} })

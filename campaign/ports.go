@@ -38,8 +38,9 @@ type OutgoingMessage struct {
 // "sending" until the session is back and the chat can be read.
 var ErrNotReady = errors.New("campaign: WhatsApp is not ready; nothing was done")
 
-// Sender sends WhatsApp messages. The lead adapts the browser driver to it;
-// tests use a null sender or a ledger over HTTP.
+// Sender sends WhatsApp messages. In the running app it is
+// campaign/whatsapp.Sender over the browser driver (wired in cli); tests use
+// a null sender or a ledger over HTTP.
 type Sender interface {
 	// SendText sends text to phone (E.164). An error means the outcome is not
 	// known (the browser crashed, the session dropped): the engine then
@@ -53,12 +54,30 @@ type Sender interface {
 }
 
 // Store is what the engine needs from the database; *models.Store is one.
+// Each state change is one named method; the store refuses, with a
+// *models.StateError, what models' campaign rules forbid.
 type Store interface {
 	GetCampaign(ctx context.Context, id string) (*models.Campaign, error)
 	CampaignsInState(ctx context.Context, states ...string) ([]models.Campaign, error)
-	Transition(ctx context.Context, id, to string, fields map[string]any) error
+	CreateCampaign(ctx context.Context, c *models.Campaign) error
+	UpdateCampaign(ctx context.Context, c *models.Campaign) error
+	DeleteCampaign(ctx context.Context, id string) error
+	AttributeKeys(ctx context.Context) ([]string, error)
+
+	// State changes.
+	ScheduleCampaign(ctx context.Context, id string, t time.Time) error
+	UnscheduleCampaign(ctx context.Context, id string) error
+	ScheduledStartFailed(ctx context.Context, id, reason string) error
 	PlanRecipients(ctx context.Context, id string, render func(*models.Contact) (string, error)) (models.PlanResult, error)
+	PauseCampaign(ctx context.Context, id, reason, lastError string) error
+	ResumeCampaign(ctx context.Context, id string) error
+	StopCampaign(ctx context.Context, id string, run int) error
+	CompleteRun(ctx context.Context, id string, run int) error
+	FailCampaign(ctx context.Context, id, lastError string) error
 	RetryFailed(ctx context.Context, id string) (int, int64, error)
+	ReopenCampaign(ctx context.Context, id string) error
+
+	// Recipients.
 	ClaimPending(ctx context.Context, id string, run, n int) ([]models.Recipient, error)
 	RecordOutcomes(ctx context.Context, id string, outs []models.Outcome) error
 	RecipientsInState(ctx context.Context, id, state string) ([]models.Recipient, error)
@@ -66,9 +85,7 @@ type Store interface {
 	ResolveUnknown(ctx context.Context, id, to string, run int) (int64, error)
 	ApplyAck(ctx context.Context, messageID, state string, at time.Time) (string, error)
 	CountStates(ctx context.Context, id string, run int) (models.StateCounts, error)
-	FinishRun(ctx context.Context, id string, run int, state string) error
 	SentSince(ctx context.Context, t time.Time) (int64, error)
-	AttributeKeys(ctx context.Context) ([]string, error)
 	CountInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
 	MarkInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
 }

@@ -20,12 +20,12 @@ const recentToCheck = 10
 // back to pending if the chat shows it is not, "unknown" (for a person to
 // decide) when the chat cannot be read. It never resends by itself.
 func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
-	recs, err := e.o.Store.RecipientsInState(ctx, c.ID, models.RecipientSending)
+	recs, err := e.store.RecipientsInState(ctx, c.ID, models.RecipientSending)
 	if err != nil {
 		return err
 	}
 	for _, r := range recs {
-		if !e.o.Sender.Ready() {
+		if !e.sender.Ready() {
 			return errNotReady
 		}
 		o, err := e.reconcileOne(ctx, r)
@@ -35,7 +35,7 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if _, err := e.o.Store.SetRecipientState(ctx, c.ID, r.Seq, models.RecipientSending, o); err != nil {
+		if _, err := e.store.SetRecipientState(ctx, c.ID, r.Seq, models.RecipientSending, o); err != nil {
 			return err
 		}
 		if o.State == models.RecipientSent {
@@ -49,11 +49,11 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 // reconcileOne settles one recipient; it fails only with errNotReady (the
 // chat could not be read because the session is down: try again later).
 func (e *Engine) reconcileOne(ctx context.Context, r models.Recipient) (models.Outcome, error) {
-	rctx, cancel := context.WithTimeout(ctx, e.o.SendTimeout)
+	rctx, cancel := context.WithTimeout(ctx, e.opts.SendTimeout)
 	defer cancel()
-	msgs, err := e.o.Sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
-	now := e.o.Clock.Now()
-	if errors.Is(err, ErrNotReady) || (err != nil && !e.o.Sender.Ready()) {
+	msgs, err := e.sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
+	now := e.clock.Now()
+	if errors.Is(err, ErrNotReady) || (err != nil && !e.sender.Ready()) {
 		return models.Outcome{}, errNotReady
 	}
 	if err != nil {

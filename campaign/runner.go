@@ -21,12 +21,12 @@ const maxStoreErrors = 5
 func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	id := c.ID
 	gen := e.live.gen(id)
-	if !e.o.Sender.Ready() {
+	if !e.sender.Ready() {
 		e.pauseForSession(ctx, id)
 		return
 	}
 	if !e.flushUnrecorded(ctx, id) {
-		e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
+		e.wait(ctx, id, gen, e.clock.Now().Add(time.Second), "retrying")
 		return
 	}
 	if !e.takeover(ctx, c) {
@@ -37,7 +37,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			e.pauseForSession(ctx, id)
 		} else if ctx.Err() == nil {
 			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: reconciliation failed")
-			e.wait(ctx, id, gen, e.o.Clock.Now().Add(time.Second), "retrying")
+			e.wait(ctx, id, gen, e.clock.Now().Add(time.Second), "retrying")
 		}
 		return
 	}
@@ -48,13 +48,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	// milliseconds of sends are ever in flight when a crash strikes.
 	// With a Lease, one at a time too: a new holder settles what the last
 	// one left "sending", so no claimed recipient may wait behind a send.
-	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0 && e.o.Lease == nil
+	unpaced := p.MinDelayMS == 0 && p.MaxDelayMS == 0 && p.PauseEvery == 0 && e.lease == nil
 	batch := 1
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
 	lastScheduleCheck := time.Now()
 	for ctx.Err() == nil {
-		if time.Since(lastScheduleCheck) > e.o.IdlePoll {
+		if time.Since(lastScheduleCheck) > e.opts.IdlePoll {
 			// A schedule falling due while this campaign sends still freezes
 			// its recipients on time; it then waits its turn.
 			e.startDueSchedules(ctx)
@@ -66,33 +66,33 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		// With a Lease, another install may pause or stop the campaign in
 		// the shared database: read its state before each claim.
-		if g := e.live.gen(id); g != gen || e.o.Lease != nil {
-			fresh, err := e.o.Store.GetCampaign(ctx, id)
+		if g := e.live.gen(id); g != gen || e.lease != nil {
+			fresh, err := e.store.GetCampaign(ctx, id)
 			if err != nil || fresh.State != models.CampaignRunning {
 				e.live.update(id, func(l *Live) { l.Status, l.Current = "", "" })
 				return
 			}
 			c, p, gen = fresh, fresh.Pacing, g
 		}
-		if !e.o.Sender.Ready() {
+		if !e.sender.Ready() {
 			e.pauseForSession(ctx, id)
 			return
 		}
-		now := e.o.Clock.Now()
-		if until, quiet := QuietUntil(p, now, e.o.Location); quiet {
+		now := e.clock.Now()
+		if until, quiet := QuietUntil(p, now, e.loc); quiet {
 			e.wait(ctx, id, gen, until, "quiet hours")
 			continue
 		}
 		n := batch
 		if p.DailyCap > 0 {
 			today := e.sentTodayCount(ctx, now)
-			if until, capped := CapUntil(p, today, now, e.o.Location); capped {
+			if until, capped := CapUntil(p, today, now, e.loc); capped {
 				e.wait(ctx, id, gen, until, "daily cap reached")
 				continue
 			}
 			n = min(n, p.DailyCap-int(today))
 		}
-		recs, err := e.o.Store.ClaimPending(ctx, id, c.Run, n)
+		recs, err := e.store.ClaimPending(ctx, id, c.Run, n)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -100,7 +100,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			storeErrors++
 			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to claim recipients")
 			if storeErrors >= maxStoreErrors {
-				e.transition(ctx, id, models.CampaignFailed, map[string]any{"last_error": "the database kept failing; see error.log"})
+				e.changed(id, e.store.FailCampaign(ctx, id, "the database kept failing; see error.log"))
 				return
 			}
 			e.wait(ctx, id, gen, now.Add(time.Second), "retrying")
@@ -130,7 +130,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		began := time.Now()
 		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
 		if unpaced {
-			batch = nextBatch(batch, len(recs), time.Since(began), e.o.ClaimBatch)
+			batch = nextBatch(batch, len(recs), time.Since(began), e.opts.ClaimBatch)
 		}
 		if !e.recordOutcomes(ctx, id, outs) {
 			return
@@ -138,13 +138,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		e.applyEarlyAcks(ctx, outs)
 		e.live.update(id, nil)
 		if paused != "" {
-			e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseFailures, "last_error": paused})
-			e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: paused})
+			e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseFailures, paused))
+			e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: paused})
 			return
 		}
 		if unsure {
 			// A send ended in an error: settle it before going on.
-			if !e.o.Sender.Ready() {
+			if !e.sender.Ready() {
 				e.pauseForSession(ctx, id)
 				return
 			}
@@ -154,7 +154,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		delay := NextDelay(p, e.rng) + ExtraPause(p, sentThisRun)
 		if delay > 0 {
-			e.wait(ctx, id, gen, e.o.Clock.Now().Add(delay), "waiting")
+			e.wait(ctx, id, gen, e.clock.Now().Add(delay), "waiting")
 		}
 	}
 }
@@ -183,7 +183,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		maxFailures = DefaultMaxFailures
 	}
 	for i, r := range recs {
-		if ctx.Err() != nil || (i > 0 && !e.o.Sender.Ready()) || !e.cur.ok() {
+		if ctx.Err() != nil || (i > 0 && !e.sender.Ready()) || !e.cur.ok() {
 			// Not attempted: back to pending.
 			for _, rest := range recs[i:] {
 				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
@@ -196,11 +196,11 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		}
 		e.live.update(c.ID, func(l *Live) { l.Status, l.Current, l.Until = "sending", who, time.Time{} })
 		start := time.Now()
-		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.o.SendTimeout)
-		res, err := e.o.Sender.SendText(sendCtx, r.Phone, r.Body)
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.SendTimeout)
+		res, err := e.sender.SendText(sendCtx, r.Phone, r.Body)
 		cancel()
 		took := time.Since(start)
-		now := e.o.Clock.Now()
+		now := e.clock.Now()
 		ev := Event{At: now, Phone: r.Phone, Name: r.Name}
 		if errors.Is(err, ErrNotReady) {
 			// Certainly not sent: this one and the rest go back to pending.
@@ -255,16 +255,16 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 
 // finish completes a run once nothing is pending or sending.
 func (e *Engine) finish(ctx context.Context, c *models.Campaign) {
-	counts, err := e.o.Store.CountStates(ctx, c.ID, c.Run)
+	counts, err := e.store.CountStates(ctx, c.ID, c.Run)
 	if err != nil || counts[models.RecipientSending] > 0 {
 		return
 	}
-	if err := e.o.Store.FinishRun(ctx, c.ID, c.Run, models.CampaignCompleted); err != nil {
+	if err := e.store.CompleteRun(ctx, c.ID, c.Run); err != nil {
 		return
 	}
 	e.live.bump(c.ID)
 	e.live.update(c.ID, func(l *Live) { l.Status, l.Current = "", "" })
-	e.live.event(c.ID, Event{At: e.o.Clock.Now(), State: "completed", Detail: fmt.Sprintf("run %d finished", c.Run)})
+	e.live.event(c.ID, Event{At: e.clock.Now(), State: "completed", Detail: fmt.Sprintf("run %d finished", c.Run)})
 }
 
 // leaseEnded notes that this install stopped sending a campaign because its
@@ -275,7 +275,7 @@ func (e *Engine) leaseEnded(id string) {
 		detail = "another install took the campaign over"
 	}
 	e.live.update(id, func(l *Live) { l.Status, l.Current, l.Until, l.Lease.Mine = "", "", time.Time{}, false })
-	e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: detail})
+	e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: detail})
 }
 
 // pauseForSession pauses a campaign while WhatsApp is down. With a Lease
@@ -283,14 +283,14 @@ func (e *Engine) leaseEnded(id string) {
 // install whose WhatsApp is connected goes on with it, and no install
 // pauses what another resumes.
 func (e *Engine) pauseForSession(ctx context.Context, id string) {
-	if e.o.Lease != nil {
+	if e.lease != nil {
 		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp on this install", "" })
-		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "WhatsApp is not connected on this install"})
+		e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "WhatsApp is not connected on this install"})
 		return
 	}
-	if err := e.transition(ctx, id, models.CampaignPaused, map[string]any{"pause_reason": models.PauseWhatsApp, "last_error": "WhatsApp is not connected; sending goes on by itself when it is"}); err == nil {
+	if err := e.changed(id, e.store.PauseCampaign(ctx, id, models.PauseWhatsApp, "WhatsApp is not connected; sending goes on by itself when it is")); err == nil {
 		e.live.update(id, func(l *Live) { l.Status, l.Current = "waiting for WhatsApp", "" })
-		e.live.event(id, Event{At: e.o.Clock.Now(), State: "paused", Detail: "WhatsApp is not connected"})
+		e.live.event(id, Event{At: e.clock.Now(), State: "paused", Detail: "WhatsApp is not connected"})
 	}
 }
 
@@ -300,7 +300,7 @@ func (e *Engine) pauseForSession(ctx context.Context, id string) {
 func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Time, status string) bool {
 	e.live.update(id, func(l *Live) { l.Status, l.Until, l.Current = status, until, "" })
 	for {
-		d := until.Sub(e.o.Clock.Now())
+		d := until.Sub(e.clock.Now())
 		if d <= 0 {
 			return true
 		}
@@ -308,11 +308,11 @@ func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Tim
 		case <-ctx.Done():
 			return false
 		case <-e.kick:
-			if e.live.gen(id) != gen || !e.o.Sender.Ready() {
+			if e.live.gen(id) != gen || !e.sender.Ready() {
 				e.wake() // let the main loop see it too
 				return false
 			}
-		case <-e.o.Clock.After(min(d, e.o.IdlePoll)):
+		case <-e.clock.After(min(d, e.opts.IdlePoll)):
 		}
 		if !e.cur.ok() {
 			return false
@@ -323,7 +323,7 @@ func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Tim
 // sentTodayCount is how many messages the account sent today (every
 // campaign), read from the store once a day and counted in memory after.
 func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
-	day := StartOfDay(now, e.o.Location)
+	day := StartOfDay(now, e.loc)
 	e.mu.Lock()
 	known := e.day.Equal(day)
 	n := e.sentToday
@@ -331,7 +331,7 @@ func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
 	if known {
 		return n
 	}
-	n, err := e.o.Store.SentSince(ctx, day)
+	n, err := e.store.SentSince(ctx, day)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to count today's sends")
 	}
@@ -343,7 +343,7 @@ func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
 
 func (e *Engine) countSent(now time.Time) {
 	e.mu.Lock()
-	if e.day.Equal(StartOfDay(now, e.o.Location)) {
+	if e.day.Equal(StartOfDay(now, e.loc)) {
 		e.sentToday++
 	}
 	e.mu.Unlock()
@@ -353,7 +353,7 @@ func (e *Engine) countSent(now time.Time) {
 // in memory and written before anything else happens to the campaign, so
 // what the engine knows is never left to reconciliation.
 func (e *Engine) recordOutcomes(ctx context.Context, id string, outs []models.Outcome) bool {
-	err := e.o.Store.RecordOutcomes(context.WithoutCancel(ctx), id, outs)
+	err := e.store.RecordOutcomes(context.WithoutCancel(ctx), id, outs)
 	if err == nil {
 		return true
 	}

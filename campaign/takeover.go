@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -34,7 +35,7 @@ type claimState struct {
 func (e *Engine) claimFromLease(id string, info LeaseInfo) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if info.ClaimHolder != e.o.Lease.InstallID() {
+	if info.ClaimHolder != e.lease.InstallID() {
 		delete(e.claims, id)
 		return
 	}
@@ -58,8 +59,8 @@ func (h *heldLease) cover(ctx context.Context, run int, seq int64) bool {
 	e.mu.Unlock()
 	if !ok || c.run != run || seq > c.seq {
 		through := seq + claimAhead
-		cctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
-		info, err := e.o.Lease.Claim(cctx, h.id, run, through, e.o.LeaseTTL)
+		cctx, cancel := context.WithTimeout(ctx, e.opts.LeaseTTL/3)
+		info, err := e.lease.Claim(cctx, h.id, run, through, e.opts.LeaseTTL)
 		cancel()
 		switch {
 		case err == nil:
@@ -102,7 +103,7 @@ func (h *heldLease) narrowClaim(ctx context.Context) {
 	if !ok || c.seq == c.attempted {
 		return
 	}
-	if _, err := e.o.Lease.Claim(ctx, h.id, c.run, c.attempted, e.o.LeaseTTL); err != nil {
+	if _, err := e.lease.Claim(ctx, h.id, c.run, c.attempted, e.opts.LeaseTTL); err != nil {
 		logrus.WithFields(logrus.Fields{"campaign": h.id, "error": err}).Warn("campaign: unable to narrow the claim before releasing the lease")
 	}
 }
@@ -120,30 +121,30 @@ func (e *Engine) takeover(ctx context.Context, c *models.Campaign) bool {
 		return true
 	}
 	prev := h.acquired
-	if prev.ClaimHolder == "" || prev.ClaimHolder == e.o.Lease.InstallID() || prev.ClaimSeq <= 0 {
+	if prev.ClaimHolder == "" || prev.ClaimHolder == e.lease.InstallID() || prev.ClaimSeq <= 0 {
 		h.settled = true
 		return true
 	}
 	id, gen := c.ID, e.live.gen(c.ID)
-	start := e.o.Clock.Now()
+	start := e.clock.Now()
 	for {
 		if !h.check(ctx) {
 			return false
 		}
-		pctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
-		err := e.o.Lease.Pull(pctx)
+		pctx, cancel := context.WithTimeout(ctx, e.opts.LeaseTTL/3)
+		err := e.lease.Pull(pctx)
 		cancel()
 		var n int64
 		if err == nil {
 			var fresh *models.Campaign
-			if fresh, err = e.o.Store.GetCampaign(ctx, id); err == nil && fresh.State != models.CampaignRunning {
+			if fresh, err = e.store.GetCampaign(ctx, id); err == nil && fresh.State != models.CampaignRunning {
 				return false
 			}
 		}
 		if err == nil {
-			n, err = e.o.Store.CountInDoubt(ctx, id, prev.ClaimRun, prev.ClaimSeq)
+			n, err = e.store.CountInDoubt(ctx, id, prev.ClaimRun, prev.ClaimSeq)
 		}
-		now := e.o.Clock.Now()
+		now := e.clock.Now()
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return false
@@ -152,8 +153,8 @@ func (e *Engine) takeover(ctx context.Context, c *models.Campaign) bool {
 		case n == 0:
 			h.settled = true
 			return true
-		case !now.Before(start.Add(e.o.TakeoverGrace)):
-			m, err := e.o.Store.MarkInDoubt(ctx, id, prev.ClaimRun, prev.ClaimSeq)
+		case !now.Before(start.Add(e.opts.TakeoverGrace)):
+			m, err := e.store.MarkInDoubt(ctx, id, prev.ClaimRun, prev.ClaimSeq)
 			if err != nil {
 				logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to mark recipients in doubt")
 				break
@@ -186,19 +187,19 @@ func shortID(id string) string {
 // or scheduled here afterwards. The lease is kept for the runner when the
 // plan succeeds (release(nil)) and given up when it fails.
 func (e *Engine) planLease(ctx context.Context, id string) (release func(error), err error) {
-	lctx, cancel := context.WithTimeout(ctx, e.o.LeaseTTL/3)
+	lctx, cancel := context.WithTimeout(ctx, e.opts.LeaseTTL/3)
 	defer cancel()
-	if err := e.o.Lease.Pull(lctx); err != nil {
+	if err := e.lease.Pull(lctx); err != nil {
 		return nil, fmt.Errorf("%w (starting a campaign in hybrid mode needs it, so that two installs never start it twice): %w", ErrCloudNeeded, err)
 	}
-	c, err := e.o.Store.GetCampaign(ctx, id)
+	c, err := e.store.GetCampaign(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.State != models.CampaignDraft && c.State != models.CampaignScheduled {
-		return nil, fmt.Errorf("campaign: a %s campaign cannot be started (another install started it): %w", c.State, models.ErrState)
+	if err := models.ActionStart.Check(c.State); err != nil {
+		return nil, &Error{Status: http.StatusConflict, Message: err.Error() + " (another install started it)", Err: err}
 	}
-	info, err := e.o.Lease.Acquire(lctx, id, e.o.LeaseTTL)
+	info, err := e.lease.Acquire(lctx, id, e.opts.LeaseTTL)
 	switch {
 	case errors.Is(err, ErrLeaseHeld):
 		return nil, fmt.Errorf("campaign: install %s is starting or sending this campaign: %w", shortID(info.Holder), err)
@@ -209,8 +210,8 @@ func (e *Engine) planLease(ctx context.Context, id string) (release func(error),
 		if err == nil {
 			return
 		}
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.o.LeaseTTL/3)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.LeaseTTL/3)
 		defer cancel()
-		e.o.Lease.Release(rctx, id)
+		e.lease.Release(rctx, id)
 	}, nil
 }

@@ -69,7 +69,11 @@ func OpenStagingDB(ctx context.Context, path string, version int64) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open the staging database: %w", err)
 	}
-	db := &DB{gdb: gdb, dialect: DialectSQLite}
+	q, err := loadQueries(DialectSQLite)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{gdb: gdb, dialect: DialectSQLite, q: q}
 	p, err := sqliteProvider(db.SQL())
 	if err != nil {
 		db.Close()

@@ -25,34 +25,6 @@ const (
 	PauseShutdown = "shutdown"
 )
 
-// campaignTransitions lists, for each state, the states it may move to.
-// completed, stopped and failed move back to running only through "retry
-// failed", which starts a new run.
-var campaignTransitions = map[string][]string{
-	CampaignDraft:     {CampaignScheduled, CampaignRunning},
-	CampaignScheduled: {CampaignDraft, CampaignRunning, CampaignStopped},
-	CampaignRunning:   {CampaignPaused, CampaignCompleted, CampaignStopped, CampaignFailed},
-	CampaignPaused:    {CampaignRunning, CampaignStopped, CampaignFailed},
-	CampaignCompleted: {CampaignRunning},
-	CampaignStopped:   {CampaignRunning},
-	CampaignFailed:    {CampaignRunning},
-}
-
-// CanTransition reports whether a campaign may move from one state to another.
-func CanTransition(from, to string) bool {
-	for _, s := range campaignTransitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
-
-// CampaignEditable reports whether a campaign in this state may be edited.
-func CampaignEditable(state string) bool {
-	return state == CampaignDraft || state == CampaignPaused || state == CampaignScheduled
-}
-
 // Recipient states.
 const (
 	RecipientPending   = "pending"

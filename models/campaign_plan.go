@@ -9,14 +9,7 @@ import (
 	"time"
 )
 
-// audienceWhere selects a campaign's contacts: members of its groups and the
-// contacts chosen one by one, each once. Both ? are the campaign id.
-const audienceWhere = `(c.id IN (SELECT gm.contact_id FROM group_members gm
-	JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?)
- OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?))`
-
-const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out"
-
+// scanContact reads a row of the audience queries.
 func scanContact(rows *sql.Rows, c *Contact) error {
 	return rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10, &c.Attributes, &c.OptedOut)
 }
@@ -24,8 +17,7 @@ func scanContact(rows *sql.Rows, c *Contact) error {
 // AudienceCounts returns how many contacts a campaign's audience holds and how
 // many of them opted out (they are never sent to).
 func (s *Store) AudienceCounts(ctx context.Context, id string) (total, optedOut int64, err error) {
-	q := s.rebind("SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0) FROM contacts c WHERE " + audienceWhere)
-	if err := s.sqlDB().QueryRowContext(ctx, q, id, id).Scan(&total, &optedOut); err != nil {
+	if err := s.sqlDB().QueryRowContext(ctx, s.q.AudienceCounts, id).Scan(&total, &optedOut); err != nil {
 		return 0, 0, fmt.Errorf("store: unable to count the audience: %w", err)
 	}
 	return total, optedOut, nil
@@ -34,8 +26,7 @@ func (s *Store) AudienceCounts(ctx context.Context, id string) (total, optedOut 
 // AudienceSample returns up to limit contacts of a campaign's audience (for
 // the preview's contact picker).
 func (s *Store) AudienceSample(ctx context.Context, id string, limit int) ([]Contact, error) {
-	q := s.rebind("SELECT " + audienceColumns + " FROM contacts c WHERE " + audienceWhere + " ORDER BY c.name, c.id LIMIT ?")
-	rows, err := s.sqlDB().QueryContext(ctx, q, id, id, limit)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.AudienceSample, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the audience: %w", err)
 	}
@@ -81,7 +72,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	defer tx.Rollback()
 	now := time.Now().UTC()
 	// Claims the campaign first: a second start waits here, then finds it running.
-	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET updated_at = ? WHERE id = ? AND state IN (?, ?)"), now, id, CampaignDraft, CampaignScheduled)
+	r, err := tx.ExecContext(ctx, s.q.PlanClaim, now, id, jsonArray(ActionStart.from()))
 	if err != nil {
 		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
 	}
@@ -90,18 +81,17 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		if gerr != nil {
 			return res, gerr
 		}
-		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+		return res, &StateError{Action: ActionStart, State: c.State}
 	}
 	// The contacts are read on another connection while this transaction writes.
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.Audience, id)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to read the audience: %w", err)
 	}
 	defer rows.Close()
 	args := make([]any, 0, planBatch*7)
 	insertSQL := func(n int) string {
-		return "INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
+		return s.q.PlanInsertHead + " " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
 	}
 	// Full batches reuse one prepared statement (SQLite parses it once).
 	full, err := tx.PrepareContext(ctx, insertSQL(planBatch))
@@ -153,12 +143,11 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	if res.Planned == 0 {
 		return res, emptyAudience(res.OptedOut)
 	}
-	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE campaigns SET state = ?, run = 1, planned = ?, opted_out = ?, started_at = ?,
-		pause_reason = '', last_error = '', updated_at = ? WHERE id = ?`), CampaignRunning, res.Planned, res.OptedOut, now, now, id)
+	_, err = tx.ExecContext(ctx, s.q.PlanStart, CampaignRunning, res.Planned, res.OptedOut, now, id)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to start campaign: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, s.rebind("INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, 1, 'full', ?, ?)"), id, res.Planned, now)
+	_, err = tx.ExecContext(ctx, s.q.PlanAddRun, id, res.Planned, now)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to start campaign: %w", err)
 	}
@@ -185,8 +174,8 @@ func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	if c.State != CampaignCompleted && c.State != CampaignStopped && c.State != CampaignFailed {
-		return 0, 0, fmt.Errorf("store: only a finished campaign can retry its failures (this one is %s): %w", c.State, ErrState)
+	if err := ActionRetry.Check(c.State); err != nil {
+		return 0, 0, err
 	}
 	tx, err := s.sqlDB().BeginTx(ctx, nil)
 	if err != nil {
@@ -194,16 +183,18 @@ func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) 
 	}
 	defer tx.Rollback()
 	now, run := time.Now().UTC(), c.Run+1
-	r, err := tx.ExecContext(ctx, s.rebind("UPDATE campaigns SET state = ?, run = ?, finished_at = NULL, pause_reason = '', last_error = '', updated_at = ? WHERE id = ? AND state = ?"),
-		CampaignRunning, run, now, id, c.State)
+	r, err := tx.ExecContext(ctx, s.q.RetryStart, CampaignRunning, run, now, id, c.State)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
 	}
 	if n, _ := r.RowsAffected(); n != 1 {
-		return 0, 0, fmt.Errorf("store: the campaign changed state meanwhile: %w", ErrState)
+		// The campaign changed state meanwhile.
+		if c, err = s.GetCampaign(ctx, id); err != nil {
+			return 0, 0, err
+		}
+		return 0, 0, &StateError{Action: ActionRetry, State: c.State}
 	}
-	r, err = tx.ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, run = ?, error = '' WHERE campaign_id = ? AND state = ?"),
-		RecipientPending, run, id, RecipientFailed)
+	r, err = tx.ExecContext(ctx, s.q.RetryRecipients, RecipientPending, run, id, RecipientFailed)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
 	}
@@ -211,7 +202,7 @@ func (s *Store) RetryFailed(ctx context.Context, id string) (int, int64, error) 
 	if n == 0 {
 		return 0, 0, &ValidationError{Field: "recipients", Message: "no recipient failed, so there is nothing to retry"}
 	}
-	if _, err := tx.ExecContext(ctx, s.rebind("INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, ?, 'retry', ?, ?)"), id, run, n, now); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.RetryAddRun, id, run, n, now); err != nil {
 		return 0, 0, fmt.Errorf("store: unable to retry: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

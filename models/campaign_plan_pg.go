@@ -80,7 +80,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 		}
 		defer tx.Rollback(ctx)
 		now := time.Now().UTC()
-		tag, err := tx.Exec(ctx, "UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state IN ($3, $4)", now, id, CampaignDraft, CampaignScheduled)
+		tag, err := tx.Exec(ctx, s.q.PlanClaim, now, id, ActionStart.from())
 		if err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 			return nil
 		}
 		// The audience is read on another connection while this one copies.
-		rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+audienceWhere+" ORDER BY c.id"), id, id)
+		rows, err := s.sqlDB().QueryContext(ctx, s.q.Audience, id)
 		if err != nil {
 			return err
 		}
@@ -111,11 +111,10 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 			userErr = emptyAudience(res.OptedOut)
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE campaigns SET state = $1, run = 1, planned = $2, opted_out = $3, started_at = $4,
-			pause_reason = '', last_error = '', updated_at = $4 WHERE id = $5`, CampaignRunning, res.Planned, res.OptedOut, now, id); err != nil {
+		if _, err := tx.Exec(ctx, s.q.PlanStart, CampaignRunning, res.Planned, res.OptedOut, now, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES ($1, 1, 'full', $2, $3)", id, res.Planned, now); err != nil {
+		if _, err := tx.Exec(ctx, s.q.PlanAddRun, id, res.Planned, now); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
@@ -125,7 +124,7 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 		if gerr != nil {
 			return res, gerr
 		}
-		return res, fmt.Errorf("store: a %s campaign cannot be started: %w", c.State, ErrState)
+		return res, &StateError{Action: ActionStart, State: c.State}
 	}
 	if userErr != nil {
 		return res, userErr

@@ -15,20 +15,7 @@ import (
 // it is on disk before any message leaves: after a crash, a recipient still
 // "sending" is one whose fate must be reconciled, never resent blindly.
 func (s *Store) ClaimPending(ctx context.Context, id string, run, n int) ([]Recipient, error) {
-	in := "seq IN (SELECT seq"
-	if s.dialect == DialectPostgres {
-		// = ANY(ARRAY(...)) keeps Postgres on the primary key instead of a
-		// hashed semi-join over the whole campaign.
-		in = "seq = ANY(ARRAY(SELECT seq"
-	}
-	q := s.rebind(`UPDATE campaign_recipients SET state = ?
-		WHERE campaign_id = ? AND ` + in + ` FROM campaign_recipients
-			WHERE campaign_id = ? AND state = ? AND run = ? ORDER BY seq LIMIT ?)`)
-	if s.dialect == DialectPostgres {
-		q += ")"
-	}
-	q += " RETURNING seq, contact_id, phone, name, body"
-	rows, err := s.sqlDB().QueryContext(ctx, q, RecipientSending, id, id, RecipientPending, run, n)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.ClaimPending, RecipientSending, id, id, RecipientPending, run, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
 	}
@@ -73,15 +60,12 @@ func (s *Store) RecordOutcomes(ctx context.Context, id string, outs []Outcome) e
 	defer tx.Rollback()
 	// Prepared once per batch: in hybrid mode preparing a write on a synced
 	// table also compiles its outbox trigger, which costs more than the write.
-	update, err := tx.PrepareContext(ctx, `UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
-		WHERE campaign_id = ? AND seq = ? AND state = ?`)
+	update, err := tx.PrepareContext(ctx, s.q.RecordOutcome)
 	if err != nil {
 		return fmt.Errorf("store: unable to record sends: %w", err)
 	}
 	defer update.Close()
-	ledger, err := tx.PrepareContext(ctx, `INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at)
-		SELECT ?, campaign_id, seq, run, phone, ?, ?, ?, COALESCE((SELECT value FROM sync_state WHERE key = 'install_id'), ''), ?
-		FROM campaign_recipients WHERE campaign_id = ? AND seq = ? AND state = ?`)
+	ledger, err := tx.PrepareContext(ctx, s.q.RecordOutcomeLedger)
 	if err != nil {
 		return fmt.Errorf("store: unable to record sends: %w", err)
 	}
@@ -131,11 +115,11 @@ func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.T
 	var args []any
 	switch state {
 	case RecipientDelivered:
-		q = "UPDATE campaign_recipients SET state = ?, delivered_at = ? WHERE message_id = ? AND state = ? RETURNING campaign_id"
+		q = s.q.AckDelivered
 		args = []any{RecipientDelivered, at, messageID, RecipientSent}
 	case RecipientRead:
-		q = "UPDATE campaign_recipients SET state = ?, read_at = ?, delivered_at = COALESCE(delivered_at, ?) WHERE message_id = ? AND state IN (?, ?) RETURNING campaign_id"
-		args = []any{RecipientRead, at, at, messageID, RecipientSent, RecipientDelivered}
+		q = s.q.AckRead
+		args = []any{RecipientRead, at, messageID, RecipientSent, RecipientDelivered}
 	case RecipientSent:
 		// The outcome already says sent; only whether it is known matters.
 	default:
@@ -143,7 +127,7 @@ func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.T
 	}
 	var id string
 	if args != nil {
-		err := s.sqlDB().QueryRowContext(ctx, s.rebind(q), args...).Scan(&id)
+		err := s.sqlDB().QueryRowContext(ctx, q, args...).Scan(&id)
 		if err == nil {
 			return id, nil
 		}
@@ -151,7 +135,7 @@ func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.T
 			return "", fmt.Errorf("store: unable to record ack: %w", err)
 		}
 	}
-	err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT campaign_id FROM campaign_recipients WHERE message_id = ? LIMIT 1"), messageID).Scan(&id)
+	err := s.sqlDB().QueryRowContext(ctx, s.q.MessageCampaign, messageID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -164,13 +148,11 @@ func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.T
 // CountStates returns how many of a campaign's recipients are in each state;
 // run 0 counts every run.
 func (s *Store) CountStates(ctx context.Context, id string, run int) (StateCounts, error) {
-	q := "SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = ?"
-	args := []any{id}
+	q, args := s.q.CountStates, []any{id}
 	if run > 0 {
-		q += " AND run = ?"
-		args = append(args, run)
+		q, args = s.q.CountStatesOfRun, append(args, run)
 	}
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(q+" GROUP BY state"), args...)
+	rows, err := s.sqlDB().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count recipients: %w", err)
 	}
@@ -313,8 +295,7 @@ func (s *Store) SetRecipientState(ctx context.Context, id string, seq int64, fro
 		at := o.At.UTC()
 		sentAt = &at
 	}
-	r, err := s.sqlDB().ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = COALESCE(sent_at, ?) WHERE campaign_id = ? AND seq = ? AND state = ?"),
-		o.State, o.MessageID, o.Error, sentAt, id, seq, from)
+	r, err := s.sqlDB().ExecContext(ctx, s.q.SetRecipientState, o.State, o.MessageID, o.Error, sentAt, id, seq, from)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to update recipient: %w", err)
 	}
@@ -330,11 +311,9 @@ func (s *Store) ResolveUnknown(ctx context.Context, id, to string, run int) (int
 	var err error
 	switch to {
 	case RecipientSent:
-		r, err = s.sqlDB().ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, sent_at = COALESCE(sent_at, ?), error = '' WHERE campaign_id = ? AND state = ?"),
-			RecipientSent, time.Now().UTC(), id, RecipientUnknown)
+		r, err = s.sqlDB().ExecContext(ctx, s.q.ResolveUnknownSent, RecipientSent, time.Now().UTC(), id, RecipientUnknown)
 	case RecipientPending:
-		r, err = s.sqlDB().ExecContext(ctx, s.rebind("UPDATE campaign_recipients SET state = ?, run = ?, error = '' WHERE campaign_id = ? AND state = ?"),
-			RecipientPending, run, id, RecipientUnknown)
+		r, err = s.sqlDB().ExecContext(ctx, s.q.ResolveUnknownResend, RecipientPending, run, id, RecipientUnknown)
 	default:
 		return 0, &ValidationError{Field: "decision", Message: "must be sent or resend"}
 	}
@@ -348,21 +327,25 @@ func (s *Store) ResolveUnknown(ctx context.Context, id, to string, run int) (int
 // SentSince counts messages sent, by every campaign, since t (the daily cap).
 func (s *Store) SentSince(ctx context.Context, t time.Time) (int64, error) {
 	var n int64
-	if err := s.sqlDB().QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= ?"), t.UTC()).Scan(&n); err != nil {
+	if err := s.sqlDB().QueryRowContext(ctx, s.q.SentSince, t.UTC()).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to count today's sends: %w", err)
 	}
 	return n, nil
 }
 
+// outcomesValues stands, in the record-outcomes query, where the VALUES
+// list of a batch goes.
+const outcomesValues = "/*values*/"
+
 // recordOutcomesPostgres writes outcomes in one statement per thousand: a
 // round trip per row is what Postgres makes expensive.
 func (s *Store) recordOutcomesPostgres(ctx context.Context, id string, outs []Outcome) error {
+	head, tail, _ := strings.Cut(s.q.RecordOutcomes, outcomesValues)
 	for _, chunk := range chunks(outs, 1000) {
 		var b strings.Builder
-		// The ledger insert and the update see the same snapshot: both
-		// act on the recipients still "sending".
-		b.WriteString("WITH v(seq, state, mid, err, sent_at, sid, at) AS (VALUES ")
-		args := make([]any, 0, 7*len(chunk)+2)
+		b.WriteString(head)
+		args := make([]any, 2, 7*len(chunk)+2)
+		args[0], args[1] = id, RecipientSending
 		for i, o := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
@@ -376,14 +359,7 @@ func (s *Store) recordOutcomesPostgres(ctx context.Context, id string, outs []Ou
 			}
 			args = append(args, o.Seq, o.State, o.MessageID, o.Error, sentAt, NewID(), o.At.UTC())
 		}
-		p := len(args)
-		fmt.Fprintf(&b, `), ledger AS (INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, at)
-			SELECT v.sid, r.campaign_id, r.seq, r.run, r.phone, v.state, v.mid, v.err, v.at FROM v
-			JOIN campaign_recipients r ON r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d
-			WHERE v.state IN ('sent', 'invalid_number', 'failed'))
-			UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at
-			FROM v WHERE r.campaign_id = $%d AND r.seq = v.seq AND r.state = $%d`, p+1, p+2, p+1, p+2)
-		args = append(args, id, RecipientSending)
+		b.WriteString(tail)
 		if _, err := s.sqlDB().ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to record sends: %w", err)
 		}

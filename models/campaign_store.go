@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,7 +29,8 @@ func (s *Store) sqlDB() *sql.DB {
 	return db
 }
 
-// rebind turns ? placeholders into $n for Postgres.
+// rebind turns ? placeholders into $n for Postgres, for the few statements
+// built from a request's filters (the recipient list's).
 func (s *Store) rebind(q string) string {
 	if s.dialect != DialectPostgres {
 		return q
@@ -41,8 +41,7 @@ func (s *Store) rebind(q string) string {
 	for i := 0; i < len(q); i++ {
 		if q[i] == '?' {
 			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
+			b.WriteString(bindVar(s.dialect, n))
 			continue
 		}
 		b.WriteByte(q[i])
@@ -199,8 +198,8 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 		if state == "" {
 			return fmt.Errorf("store: campaign %s: %w", c.ID, ErrNotFound)
 		}
-		if !CampaignEditable(state) {
-			return fmt.Errorf("store: a %s campaign cannot be edited: %w", state, ErrState)
+		if err := ActionEdit.Check(state); err != nil {
+			return err
 		}
 		fields := map[string]any{"name": c.Name, "pacing": c.Pacing, "updated_at": time.Now().UTC()}
 		if state != CampaignPaused {
@@ -281,8 +280,8 @@ func (s *Store) DeleteCampaign(ctx context.Context, id string) error {
 		if state == "" {
 			return fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
 		}
-		if state == CampaignRunning {
-			return fmt.Errorf("store: stop the campaign before deleting it: %w", ErrState)
+		if err := ActionDelete.Check(state); err != nil {
+			return err
 		}
 		return tx.Exec("DELETE FROM campaigns WHERE id = ?", id).Error
 	})
@@ -290,36 +289,6 @@ func (s *Store) DeleteCampaign(ctx context.Context, id string) error {
 		return fmt.Errorf("store: unable to delete campaign: %w", err)
 	}
 	return err
-}
-
-// Transition moves a campaign to state `to` if its state is a valid source
-// for that move; fields are extra columns to set in the same statement.
-func (s *Store) Transition(ctx context.Context, id, to string, fields map[string]any) error {
-	if !ValidID(id) {
-		return fmt.Errorf("store: campaign %s: %w", id, ErrNotFound)
-	}
-	var from []string
-	for f := range campaignTransitions {
-		if CanTransition(f, to) {
-			from = append(from, f)
-		}
-	}
-	set := map[string]any{"state": to, "updated_at": time.Now().UTC()}
-	for k, v := range fields {
-		set[k] = v
-	}
-	res := s.db.WithContext(ctx).Model(&Campaign{}).Where("id = ? AND state IN ?", id, from).Updates(set)
-	if res.Error != nil {
-		return fmt.Errorf("store: unable to change campaign state: %w", res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return nil
-	}
-	c, err := s.GetCampaign(ctx, id)
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("store: a %s campaign cannot become %s: %w", c.State, to, ErrState)
 }
 
 // ListRuns returns a campaign's runs, first first.
@@ -331,38 +300,11 @@ func (s *Store) ListRuns(ctx context.Context, id string) ([]CampaignRun, error) 
 	return out, nil
 }
 
-// FinishRun closes a run and moves the campaign to its final state.
-func (s *Store) FinishRun(ctx context.Context, id string, run int, state string) error {
-	now := time.Now().UTC()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("UPDATE campaign_runs SET finished_at = ? WHERE campaign_id = ? AND run = ? AND finished_at IS NULL", now, id, run).Error; err != nil {
-			return err
-		}
-		res := tx.Exec("UPDATE campaigns SET state = ?, finished_at = ?, pause_reason = '', updated_at = ? WHERE id = ? AND state IN (?, ?)",
-			state, now, now, id, CampaignRunning, CampaignPaused)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: campaign %s is no longer running: %w", id, ErrState)
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, ErrState) {
-		return fmt.Errorf("store: unable to finish campaign run: %w", err)
-	}
-	return err
-}
-
 // AttributeKeys returns every extra attribute name some contact has, so a
 // template can be checked for unknown variables.
 func (s *Store) AttributeKeys(ctx context.Context) ([]string, error) {
-	q := "SELECT DISTINCT j.key FROM contacts, json_each(contacts.attributes) AS j"
-	if s.dialect == DialectPostgres {
-		q = "SELECT DISTINCT jsonb_object_keys(attributes) FROM contacts"
-	}
 	keys := []string{}
-	if err := s.db.WithContext(ctx).Raw(q).Scan(&keys).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(s.q.AttributeKeys).Scan(&keys).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list attribute names: %w", err)
 	}
 	return keys, nil

@@ -5,18 +5,12 @@ import (
 	"fmt"
 )
 
-// inDoubtWhere selects the recipients another install claimed (run ?, seq up
-// to ?) whose result has not arrived here: not yet sent as far as this
-// database knows.
-const inDoubtWhere = `campaign_id = ? AND run = ? AND seq <= ? AND state IN (?, ?)`
-
 // CountInDoubt counts the recipients of run up to seq through that are
 // still pending or sending: those the last holder of a campaign's lease may
 // have sent without its results having arrived yet.
 func (s *Store) CountInDoubt(ctx context.Context, id string, run int, through int64) (int64, error) {
 	var n int64
-	err := s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM campaign_recipients WHERE `+inDoubtWhere),
-		id, run, through, RecipientPending, RecipientSending).Scan(&n)
+	err := s.sqlDB().QueryRowContext(ctx, s.q.CountInDoubt, id, run, through, RecipientPending, RecipientSending).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to count recipients in doubt: %w", err)
 	}
@@ -27,8 +21,7 @@ func (s *Store) CountInDoubt(ctx context.Context, id string, run int, through in
 // each from its chat (sent if the message is there) before anything is
 // sent again. It returns how many it marked.
 func (s *Store) MarkInDoubt(ctx context.Context, id string, run int, through int64) (int64, error) {
-	r, err := s.sqlDB().ExecContext(ctx, s.rebind(`UPDATE campaign_recipients SET state = ? WHERE `+inDoubtWhere),
-		RecipientSending, id, run, through, RecipientPending, RecipientSending)
+	r, err := s.sqlDB().ExecContext(ctx, s.q.MarkInDoubt, RecipientSending, id, run, through, RecipientPending, RecipientSending)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to mark recipients in doubt: %w", err)
 	}
@@ -40,9 +33,7 @@ func (s *Store) MarkInDoubt(ctx context.Context, id string, run int, through int
 // handed to WhatsApp, and how many recipients got more than one (two
 // installs both sent after a takeover the chats could not settle).
 func (s *Store) SendLedger(ctx context.Context, id string) (sends, repeated int64, err error) {
-	err = s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN n > 1 THEN 1 END) FROM
-		(SELECT seq, COUNT(DISTINCT message_id) AS n FROM campaign_sends WHERE campaign_id = ? AND state = ? GROUP BY seq) t`),
-		id, RecipientSent).Scan(&sends, &repeated)
+	err = s.sqlDB().QueryRowContext(ctx, s.q.SendLedger, id, RecipientSent).Scan(&sends, &repeated)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: unable to read the send ledger: %w", err)
 	}

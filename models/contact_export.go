@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // exportPage contacts are read per query while exporting.
@@ -15,14 +16,25 @@ func (s *Store) ContactAttributeKeys(ctx context.Context, q ContactQuery) ([]str
 	if q.GroupID != "" && !ValidID(q.GroupID) {
 		return nil, fmt.Errorf("store: group %s: %w", q.GroupID, ErrNotFound)
 	}
-	inner := s.contactScope(ctx, q).Select("attributes")
-	each := "json_each(c.attributes) AS j"
-	key := "j.key"
-	if s.dialect == DialectPostgres {
-		each, key = "jsonb_object_keys(c.attributes) AS j(key)", "j.key"
+	pattern := ""
+	if t := strings.TrimSpace(q.Q); t != "" {
+		pattern = likePattern(t)
 	}
-	var keys []string
-	err := s.db.WithContext(ctx).Table("(?) AS c", inner).Joins("CROSS JOIN "+each).Distinct(key).Pluck(key, &keys).Error
+	keys := []string{}
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.ContactAttributes, pattern, q.GroupID)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			if err = rows.Scan(&k); err != nil {
+				break
+			}
+			keys = append(keys, k)
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attribute names: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -85,7 +84,7 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 		return res, fmt.Errorf("store: unable to start the import: %w", err)
 	}
 	defer tx.Rollback()
-	imp := &bulkImport{tx: tx, dialect: s.dialect, mode: mode, fields: fields, groups: map[string]string{}, res: &res, stmts: map[string]*sql.Stmt{}}
+	imp := &bulkImport{tx: tx, dialect: s.dialect, q: s.q, mode: mode, fields: fields, groups: map[string]string{}, res: &res, stmts: map[string]*sql.Stmt{}}
 	defer imp.closeStmts()
 	// Rows are written importChunk at a time, whatever size next's batches are.
 	var pending []ImportRecord
@@ -115,6 +114,7 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 type bulkImport struct {
 	tx      *sql.Tx
 	dialect string
+	q       *queries
 	mode    ImportMode
 	fields  ImportFields
 	groups  map[string]string // lower(name) → id
@@ -245,40 +245,16 @@ func (b *bulkImport) merge(ex *Contact, in *Contact) Contact {
 	return c
 }
 
-func (b *bulkImport) placeholders(rows, cols int) string {
-	var sb strings.Builder
-	n := 1
-	for r := 0; r < rows; r++ {
-		if r > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteByte('(')
-		for c := 0; c < cols; c++ {
-			if c > 0 {
-				sb.WriteByte(',')
-			}
-			if b.dialect == DialectPostgres {
-				sb.WriteString("$" + strconv.Itoa(n))
-			} else {
-				sb.WriteByte('?')
-			}
-			n++
-		}
-		sb.WriteByte(')')
-	}
-	return sb.String()
-}
-
 func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {
 	key := strings.ToLower(name)
 	if id, ok := b.groups[key]; ok {
 		return id, nil
 	}
 	var id string
-	err := b.tx.QueryRowContext(ctx, b.rebind("SELECT id FROM contact_groups WHERE lower(name) = lower(?)"), name).Scan(&id)
+	err := b.tx.QueryRowContext(ctx, b.q.ImportGroupID, name).Scan(&id)
 	if err == sql.ErrNoRows {
 		id = NewID()
-		_, err = b.tx.ExecContext(ctx, b.rebind("INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)"), id, name, now, now)
+		_, err = b.tx.ExecContext(ctx, b.q.ImportGroupInsert, id, name, now, now)
 		b.res.GroupsCreated = append(b.res.GroupsCreated, name)
 	}
 	if err != nil {
@@ -294,7 +270,7 @@ func (b *bulkImport) addMembers(ctx context.Context, members [][2]string, now ti
 		for _, m := range chunk {
 			args = append(args, m[0], m[1], now)
 		}
-		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + b.placeholders(len(chunk), 3) + " ON CONFLICT DO NOTHING"
+		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + valuesList(b.dialect, len(chunk), 3) + " ON CONFLICT DO NOTHING"
 		if err := b.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -310,24 +286,6 @@ func (b *bulkImport) timeArg(t time.Time) any {
 	return t.Format("2006-01-02 15:04:05.999999999-07:00")
 }
 
-// rebind turns ? placeholders into $n for Postgres.
-func (b *bulkImport) rebind(q string) string {
-	if b.dialect != DialectPostgres {
-		return q
-	}
-	var sb strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			sb.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
-
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -335,13 +293,12 @@ type queryer interface {
 // lookupContacts returns the stored contacts among phones, keyed by phone.
 func lookupContacts(ctx context.Context, q queryer, dialect string, phones []string) (map[string]*Contact, error) {
 	out := make(map[string]*Contact, len(phones))
-	b := &bulkImport{dialect: dialect}
 	for _, chunk := range chunks(phones, importChunk) {
 		args := make([]any, len(chunk))
 		for i, p := range chunk {
 			args[i] = p
 		}
-		ph := b.placeholders(1, len(chunk))
+		ph := valuesList(dialect, 1, len(chunk))
 		rows, err := q.QueryContext(ctx, "SELECT id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, created_at"+
 			" FROM contacts WHERE phone IN "+ph, args...)
 		if err != nil {

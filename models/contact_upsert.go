@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"strconv"
 	"strings"
 )
 
@@ -65,17 +64,9 @@ func (b *bulkImport) upsertQuery(rows, mask int) string {
 	param := 1
 	next := func() {
 		param++
-		if b.dialect == DialectPostgres {
-			sb.WriteByte('$')
-		} else {
-			sb.WriteByte('?')
-		}
-		sb.WriteString(strconv.Itoa(param))
+		sb.WriteString(bindVar(b.dialect, param))
 	}
-	shared := "?1"
-	if b.dialect == DialectPostgres {
-		shared = "$1"
-	}
+	shared := bindVar(b.dialect, 1)
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			sb.WriteByte(',')

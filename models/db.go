@@ -56,6 +56,7 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	conn    *DB
+	q       *queries // the hand-written SQL, queries/<dialect>.sql
 }
 
 // DB is one open, migrated database: the connection pool the composition
@@ -66,6 +67,7 @@ type Store struct {
 type DB struct {
 	gdb     *gorm.DB
 	dialect string
+	q       *queries // the hand-written SQL, loaded once when the database opens
 }
 
 // Open connects, applies pending migrations and returns the store, for
@@ -80,7 +82,7 @@ func Open(ctx context.Context, o OpenOptions) (*Store, error) {
 
 // NewStore returns the business store over an open database.
 func NewStore(db *DB) *Store {
-	return &Store{db: db.gdb, dialect: db.dialect, conn: db}
+	return &Store{db: db.gdb, dialect: db.dialect, conn: db, q: db.q}
 }
 
 // OpenDB connects and applies pending migrations.
@@ -144,11 +146,16 @@ func OpenDB(ctx context.Context, o OpenOptions) (*DB, error) {
 			return nil, err
 		}
 	}
+	q, err := loadQueries(dialect)
+	if err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	if err := migrate(ctx, dialect, sqlDB, pooled); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &DB{gdb: db, dialect: dialect}, nil
+	return &DB{gdb: db, dialect: dialect, q: q}, nil
 }
 
 // secureSQLiteFiles makes the database file, and its -wal and -shm files

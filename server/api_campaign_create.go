@@ -23,21 +23,19 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 		apiCampaignError(c, err)
 		return
 	}
-	if _, err := campaign.CheckTemplate(ctx, s.store, b.Template); err != nil {
+	if _, err := s.campaigns.CheckTemplate(ctx, b.Template); err != nil {
 		apiCampaignError(c, err)
 		return
 	}
 	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p}
-	if err := s.store.CreateCampaign(ctx, m); err != nil {
+	if b.ScheduledAt != nil {
+		err = s.campaigns.CreateScheduled(ctx, m, *b.ScheduledAt)
+	} else {
+		err = s.campaigns.Create(ctx, m)
+	}
+	if err != nil {
 		apiCampaignError(c, err)
 		return
-	}
-	if b.ScheduledAt != nil {
-		if err := s.campaigns.Schedule(ctx, m.ID, *b.ScheduledAt); err != nil {
-			s.store.DeleteCampaign(ctx, m.ID)
-			apiCampaignError(c, err)
-			return
-		}
 	}
 	s.apiCampaignWrite(c, http.StatusCreated, m.ID)
 }

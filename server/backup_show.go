@@ -28,6 +28,6 @@ func (s *Server) backupShow(c *gin.Context) {
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to list backups")
 	}
-	s.render(c, http.StatusOK, "backup", "backup", backupView{Dir: s.cfg.BackupDir(), Keep: s.cfg.BackupKeep,
+	s.render(c, http.StatusOK, pageBackup, "backup", backupView{Dir: s.cfg.BackupDir(), Keep: s.cfg.BackupKeep,
 		Files: files, Hybrid: s.cfg.Storage == config.StorageHybrid, Confirm: restoreWord})
 }

@@ -12,7 +12,7 @@ func (s *Server) campaignCreate(c *gin.Context) {
 	f := readCampaignForm(c)
 	m, at, err := s.toCampaign(ctx, &f)
 	if err == nil {
-		err = s.store.CreateCampaign(ctx, m)
+		err = s.campaigns.Create(ctx, m)
 	}
 	if msg := userCampaignMessage(c, err); msg != "" {
 		f.withTemplateError(err)

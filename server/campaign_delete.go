@@ -5,7 +5,7 @@ import "github.com/gin-gonic/gin"
 // campaignDelete deletes a campaign that is not running, with its results.
 func (s *Server) campaignDelete(c *gin.Context) {
 	id := c.Param("id")
-	if err := s.store.DeleteCampaign(c.Request.Context(), id); err != nil {
+	if err := s.campaigns.Delete(c.Request.Context(), id); err != nil {
 		s.pageCampaignError(c, id, err)
 		return
 	}

@@ -55,7 +55,7 @@ func (s *Server) writeMonitorEvent(c *gin.Context, id string) bool {
 	if err != nil {
 		return false
 	}
-	html, err := s.renderFragment("campaign", "monitor", v)
+	html, err := s.renderFragment(fragmentCampaignMonitor, v)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("server: unable to render the monitor")
 		return false

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -116,7 +117,7 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		return nil, nil, err
 	}
 	if !f.FrozenMessage {
-		if _, err := campaign.CheckTemplate(ctx, s.store, f.Template); err != nil {
+		if _, err := s.campaigns.CheckTemplate(ctx, f.Template); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -152,8 +153,8 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 
 // withTemplateError keeps a template mistake on the form, with the line it is on.
 func (f *campaignForm) withTemplateError(err error) {
-	te, ok := err.(*campaign.TemplateError)
-	if !ok {
+	var te *campaign.TemplateError
+	if !errors.As(err, &te) {
 		return
 	}
 	f.TemplateError = te
@@ -172,7 +173,7 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, "campaign_form", "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String()})
+	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String()})
 }
 
 // contactPhones returns the phones of the contacts chosen one by one.

@@ -32,5 +32,5 @@ func (s *Server) campaignList(c *gin.Context) {
 		}
 		rows = append(rows, row)
 	}
-	s.render(c, http.StatusOK, "campaigns", "campaigns", rows)
+	s.render(c, http.StatusOK, pageCampaigns, "campaigns", rows)
 }

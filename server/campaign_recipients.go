@@ -46,7 +46,7 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "campaign_recipients", "campaigns", recipientsView{
+	s.render(c, http.StatusOK, pageCampaignRecipients, "campaigns", recipientsView{
 		M: mv, State: state, Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
 	})
 }

@@ -76,7 +76,7 @@ func (s *Server) campaignReport(c *gin.Context) {
 		}
 	}
 	v.Bars = bars
-	s.render(c, http.StatusOK, "campaign_report", "campaigns", v)
+	s.render(c, http.StatusOK, pageCampaignReport, "campaigns", v)
 }
 
 // Delivered counts a run's delivered and read messages.

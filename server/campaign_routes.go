@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/campaign"
-	"github.com/sambad/sambad/models"
 )
 
 // campaignRoutes registers the campaign pages and API.
@@ -59,36 +58,14 @@ func (s *Server) requireEngine() gin.HandlerFunc {
 	}
 }
 
-// campaignErrorStatus maps engine errors: a template mistake is 422 with its
-// position, an action the campaign's state forbids is 409, the rest as the
-// store's errors.
+// campaignErrorStatus is the status and message of an error: a person's
+// mistake (a *campaign.Error) with its own, anything else as the store's
+// errors.
 func campaignErrorStatus(c *gin.Context, err error) (int, string) {
-	var te *campaign.TemplateError
-	switch {
-	case errors.As(err, &te):
-		return http.StatusUnprocessableEntity, te.Error()
-	case errors.Is(err, models.ErrState):
-		return http.StatusConflict, stateMessage(err)
-	case errors.Is(err, campaign.ErrLeaseHeld):
-		return http.StatusConflict, "Another install is starting or sending this campaign; it shows here as it goes."
-	case errors.Is(err, campaign.ErrCloudNeeded):
-		return http.StatusServiceUnavailable, "Starting a campaign in hybrid mode needs the cloud database, so that two installs never start it twice, and it cannot be reached now. Try again once the sync page shows it connected."
+	if ue := campaign.UserError(err); ue != nil {
+		return ue.Status, ue.Message
 	}
 	return classify(c, err)
-}
-
-// stateMessage is the human part of an ErrState error.
-func stateMessage(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"store: ", "campaign: "} {
-		if len(msg) > len(p) && msg[:len(p)] == p {
-			msg = msg[len(p):]
-		}
-	}
-	if i := len(msg) - len(": "+models.ErrState.Error()); i > 0 && msg[i:] == ": "+models.ErrState.Error() {
-		msg = msg[:i]
-	}
-	return msg
 }
 
 // apiCampaignError writes an engine error as JSON; template errors carry

@@ -35,7 +35,7 @@ func (s *Server) campaignShow(c *gin.Context) {
 	}
 	v := campaignShowView{M: mv, Draft: mv.C.State == models.CampaignDraft || mv.C.State == models.CampaignScheduled}
 	if !v.Draft {
-		s.render(c, http.StatusOK, "campaign", "campaigns", v)
+		s.render(c, http.StatusOK, pageCampaign, "campaigns", v)
 		return
 	}
 	if v.AudienceTotal, v.AudienceOut, err = s.store.AudienceCounts(ctx, mv.C.ID); err != nil {
@@ -52,7 +52,7 @@ func (s *Server) campaignShow(c *gin.Context) {
 	} else if len(v.Sample) > 0 {
 		v.PreviewFor = &v.Sample[0]
 	}
-	tpl, err := campaign.CheckTemplate(ctx, s.store, mv.C.Template)
+	tpl, err := s.campaigns.CheckTemplate(ctx, mv.C.Template)
 	if err != nil {
 		v.TemplateError = userCampaignMessage(c, err)
 	} else if v.PreviewFor != nil {
@@ -66,5 +66,5 @@ func (s *Server) campaignShow(c *gin.Context) {
 			}
 		}
 	}
-	s.render(c, http.StatusOK, "campaign", "campaigns", v)
+	s.render(c, http.StatusOK, pageCampaign, "campaigns", v)
 }

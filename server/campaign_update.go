@@ -24,7 +24,7 @@ func (s *Server) campaignUpdate(c *gin.Context) {
 	m, at, err := s.toCampaign(ctx, &f)
 	if err == nil {
 		m.ID, m.ScheduledAt = cp.ID, at
-		err = s.store.UpdateCampaign(ctx, m)
+		err = s.campaigns.Update(ctx, m)
 	}
 	if msg := userCampaignMessage(c, err); msg != "" {
 		f.withTemplateError(err)

@@ -33,7 +33,7 @@ const cloudRefreshSeconds = 5
 // in JSON, and /healthz and /readyz report the database as unreachable.
 // status is called on every request. The Host check applies as on the app.
 func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Handler, error) {
-	p, err := loadPages()
+	p, err := loadPages(declaredPages)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func NewCloudUnreachable(cfg *config.Config, status func() CloudStatus) (http.Ha
 			cloudUnreachableJSON(c, st)
 			return
 		}
-		s.render(c, http.StatusServiceUnavailable, "cloud_unreachable", "auth",
+		s.render(c, http.StatusServiceUnavailable, pageCloudUnreachable, "auth",
 			gin.H{"Status": st, "RefreshSeconds": cloudRefreshSeconds})
 	})
 	return guardHosts(cfg, r), nil

@@ -84,5 +84,5 @@ func (s *Server) consoleShow(c *gin.Context) {
 		}
 		v.Entries = append(v.Entries, e)
 	}
-	s.render(c, http.StatusOK, "console", "console", v)
+	s.render(c, http.StatusOK, pageConsole, "console", v)
 }

@@ -25,7 +25,7 @@ func (s *Server) contactBulk(c *gin.Context) {
 	switch c.PostForm("action") {
 	case "delete":
 		if c.PostForm("confirm") != "yes" {
-			s.render(c, http.StatusOK, "confirm", "contacts", confirmView{
+			s.render(c, http.StatusOK, pageConfirm, "contacts", confirmView{
 				Title: fmt.Sprintf("Delete %d contacts?", len(ids)), Message: "They leave every group. This cannot be undone.",
 				Button: "Delete them", Action: "/contacts/bulk", Back: "/contacts", IDs: ids, Hidden: map[string]string{"action": "delete"},
 			})

@@ -39,5 +39,5 @@ func (s *Server) renderContactForm(c *gin.Context, status int, id string, in mod
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, "contact_form", "contacts", v)
+	s.render(c, status, pageContactForm, "contacts", v)
 }

@@ -15,5 +15,5 @@ type importFormView struct {
 
 // contactImportForm shows the upload form.
 func (s *Server) contactImportForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "contact_import", "contacts", importFormView{MaxMB: s.cfg.ImportMaxMB, Region: s.cfg.DefaultRegion, Mode: "update"})
+	s.render(c, http.StatusOK, pageContactImport, "contacts", importFormView{MaxMB: s.cfg.ImportMaxMB, Region: s.cfg.DefaultRegion, Mode: "update"})
 }

@@ -50,7 +50,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 		if errors.As(err, &fe) {
 			s.uploads.remove(up.Token)
 			view.FileError = fe.Message
-			s.render(c, http.StatusUnprocessableEntity, "contact_import_show", "contacts", s.withJob(view, nil))
+			s.render(c, http.StatusUnprocessableEntity, pageContactImportShow, "contacts", s.withJob(view, nil))
 			return
 		}
 		if err != nil {
@@ -76,7 +76,7 @@ func (s *Server) contactImportShow(c *gin.Context) {
 	view.Invalid = pageOf(preview.Invalid, view.Page)
 	view.Duplicates = pageOf(preview.Duplicates, view.Page)
 	view.Existing = pageOf(preview.Existing, view.Page)
-	s.render(c, http.StatusOK, "contact_import_show", "contacts", s.withJob(view, job))
+	s.render(c, http.StatusOK, pageContactImportShow, "contacts", s.withJob(view, job))
 }
 
 // withJob adds the commit's state to the view.

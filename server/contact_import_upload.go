@@ -26,7 +26,7 @@ func (s *Server) contactImportUpload(c *gin.Context) {
 	if err != nil {
 		status, msg := importFailure(c, err)
 		flashNow(c, msg)
-		s.render(c, status, "contact_import", "contacts", view)
+		s.render(c, status, pageContactImport, "contacts", view)
 		return
 	}
 	redirect(c, "/contacts/import/"+up.Token)

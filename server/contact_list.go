@@ -32,7 +32,7 @@ func (s *Server) contactList(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "contacts", "contacts", contactListView{
+	s.render(c, http.StatusOK, pageContacts, "contacts", contactListView{
 		Q: q.Q, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, contactsPerPage), Groups: groups,
 	})
 }

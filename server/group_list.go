@@ -15,5 +15,5 @@ func (s *Server) groupList(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "groups", "groups", struct{ Groups []models.Group }{groups})
+	s.render(c, http.StatusOK, pageGroups, "groups", struct{ Groups []models.Group }{groups})
 }

@@ -29,5 +29,5 @@ func (s *Server) groupShow(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "group", "groups", groupView{Group: g, Q: q.Q, Items: items, Page: q.Page, Pages: pageCount(total, contactsPerPage)})
+	s.render(c, http.StatusOK, pageGroup, "groups", groupView{Group: g, Q: q.Q, Items: items, Page: q.Page, Pages: pageCount(total, contactsPerPage)})
 }

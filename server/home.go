@@ -65,7 +65,7 @@ func (s *Server) home(c *gin.Context) {
 	for _, e := range events {
 		v.Events = append(v.Events, newEventLine(e))
 	}
-	s.render(c, http.StatusOK, "home", "home", v)
+	s.render(c, http.StatusOK, pageHome, "home", v)
 }
 
 // accountView is the WhatsApp session as the home page's card shows it.

@@ -20,5 +20,5 @@ func (s *Server) loginForm(c *gin.Context) {
 		redirect(c, next)
 		return
 	}
-	s.render(c, http.StatusOK, "login", "auth", loginView{Next: next})
+	s.render(c, http.StatusOK, pageLogin, "auth", loginView{Next: next})
 }

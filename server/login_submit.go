@@ -33,18 +33,18 @@ func (s *Server) loginSubmit(c *gin.Context) {
 	case errors.As(err, &limited):
 		c.Header("Retry-After", strconv.Itoa(limited.Seconds()))
 		flashNow(c, "Too many sign-in attempts. Try again in "+strconv.Itoa(limited.Seconds())+" s.")
-		s.render(c, http.StatusTooManyRequests, "login", "auth", loginView{Next: next})
+		s.render(c, http.StatusTooManyRequests, pageLogin, "auth", loginView{Next: next})
 	case errors.Is(err, auth.ErrWrongPassword):
 		logrus.WithFields(logrus.Fields{"client": c.ClientIP()}).Warn("server: wrong password at sign-in")
 		flashNow(c, "Wrong password.")
-		s.render(c, http.StatusUnauthorized, "login", "auth", loginView{Next: next})
+		s.render(c, http.StatusUnauthorized, pageLogin, "auth", loginView{Next: next})
 	case syncer.IsUnreachable(err):
 		_, msg := classify(c, err)
 		flashNow(c, msg)
-		s.render(c, http.StatusServiceUnavailable, "login", "auth", loginView{Next: next})
+		s.render(c, http.StatusServiceUnavailable, pageLogin, "auth", loginView{Next: next})
 	default:
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: sign-in failed")
 		flashNow(c, "Sign-in failed; the details are in error.log.")
-		s.render(c, http.StatusInternalServerError, "login", "auth", loginView{Next: next})
+		s.render(c, http.StatusInternalServerError, pageLogin, "auth", loginView{Next: next})
 	}
 }

@@ -53,7 +53,7 @@ func (s *Server) renderMedia(c *gin.Context, status int) {
 	for _, m := range items {
 		v.Items = append(v.Items, mediaItem{Media: m, Thumb: m.Kind == models.MediaPhoto, Badge: mediaBadge(m), SizeText: humanSize(m.Size)})
 	}
-	s.render(c, status, "media", "media", v)
+	s.render(c, status, pageMedia, "media", v)
 }
 
 // mediaBadge is the label shown in place of a thumbnail: the name's

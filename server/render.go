@@ -25,8 +25,9 @@ type pageData struct {
 	Data     any
 }
 
-// pages holds one parsed template set per page: the layout plus that page.
-type pages struct{ byName map[string]*template.Template }
+// pages holds one parsed template set per declared page: the layout plus
+// that page and the partials.
+type pages struct{ byPage map[*page]*template.Template }
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -58,49 +59,52 @@ var funcs = template.FuncMap{
 	},
 }
 
-func loadPages() (*pages, error) {
+// loadPages parses every declared page; a declared page without its
+// template, or without a fragment declared for it, fails here, at start-up.
+func loadPages(declared []*page) (*pages, error) {
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: unable to parse layout: %w", err)
 	}
-	names, err := fs.Glob(templates.FS, "*.html")
+	// Partials (files starting with _) are available to every page.
+	partials, err := fs.Glob(templates.FS, "_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range names {
-		if name == "layout.html" || strings.HasPrefix(name, "_") {
-			continue
+	p := &pages{byPage: map[*page]*template.Template{}}
+	for _, pg := range declared {
+		file := pg.name + ".html"
+		if _, err := fs.Stat(templates.FS, file); err != nil {
+			return nil, fmt.Errorf("server: page %q has no template %s: %w", pg.name, file, err)
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(templates.FS, name)
+		t, err := template.Must(layout.Clone()).ParseFS(templates.FS, file)
 		if err != nil {
-			return nil, fmt.Errorf("server: unable to parse template %s: %w", name, err)
+			return nil, fmt.Errorf("server: unable to parse template %s: %w", file, err)
 		}
-		// Partials (files starting with _) are available to every page.
-		if partials, _ := fs.Glob(templates.FS, "_*.html"); len(partials) > 0 {
+		if len(partials) > 0 {
 			if t, err = t.ParseFS(templates.FS, partials...); err != nil {
 				return nil, fmt.Errorf("server: unable to parse partials: %w", err)
 			}
 		}
-		p.byName[strings.TrimSuffix(name, ".html")] = t
+		for _, f := range pg.fragments {
+			if t.Lookup(f) == nil {
+				return nil, fmt.Errorf("server: template %s does not define %q", file, f)
+			}
+		}
+		p.byPage[pg] = t
 	}
 	return p, nil
 }
 
 // render writes a full page. The page is rendered to a buffer first so a
 // template error becomes a clean 500, not half a page.
-func (s *Server) render(c *gin.Context, status int, page, nav string, data any) {
-	t, ok := s.pages.byName[page]
-	if !ok {
-		logrus.WithFields(logrus.Fields{"page": page}).Error("server: unknown page")
-		c.String(http.StatusInternalServerError, "internal error")
-		return
-	}
+func (s *Server) render(c *gin.Context, status int, pg *page, nav string, data any) {
+	t := s.pages.byPage[pg]
 	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
 	pd.Notice, pd.Error = takeFlash(c)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pd); err != nil {
-		logrus.WithFields(logrus.Fields{"page": page, "error": err}).Error("server: unable to render page")
+		logrus.WithFields(logrus.Fields{"page": pg.name, "error": err}).Error("server: unable to render page")
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
@@ -108,13 +112,9 @@ func (s *Server) render(c *gin.Context, status int, page, nav string, data any) 
 }
 
 // renderFragment renders one named template of a page (for htmx and SSE).
-func (s *Server) renderFragment(page, name string, data any) (string, error) {
-	t, ok := s.pages.byName[page]
-	if !ok {
-		return "", fmt.Errorf("server: unknown page %s", page)
-	}
+func (s *Server) renderFragment(f fragment, data any) (string, error) {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.pages.byPage[f.page].ExecuteTemplate(&buf, f.name, data); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
@@ -127,7 +127,7 @@ func (s *Server) renderError(c *gin.Context, status int, title, message string) 
 	if back == "" || !sameOrigin(c, back) {
 		back = "/"
 	}
-	s.render(c, status, "error", "", errorPage{Title: title, Message: message, Back: back})
+	s.render(c, status, pageError, "", errorPage{Title: title, Message: message, Back: back})
 }
 
 func sameOrigin(c *gin.Context, ref string) bool {

@@ -72,7 +72,7 @@ func New(d Deps) (*Server, error) {
 	if d.Config == nil || d.Store == nil {
 		return nil, errors.New("server: config and store are required")
 	}
-	p, err := loadPages()
+	p, err := loadPages(declaredPages)
 	if err != nil {
 		return nil, err
 	}

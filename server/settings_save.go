@@ -35,7 +35,7 @@ func (s *Server) settingsSave(c *gin.Context) {
 	}
 	if len(errs) > 0 {
 		flashNow(c, "Nothing was saved: please check the fields marked below.")
-		s.render(c, http.StatusUnprocessableEntity, "settings", "settings", s.settingsView(typed, errs))
+		s.render(c, http.StatusUnprocessableEntity, pageSettings, "settings", s.settingsView(typed, errs))
 		return
 	}
 	if err := s.store.SaveSettings(c.Request.Context(), values); err != nil {

@@ -33,7 +33,7 @@ func (s *Server) settingsShow(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "settings", "settings", s.settingsView(stored, nil))
+	s.render(c, http.StatusOK, pageSettings, "settings", s.settingsView(stored, nil))
 }
 
 func (s *Server) settingsView(values map[string]string, errs map[string]string) settingsView {

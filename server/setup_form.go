@@ -17,5 +17,5 @@ func (s *Server) setupForm(c *gin.Context) {
 		redirect(c, "/login")
 		return
 	}
-	s.render(c, http.StatusOK, "setup", "auth", setupView{MinLen: auth.MinPasswordLen})
+	s.render(c, http.StatusOK, pageSetup, "auth", setupView{MinLen: auth.MinPasswordLen})
 }

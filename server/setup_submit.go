@@ -26,10 +26,10 @@ func (s *Server) setupSubmit(c *gin.Context) {
 		redirect(c, "/login")
 	case errors.As(err, &pe):
 		flashNow(c, "The "+pe.Error()+".")
-		s.render(c, http.StatusUnprocessableEntity, "setup", "auth", setupView{MinLen: auth.MinPasswordLen})
+		s.render(c, http.StatusUnprocessableEntity, pageSetup, "auth", setupView{MinLen: auth.MinPasswordLen})
 	default:
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to set the password")
 		flashNow(c, "The password could not be saved; the details are in error.log.")
-		s.render(c, http.StatusInternalServerError, "setup", "auth", setupView{MinLen: auth.MinPasswordLen})
+		s.render(c, http.StatusInternalServerError, pageSetup, "auth", setupView{MinLen: auth.MinPasswordLen})
 	}
 }

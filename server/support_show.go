@@ -18,7 +18,7 @@ type supportView struct {
 
 // supportShow explains the support bundle and links to it.
 func (s *Server) supportShow(c *gin.Context) {
-	s.render(c, http.StatusOK, "support", "", supportView{
+	s.render(c, http.StatusOK, pageSupport, "", supportView{
 		LogPath: s.cfg.LogPath(), LogLines: support.LogLines,
 		MaxSizeMB: s.cfg.LogMaxSizeMB, MaxBackups: s.cfg.LogMaxBackups,
 	})

@@ -27,5 +27,5 @@ func (s *Server) syncShow(c *gin.Context) {
 	case s.cfg.Storage == config.StorageCloud:
 		page.CloudOK = s.store.Ping(ctx) == nil
 	}
-	s.render(c, http.StatusOK, "sync", "sync", page)
+	s.render(c, http.StatusOK, pageSync, "sync", page)
 }

@@ -21,7 +21,7 @@ func (s *Server) whatsappEvents(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Accel-Buffering", "no")
 	send := func(st SessionStatus) bool {
-		html, err := s.renderFragment("whatsapp", "session_status", newSessionView(true, st))
+		html, err := s.renderFragment(fragmentSessionStatus, newSessionView(true, st))
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false

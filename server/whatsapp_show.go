@@ -20,5 +20,5 @@ func (s *Server) whatsappShow(c *gin.Context) {
 	} else {
 		st = SessionStatus{State: "stopped", Error: s.waOffReason}
 	}
-	s.render(c, http.StatusOK, "whatsapp", "whatsapp", whatsappPage{Session: newSessionView(s.wa != nil, st), Region: s.cfg.DefaultRegion})
+	s.render(c, http.StatusOK, pageWhatsApp, "whatsapp", whatsappPage{Session: newSessionView(s.wa != nil, st), Region: s.cfg.DefaultRegion})
 }

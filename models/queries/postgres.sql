@@ -1,0 +1,163 @@
+-- Sambad's hand-written SQL for Postgres. Every query here has its SQLite
+-- twin, under the same name, in sqlite.sql; read them side by side. Both
+-- take the same arguments in the same order.
+
+-- ---------------------------------------------------------------- recipients
+
+-- name: claim-pending
+-- Marks up to n pending recipients of a run "sending" and returns them.
+-- = ANY(ARRAY(...)) keeps Postgres on the primary key instead of a hashed
+-- semi-join over the whole campaign.
+-- Args: sending, campaign, campaign, pending, run, n.
+UPDATE campaign_recipients SET state = $1
+WHERE campaign_id = $2 AND seq = ANY(ARRAY(
+    SELECT seq FROM campaign_recipients
+    WHERE campaign_id = $3 AND state = $4 AND run = $5
+    ORDER BY seq LIMIT $6))
+RETURNING seq, contact_id, phone, name, body
+
+-- name: record-outcomes
+-- A batch of outcomes in one statement (a round trip per row is what
+-- Postgres makes expensive). recordOutcomesPostgres writes the VALUES list
+-- where the values comment stands: one ($n::bigint, $n::text, $n::text,
+-- $n::text, $n::timestamptz, $n::uuid, $n::timestamptz) tuple per outcome
+-- (seq, state, message id, error, sent_at, ledger id, at), numbered from $3.
+-- A VALUES list rather than unnest() over arrays: the arrays measured twice
+-- as slow (interleaved, 40,000 outcomes in batches of 512, 3 Dec).
+-- The ledger insert and the update see the same snapshot: both act on the
+-- recipients still "sending". install_id keeps its default, ''.
+-- Args: campaign, sending, then the tuples' values.
+WITH v(seq, state, mid, err, sent_at, sid, at) AS (VALUES /*values*/),
+ledger AS (
+    INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, at)
+    SELECT v.sid, r.campaign_id, r.seq, r.run, r.phone, v.state, v.mid, v.err, v.at FROM v
+    JOIN campaign_recipients r ON r.campaign_id = $1 AND r.seq = v.seq AND r.state = $2
+    WHERE v.state IN ('sent', 'invalid_number', 'failed')
+)
+UPDATE campaign_recipients AS r SET state = v.state, message_id = v.mid, error = v.err, sent_at = v.sent_at
+FROM v WHERE r.campaign_id = $1 AND r.seq = v.seq AND r.state = $2
+
+-- name: ack-delivered
+-- A delivery ack moves only a sent message; returns its campaign.
+UPDATE campaign_recipients SET state = $1, delivered_at = $2
+WHERE message_id = $3 AND state = $4
+RETURNING campaign_id
+
+-- name: ack-read
+-- A read ack moves a sent or delivered message, and a read message was
+-- delivered too (when its delivery ack never came).
+UPDATE campaign_recipients SET state = $1, read_at = $2, delivered_at = COALESCE(delivered_at, $2)
+WHERE message_id = $3 AND state IN ($4, $5)
+RETURNING campaign_id
+
+-- name: message-campaign
+SELECT campaign_id FROM campaign_recipients WHERE message_id = $1 LIMIT 1
+
+-- name: count-states
+SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 GROUP BY state
+
+-- name: count-states-of-run
+SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 AND run = $2 GROUP BY state
+
+-- name: set-recipient-state
+UPDATE campaign_recipients SET state = $1, message_id = $2, error = $3, sent_at = COALESCE(sent_at, $4)
+WHERE campaign_id = $5 AND seq = $6 AND state = $7
+
+-- name: resolve-unknown-sent
+UPDATE campaign_recipients SET state = $1, sent_at = COALESCE(sent_at, $2), error = ''
+WHERE campaign_id = $3 AND state = $4
+
+-- name: resolve-unknown-resend
+UPDATE campaign_recipients SET state = $1, run = $2, error = ''
+WHERE campaign_id = $3 AND state = $4
+
+-- name: sent-since
+SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= $1
+
+-- ----------------------------------------------------------------- takeover
+
+-- name: count-in-doubt
+SELECT COUNT(*) FROM campaign_recipients
+WHERE campaign_id = $1 AND run = $2 AND seq <= $3 AND state IN ($4, $5)
+
+-- name: mark-in-doubt
+UPDATE campaign_recipients SET state = $1
+WHERE campaign_id = $2 AND run = $3 AND seq <= $4 AND state IN ($5, $6)
+
+-- name: send-ledger
+SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN n > 1 THEN 1 END) FROM (
+    SELECT seq, COUNT(DISTINCT message_id) AS n FROM campaign_sends
+    WHERE campaign_id = $1 AND state = $2 GROUP BY seq) t
+
+-- -------------------------------------------------------- audience and plan
+-- A campaign's audience: members of its groups and the contacts chosen one
+-- by one, each once. $1 is the campaign id.
+
+-- name: audience-counts
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0)
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = $1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = $1)
+
+-- name: audience-sample
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = $1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = $1)
+ORDER BY c.name, c.id LIMIT $2
+
+-- name: audience
+-- The whole audience in id order, streamed into COPY while the plan is written.
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = $1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = $1)
+ORDER BY c.id
+
+-- name: plan-claim
+-- The plan's first write: a second start of the same campaign waits on it,
+-- then finds the campaign no longer startable. The states a start may begin
+-- from come from models' campaign rules, as a text array.
+UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state = ANY($3::text[])
+
+-- name: plan-start
+UPDATE campaigns SET state = $1, run = 1, planned = $2, opted_out = $3, started_at = $4,
+    pause_reason = '', last_error = '', updated_at = $4
+WHERE id = $5
+
+-- name: plan-add-run
+INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES ($1, 1, 'full', $2, $3)
+
+-- name: retry-start
+UPDATE campaigns SET state = $1, run = $2, finished_at = NULL, pause_reason = '', last_error = '', updated_at = $3
+WHERE id = $4 AND state = $5
+
+-- name: retry-recipients
+UPDATE campaign_recipients SET state = $1, run = $2, error = ''
+WHERE campaign_id = $3 AND state = $4
+
+-- name: retry-add-run
+INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES ($1, $2, 'retry', $3, $4)
+
+-- ------------------------------------------------------------------ contacts
+
+-- name: attribute-keys
+SELECT DISTINCT jsonb_object_keys(attributes) FROM contacts
+
+-- name: contact-attribute-keys
+-- $1: a LIKE pattern over search_text, '' for every contact;
+-- $2: a group id, '' for every group.
+SELECT DISTINCT j.key FROM contacts c CROSS JOIN jsonb_object_keys(c.attributes) AS j(key)
+WHERE ($1 = '' OR c.search_text LIKE $1 ESCAPE '\')
+  AND ($2 = '' OR c.id IN (SELECT contact_id FROM group_members WHERE group_id = NULLIF($2, '')::uuid))
+
+-- ------------------------------------------------------------------- imports
+
+-- name: import-group-id
+SELECT id FROM contact_groups WHERE lower(name) = lower($1)
+
+-- name: import-group-insert
+INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)

@@ -1,0 +1,192 @@
+-- Sambad's hand-written SQL for SQLite. Every query here has its Postgres
+-- twin, under the same name, in postgres.sql; read them side by side.
+-- Parameters: ? in order, or ?N where one value is used twice (the Postgres
+-- twin then takes the same arguments as $N).
+
+-- ---------------------------------------------------------------- recipients
+
+-- name: claim-pending
+-- Marks up to n pending recipients of a run "sending" and returns them. The
+-- mark is committed before any message leaves (see ClaimPending).
+-- Args: sending, campaign, campaign, pending, run, n.
+UPDATE campaign_recipients SET state = ?
+WHERE campaign_id = ? AND seq IN (
+    SELECT seq FROM campaign_recipients
+    WHERE campaign_id = ? AND state = ? AND run = ?
+    ORDER BY seq LIMIT ?)
+RETURNING seq, contact_id, phone, name, body
+
+-- name: record-outcome
+-- One send's outcome, only on a recipient still "sending".
+-- Args: state, message id, error, sent_at (NULL unless sent), campaign, seq, sending.
+UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = ?
+WHERE campaign_id = ? AND seq = ? AND state = ?
+
+-- name: record-outcome-ledger
+-- The send ledger's row for one handed-over message (sent, invalid, failed),
+-- stamped with this install's id; it must run before record-outcome, while
+-- the recipient is still "sending".
+-- Args: ledger id, state, message id, error, at, campaign, seq, sending.
+INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at)
+SELECT ?, campaign_id, seq, run, phone, ?, ?, ?,
+       COALESCE((SELECT value FROM sync_state WHERE key = 'install_id'), ''), ?
+FROM campaign_recipients WHERE campaign_id = ? AND seq = ? AND state = ?
+
+-- name: ack-delivered
+-- A delivery ack moves only a sent message; returns its campaign.
+-- Args: delivered, at, message id, sent.
+UPDATE campaign_recipients SET state = ?, delivered_at = ?
+WHERE message_id = ? AND state = ?
+RETURNING campaign_id
+
+-- name: ack-read
+-- A read ack moves a sent or delivered message, and a read message was
+-- delivered too (when its delivery ack never came).
+-- Args: read, at, message id, sent, delivered.
+UPDATE campaign_recipients SET state = ?1, read_at = ?2, delivered_at = COALESCE(delivered_at, ?2)
+WHERE message_id = ?3 AND state IN (?4, ?5)
+RETURNING campaign_id
+
+-- name: message-campaign
+-- The campaign a message id belongs to (an ack that moved nothing).
+SELECT campaign_id FROM campaign_recipients WHERE message_id = ? LIMIT 1
+
+-- name: count-states
+SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = ? GROUP BY state
+
+-- name: count-states-of-run
+SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = ? AND run = ? GROUP BY state
+
+-- name: set-recipient-state
+-- Moves one recipient from state `from` (reconciliation, a person's decision);
+-- a recipient already sent keeps its first sent_at.
+-- Args: state, message id, error, sent_at, campaign, seq, from.
+UPDATE campaign_recipients SET state = ?, message_id = ?, error = ?, sent_at = COALESCE(sent_at, ?)
+WHERE campaign_id = ? AND seq = ? AND state = ?
+
+-- name: resolve-unknown-sent
+-- Args: sent, now, campaign, unknown.
+UPDATE campaign_recipients SET state = ?, sent_at = COALESCE(sent_at, ?), error = ''
+WHERE campaign_id = ? AND state = ?
+
+-- name: resolve-unknown-resend
+-- Back to pending, in the campaign's current run. Args: pending, run, campaign, unknown.
+UPDATE campaign_recipients SET state = ?, run = ?, error = ''
+WHERE campaign_id = ? AND state = ?
+
+-- name: sent-since
+-- Messages sent by every campaign since a time (the daily cap).
+SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= ?
+
+-- ----------------------------------------------------------------- takeover
+
+-- name: count-in-doubt
+-- The recipients another install claimed (run, seq up to through) whose
+-- result has not arrived here: still pending or sending.
+-- Args: campaign, run, through, pending, sending.
+SELECT COUNT(*) FROM campaign_recipients
+WHERE campaign_id = ? AND run = ? AND seq <= ? AND state IN (?, ?)
+
+-- name: mark-in-doubt
+-- Marks those "sending", for the reconciler to settle from their chats.
+-- Args: sending, campaign, run, through, pending, sending.
+UPDATE campaign_recipients SET state = ?
+WHERE campaign_id = ? AND run = ? AND seq <= ? AND state IN (?, ?)
+
+-- name: send-ledger
+-- Messages handed to WhatsApp, and recipients who got more than one.
+-- Args: campaign, sent.
+SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN n > 1 THEN 1 END) FROM (
+    SELECT seq, COUNT(DISTINCT message_id) AS n FROM campaign_sends
+    WHERE campaign_id = ? AND state = ? GROUP BY seq) t
+
+-- -------------------------------------------------------- audience and plan
+-- A campaign's audience: members of its groups and the contacts chosen one
+-- by one, each once. ?1 is the campaign id.
+
+-- name: audience-counts
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0)
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?1)
+
+-- name: audience-sample
+-- Args: campaign, limit.
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?1)
+ORDER BY c.name, c.id LIMIT ?2
+
+-- name: audience
+-- The whole audience in id order, streamed while the plan is written.
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+FROM contacts c
+WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
+               JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?1)
+   OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = ?1)
+ORDER BY c.id
+
+-- name: plan-claim
+-- The plan's first write: a second start of the same campaign waits on it,
+-- then finds the campaign no longer startable. The states a start may begin
+-- from come from models' campaign rules, as a JSON array.
+-- Args: now, campaign, states.
+UPDATE campaigns SET updated_at = ?
+WHERE id = ? AND state IN (SELECT value FROM json_each(?))
+
+-- name: plan-insert-head
+-- Followed by one (?, ?, ?, ?, ?, ?, ?) per recipient, planBatch at most.
+INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES
+
+-- name: plan-start
+-- Args: running, planned, opted out, now, campaign.
+UPDATE campaigns SET state = ?1, run = 1, planned = ?2, opted_out = ?3, started_at = ?4,
+    pause_reason = '', last_error = '', updated_at = ?4
+WHERE id = ?5
+
+-- name: plan-add-run
+-- Args: campaign, recipients, now.
+INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, 1, 'full', ?, ?)
+
+-- name: retry-start
+-- A new run, only if the campaign is still in the finished state it was read in.
+-- Args: running, run, now, campaign, state read.
+UPDATE campaigns SET state = ?, run = ?, finished_at = NULL, pause_reason = '', last_error = '', updated_at = ?
+WHERE id = ? AND state = ?
+
+-- name: retry-recipients
+-- Args: pending, run, campaign, failed.
+UPDATE campaign_recipients SET state = ?, run = ?, error = ''
+WHERE campaign_id = ? AND state = ?
+
+-- name: retry-add-run
+-- Args: campaign, run, recipients, now.
+INSERT INTO campaign_runs (campaign_id, run, kind, recipients, started_at) VALUES (?, ?, 'retry', ?, ?)
+
+-- ------------------------------------------------------------------ contacts
+
+-- name: attribute-keys
+-- Every extra attribute name some contact has (a template's variables are
+-- checked against them).
+SELECT DISTINCT j.key FROM contacts, json_each(contacts.attributes) AS j
+
+-- name: contact-attribute-keys
+-- The attribute names the contacts an export selects use.
+-- ?1: a LIKE pattern over search_text, '' for every contact;
+-- ?2: a group id, '' for every group.
+SELECT DISTINCT j.key FROM contacts c, json_each(c.attributes) AS j
+WHERE (?1 = '' OR c.search_text LIKE ?1 ESCAPE '\')
+  AND (?2 = '' OR c.id IN (SELECT contact_id FROM group_members WHERE group_id = ?2))
+
+-- ------------------------------------------------------------------- imports
+
+-- name: import-group-id
+-- A group an import names, found by name whatever its case.
+SELECT id FROM contact_groups WHERE lower(name) = lower(?)
+
+-- name: import-group-insert
+-- Args: id, name, created_at, updated_at.
+INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)
