@@ -61,6 +61,8 @@ type fixture struct {
 	engine *campaign.Engine
 	sender *memSender
 	group  *models.Group
+	// handler is the server's handler, for tests that serve it their own way.
+	handler http.Handler
 }
 
 func newFixture(t testing.TB, s *models.Store, n int) *fixture {
@@ -100,7 +102,7 @@ func newFixture(t testing.TB, s *models.Store, n int) *fixture {
 		ids = append(ids, c.ID)
 	}
 	s.AddMembers(ctx, g.ID, ids)
-	return &fixture{url: hs.URL, store: s, engine: e, sender: snd, group: g}
+	return &fixture{url: hs.URL, store: s, engine: e, sender: snd, group: g, handler: srv.Handler()}
 }
 
 func (f *fixture) do(t *testing.T, method, path, body string) (int, map[string]any) {
