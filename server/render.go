@@ -22,7 +22,9 @@ type pageData struct {
 	Notice   string
 	Error    string
 	SignedIn bool
-	Data     any
+	// NoPassword shows the notice that this install is open without a password.
+	NoPassword bool
+	Data       any
 }
 
 // pages holds one parsed template set per page: the layout plus that page.
@@ -92,6 +94,7 @@ func (s *Server) render(c *gin.Context, status int, page, nav string, data any) 
 	}
 	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
 	pd.Notice, pd.Error = takeFlash(c)
+	pd.NoPassword = nav != "auth" && s.showNoPasswordNotice(c)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pd); err != nil {
 		logrus.WithFields(logrus.Fields{"page": page, "error": err}).Error("server: unable to render page")

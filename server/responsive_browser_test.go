@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,6 +147,17 @@ func TestPagesWorkOnPhones(t *testing.T) {
 			}
 			if dir != "" {
 				shotFullPage(t, page, filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width)))
+			}
+		}
+		if width == 390 {
+			// The install has no password: the notice says so, and goes
+			// once dismissed.
+			page.MustNavigate(f.url + "/groups").MustWaitLoad()
+			wait := page.MustWaitNavigation()
+			page.MustElement(".flash.no-password button").MustClick()
+			wait()
+			if !strings.HasSuffix(page.MustInfo().URL, "/groups") || page.MustHas(".flash.no-password") {
+				t.Fatalf("after Dismiss: at %s, notice still shown: %v", page.MustInfo().URL, page.MustHas(".flash.no-password"))
 			}
 		}
 	}
