@@ -30,7 +30,9 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 	updates, cancel := s.wa.Subscribe()
 	defer cancel()
 	send := func(st SessionStatus) bool {
-		html, err := s.renderFragment("whatsapp", "session_status", newSessionView(true, st))
+		v := newSessionView(true, st)
+		v.Live = true
+		html, err := s.renderFragment("whatsapp", "session_live", v)
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false
