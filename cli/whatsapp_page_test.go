@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-rod/rod"
 	rodlauncher "github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/sambad/sambad/browser/wasim"
 )
@@ -36,7 +37,7 @@ func userBrowser(t *testing.T) *rod.Browser {
 // TestWhatsAppPageFollowsALiveConnect opens the WhatsApp page while Sambad
 // shows a QR code, links the phone, and checks, without a reload, that the
 // page shows Connected, enables "Send now" and drops the phone-number
-// linking box; the top bar on another page follows too.
+// linking box; the WhatsApp state in the top bar of another page follows.
 func TestWhatsAppPageFollowsALiveConnect(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("Chromium is required at %s (the README's test command installs it)", chromium)
@@ -59,6 +60,15 @@ func TestWhatsAppPageFollowsALiveConnect(t *testing.T) {
 	if page.MustElement("#send-now").MustProperty("disabled").Bool() == false {
 		t.Fatal("Send now is enabled before WhatsApp is linked")
 	}
+	// Another page, in its own window so that it is visible too.
+	contacts, err := b.Page(proto.TargetCreateTarget{URL: base + "/contacts", NewWindow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts.MustWaitLoad()
+	if state := contacts.MustElement("header .wa-badge").MustAttribute("data-state"); *state != "qr" {
+		t.Fatalf("the top bar shows WhatsApp as %q while it waits for a scan", *state)
+	}
 	if err := sim.ScanRef(*st.QR); err != nil {
 		t.Fatalf("scan: %v", err)
 	}
@@ -78,5 +88,14 @@ func TestWhatsAppPageFollowsALiveConnect(t *testing.T) {
 	}
 	if text := page.MustElement("#session-status .pill").MustText(); !strings.Contains(text, "Connected") {
 		t.Fatalf("the status says %q", text)
+	}
+	for _, p := range []*rod.Page{page, contacts} {
+		if err := p.Timeout(10*time.Second).Wait(rod.Eval(`() => document.querySelector("header .wa-badge").dataset.state === "ready"`)); err != nil {
+			t.Fatalf("the top bar of %s did not follow the connect: %v", p.MustInfo().URL, err)
+		}
+		badge := p.MustElement("header .wa-badge")
+		if state := badge.MustAttribute("data-state"); *state != "ready" || !strings.Contains(badge.MustText(), "Connected") {
+			t.Fatalf("the top bar of %s shows WhatsApp as %q, %q", p.MustInfo().URL, *state, badge.MustText())
+		}
 	}
 }

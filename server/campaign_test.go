@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,9 +33,10 @@ type memSender struct {
 	sent    map[string][]string
 	invalid map[string]bool
 	n       int
+	down    atomic.Bool // WhatsApp not connected
 }
 
-func (m *memSender) Ready() bool { return true }
+func (m *memSender) Ready() bool { return !m.down.Load() }
 func (m *memSender) SendText(_ context.Context, phone, text string) (campaign.SendResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

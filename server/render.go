@@ -20,11 +20,14 @@ import (
 type pageData struct {
 	Nav      string
 	Notice   string
+	Warn     string // a notice that something waits or needs a look
 	Error    string
 	SignedIn bool
 	// NoPassword shows the notice that this install is open without a password.
 	NoPassword bool
-	Data       any
+	// WhatsApp is the state shown in the top bar (nil on sign-in pages).
+	WhatsApp *waBadge
+	Data     any
 }
 
 // pages holds one parsed template set per page: the layout plus that page.
@@ -93,8 +96,11 @@ func (s *Server) render(c *gin.Context, status int, page, nav string, data any) 
 		return
 	}
 	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
-	pd.Notice, pd.Error = takeFlash(c)
+	pd.Notice, pd.Warn, pd.Error = takeFlash(c)
 	pd.NoPassword = nav != "auth" && s.showNoPasswordNotice(c)
+	if nav != "auth" {
+		pd.WhatsApp = s.whatsappBadge()
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pd); err != nil {
 		logrus.WithFields(logrus.Fields{"page": page, "error": err}).Error("server: unable to render page")
@@ -134,7 +140,8 @@ func sameOrigin(c *gin.Context, ref string) bool {
 
 const flashCookie = "sambad_flash"
 
-// flash stores a one-time message for the next page (kind is "notice" or "error").
+// flash stores a one-time message for the next page (kind is "notice",
+// "warn" or "error").
 func flash(c *gin.Context, kind, msg string) {
 	c.SetSameSite(http.SameSiteLaxMode)
 	c.SetCookie(flashCookie, url.QueryEscape(kind+":"+msg), 60, "/", "", false, true)
@@ -143,24 +150,27 @@ func flash(c *gin.Context, kind, msg string) {
 // flashNow shows an error on the page being rendered now.
 func flashNow(c *gin.Context, msg string) { c.Set("flash_now", msg) }
 
-func takeFlash(c *gin.Context) (notice, errMsg string) {
+func takeFlash(c *gin.Context) (notice, warn, errMsg string) {
 	if msg := c.GetString("flash_now"); msg != "" {
-		return "", msg
+		return "", "", msg
 	}
 	v, err := c.Cookie(flashCookie)
 	if err != nil || v == "" {
-		return "", ""
+		return "", "", ""
 	}
 	c.SetCookie(flashCookie, "", -1, "/", "", false, true)
 	raw, err := url.QueryUnescape(v)
 	if err != nil {
-		return "", ""
+		return "", "", ""
 	}
-	kind, msg, _ := strings.Cut(raw, ":")
-	if kind == "error" {
-		return "", msg
+	switch kind, msg, _ := strings.Cut(raw, ":"); kind {
+	case "error":
+		return "", "", msg
+	case "warn":
+		return "", msg, ""
+	default:
+		return msg, "", ""
 	}
-	return msg, ""
 }
 
 // redirect sends the browser on after a form post.

@@ -9,7 +9,7 @@ import (
 )
 
 // whatsappEvents streams the session status fragment as server-sent events
-// (event "status"). Pages reach it through the shared /events stream; this
+// (event "status", and "badge" for the top bar of every page). Pages reach it through the shared /events stream; this
 // address stays for other clients.
 func (s *Server) whatsappEvents(c *gin.Context) {
 	if s.wa == nil {
@@ -37,7 +37,12 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false
 		}
-		return emit("status", html)
+		badge, err := s.renderFragment("whatsapp", "wa_badge", newBadge(st))
+		if err != nil {
+			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render the WhatsApp badge")
+			return false
+		}
+		return emit("status", html) && emit("badge", badge)
 	}
 	if !send(s.wa.Status()) {
 		return
