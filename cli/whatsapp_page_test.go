@@ -90,7 +90,7 @@ func TestWhatsAppPageFollowsALiveConnect(t *testing.T) {
 		t.Fatalf("the status says %q", text)
 	}
 	for _, p := range []*rod.Page{page, contacts} {
-		if err := p.Timeout(10*time.Second).Wait(rod.Eval(`() => document.querySelector("header .wa-badge").dataset.state === "ready"`)); err != nil {
+		if err := p.Timeout(10 * time.Second).Wait(rod.Eval(`() => document.querySelector("header .wa-badge").dataset.state === "ready"`)); err != nil {
 			t.Fatalf("the top bar of %s did not follow the connect: %v", p.MustInfo().URL, err)
 		}
 		badge := p.MustElement("header .wa-badge")
