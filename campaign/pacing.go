@@ -34,6 +34,14 @@ const DefaultMaxFailures = 5
 
 const maxDelay = 24 * time.Hour
 
+// FastDelay is the shortest delay between messages given without a warning:
+// shorter is allowed, but looks like a bot to WhatsApp.
+const FastDelay = time.Second
+
+// TooFast reports whether the pacing may wait less than FastDelay between
+// two messages.
+func TooFast(p models.Pacing) bool { return time.Duration(p.MinDelayMS)*time.Millisecond < FastDelay }
+
 // NormalizePacing fills a preset's delays (a named preset wins over delays
 // given with it; "custom" or delays without a preset keep the delays) and
 // checks every field, naming the one that is wrong.
@@ -57,6 +65,11 @@ func NormalizePacing(p models.Pacing) (models.Pacing, error) {
 		if !found {
 			return bad("preset", fmt.Sprintf("%q is not a preset: use very_short, short, medium, long, very_long or custom", p.Preset))
 		}
+	}
+	if p.Preset == "custom" && p.MaxDelayMS == 0 {
+		// Left empty, custom pacing used to mean 0 ms: as fast as WhatsApp
+		// takes messages, which gets a bulk sender's account banned.
+		return bad("max_delay_ms", "custom pacing needs its delays: give min_delay_ms and max_delay_ms (0 ms would send as fast as WhatsApp allows and risks your account)")
 	}
 	if p.MinDelayMS < 0 || p.MaxDelayMS < 0 {
 		return bad("min_delay_ms", "delays cannot be negative")

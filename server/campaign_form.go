@@ -96,6 +96,9 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		}
 		return n, nil
 	}
+	if f.Preset == "custom" && (strings.TrimSpace(f.MinDelay) == "" || strings.TrimSpace(f.MaxDelay) == "") {
+		return nil, nil, &models.ValidationError{Message: "Custom pacing needs both delays: give the shortest and the longest wait between messages in seconds (e.g. 20 to 50)."}
+	}
 	var p models.Pacing
 	p.Preset = f.Preset
 	vals := map[string]float64{}
@@ -108,6 +111,9 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		vals[fd.name] = n
 	}
 	p.MinDelayMS, p.MaxDelayMS = int64(vals["min_delay"]*1000), int64(vals["max_delay"]*1000)
+	if f.Preset == "custom" && p.MaxDelayMS == 0 {
+		return nil, nil, &models.ValidationError{Message: "The longest wait between messages must be more than 0 s: 0 sends as fast as WhatsApp allows, which risks your account."}
+	}
 	p.PauseEvery, p.PauseMS = int(vals["pause_every"]), int64(vals["pause_minutes"]*60000)
 	p.DailyCap, p.MaxFailures = int(vals["daily_cap"]), int(vals["max_failures"])
 	p.QuietStart, p.QuietEnd = strings.TrimSpace(f.QuietStart), strings.TrimSpace(f.QuietEnd)

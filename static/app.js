@@ -9,3 +9,11 @@ document.addEventListener("submit", function (e) {
   var msg = e.submitter && e.submitter.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
+// Campaign form: warn as soon as the custom delay is under a second.
+document.addEventListener("input", function (e) {
+  if (!e.target.form || !/^(min_delay|preset)$/.test(e.target.name)) return;
+  var form = e.target.form, warn = form.querySelector("[data-fast-warning]");
+  if (!warn) return;
+  var min = parseFloat((form.elements.min_delay.value || "").replace(",", "."));
+  warn.hidden = !(form.elements.preset.value === "custom" && !isNaN(min) && min < 1);
+});
