@@ -66,11 +66,6 @@ func NormalizePacing(p models.Pacing) (models.Pacing, error) {
 			return bad("preset", fmt.Sprintf("%q is not a preset: use very_short, short, medium, long, very_long or custom", p.Preset))
 		}
 	}
-	if p.Preset == "custom" && p.MaxDelayMS == 0 {
-		// Left empty, custom pacing used to mean 0 ms: as fast as WhatsApp
-		// takes messages, which gets a bulk sender's account banned.
-		return bad("max_delay_ms", "custom pacing needs its delays: give min_delay_ms and max_delay_ms (0 ms would send as fast as WhatsApp allows and risks your account)")
-	}
 	if p.MinDelayMS < 0 || p.MaxDelayMS < 0 {
 		return bad("min_delay_ms", "delays cannot be negative")
 	}
@@ -101,6 +96,18 @@ func NormalizePacing(p models.Pacing) (models.Pacing, error) {
 		}
 	}
 	return p, nil
+}
+
+// CheckPacingInput refuses custom pacing without delays, as a person or an
+// API client gives it. Left empty, custom pacing used to mean 0 ms: as fast
+// as WhatsApp takes messages, which gets a bulk sender's account banned. The
+// engine itself still runs such an unpaced campaign (Sambad's tests and
+// benchmarks make them through the store). Call it before NormalizePacing.
+func CheckPacingInput(p models.Pacing) error {
+	if p.Preset == "custom" && p.MaxDelayMS <= 0 {
+		return &models.ValidationError{Field: "pacing.max_delay_ms", Message: "custom pacing needs its delays: give min_delay_ms and max_delay_ms (0 ms would send as fast as WhatsApp allows and risks your account)"}
+	}
+	return nil
 }
 
 // clockMinutes parses "HH:MM" into minutes after midnight.

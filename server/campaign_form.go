@@ -111,12 +111,12 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		vals[fd.name] = n
 	}
 	p.MinDelayMS, p.MaxDelayMS = int64(vals["min_delay"]*1000), int64(vals["max_delay"]*1000)
-	if f.Preset == "custom" && p.MaxDelayMS == 0 {
-		return nil, nil, &models.ValidationError{Message: "The longest wait between messages must be more than 0 s: 0 sends as fast as WhatsApp allows, which risks your account."}
-	}
 	p.PauseEvery, p.PauseMS = int(vals["pause_every"]), int64(vals["pause_minutes"]*60000)
 	p.DailyCap, p.MaxFailures = int(vals["daily_cap"]), int(vals["max_failures"])
 	p.QuietStart, p.QuietEnd = strings.TrimSpace(f.QuietStart), strings.TrimSpace(f.QuietEnd)
+	if err := campaign.CheckPacingInput(p); err != nil {
+		return nil, nil, err
+	}
 	p, err := campaign.NormalizePacing(p)
 	if err != nil {
 		return nil, nil, err
