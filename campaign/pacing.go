@@ -196,3 +196,21 @@ func ETA(p models.Pacing, remaining int64, perSend time.Duration) time.Duration 
 	}
 	return eta
 }
+
+// EstimateLeft is the time the remaining messages take: from the measured
+// time per message once two gaps are measured (it includes what the pacing
+// alone misses: typing, opening chats, recording), else from the pacing.
+// measured says which. Quiet hours and the daily cap are not counted.
+func EstimateLeft(p models.Pacing, remaining int64, l Live) (left time.Duration, measured bool) {
+	if remaining <= 0 {
+		return 0, l.Measured >= 2
+	}
+	if l.Measured < 2 {
+		return ETA(p, remaining, l.PerSend), false
+	}
+	left = time.Duration(remaining) * l.PerMessage
+	if p.PauseEvery > 0 {
+		left += time.Duration(remaining/int64(p.PauseEvery)) * time.Duration(p.PauseMS) * time.Millisecond
+	}
+	return left, true
+}
