@@ -19,10 +19,10 @@ const recentEvents = 15
 // Live is what the runner is doing for one campaign right now; it lives in
 // memory only and feeds the monitor page.
 type Live struct {
-	Status     string    // "sending", "waiting", "quiet hours", "daily cap reached", ...
-	Until      time.Time // when a wait ends
-	Current    string    // the recipient being sent to
-	PerSend    time.Duration
+	Status  string    // "sending", "waiting", "quiet hours", "daily cap reached", ...
+	Until   time.Time // when a wait ends
+	Current string    // the recipient being sent to
+	PerSend time.Duration
 	// PerMessage is the measured time from one message to the next: the
 	// send, the delay and everything in between, but no longer pause, quiet
 	// hours or cap wait. Measured counts the gaps it is measured over.
