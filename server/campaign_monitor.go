@@ -132,11 +132,6 @@ func (v *monitorView) Delivered() int64 {
 	return v.Counts[models.RecipientDelivered] + v.Counts[models.RecipientRead]
 }
 
-// NotSent counts recipients still pending or of unknown fate.
-func (v *monitorView) NotSent() int64 {
-	return v.Counts[models.RecipientPending] + v.Counts[models.RecipientUnknown]
-}
-
 // PacingText describes the pacing in words.
 func (v *monitorView) PacingText() string {
 	p := v.C.Pacing

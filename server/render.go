@@ -34,6 +34,7 @@ type pageData struct {
 type pages struct{ byName map[string]*template.Template }
 
 var funcs = template.FuncMap{
+	"stateWord": stateWord,
 	"add": func(a, b int) int { return a + b },
 	"sub": func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
