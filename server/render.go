@@ -35,8 +35,8 @@ type pages struct{ byName map[string]*template.Template }
 
 var funcs = template.FuncMap{
 	"stateWord": stateWord,
-	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	"add":       func(a, b int) int { return a + b },
+	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
 		if whole <= 0 {
 			return 0
