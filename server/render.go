@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/phone"
 	"github.com/sambad/sambad/templates"
 )
 
@@ -35,6 +36,7 @@ type pages struct{ byName map[string]*template.Template }
 
 var funcs = template.FuncMap{
 	"stateWord": stateWord,
+	"phone":     phone.Readable,
 	"add":       func(a, b int) int { return a + b },
 	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
