@@ -39,6 +39,7 @@ type campaignFormView struct {
 	Groups   []models.Group
 	Presets  []campaign.Preset
 	TimeZone string
+	Preview  formPreview // empty: the live preview's placeholder
 }
 
 func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) campaignForm {
