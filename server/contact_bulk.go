@@ -22,9 +22,16 @@ type confirmView struct {
 // existing one or one named in place. It goes back to the list as it was
 // searched.
 func (s *Server) contactBulk(c *gin.Context) {
-	back := "/contacts"
+	list := url.Values{}
 	if q := strings.TrimSpace(c.PostForm("q")); q != "" {
-		back += "?q=" + url.QueryEscape(q)
+		list.Set("q", q)
+	}
+	if g := c.PostForm("group"); g != "" {
+		list.Set("group", g)
+	}
+	back := "/contacts"
+	if len(list) > 0 {
+		back += "?" + list.Encode()
 	}
 	ids := c.PostFormArray("ids")
 	if len(ids) == 0 {
@@ -37,7 +44,7 @@ func (s *Server) contactBulk(c *gin.Context) {
 		if c.PostForm("confirm") != "yes" {
 			s.render(c, http.StatusOK, "confirm", "contacts", confirmView{
 				Title: fmt.Sprintf("Delete %d contacts?", len(ids)), Message: "They leave every group. This cannot be undone.",
-				Button: "Delete them", Action: "/contacts/bulk", Back: back, IDs: ids, Hidden: map[string]string{"action": "delete", "q": c.PostForm("q")},
+				Button: "Delete them", Action: "/contacts/bulk", Back: back, IDs: ids, Hidden: map[string]string{"action": "delete", "q": c.PostForm("q"), "group": c.PostForm("group")},
 			})
 			return
 		}

@@ -67,8 +67,22 @@ func TestBulkActions(t *testing.T) {
 	if !strings.Contains(r.body, "2 contacts added to “Diwali 2026” (0 were already in it).") {
 		t.Fatalf("add to a new group: no flash")
 	}
-	if gs, _ := s.store.ListGroups(t.Context()); len(gs) != 2 {
+	gs, _ := s.store.ListGroups(t.Context())
+	if len(gs) != 2 {
 		t.Fatalf("%d groups, want VIP and the new one", len(gs))
+	}
+	// The list shows each contact's groups and filters by group.
+	r = s.get("/contacts")
+	if !strings.Contains(r.body, `<span class="pill brand">Diwali 2026</span> <span class="pill brand">VIP</span>`) {
+		t.Fatal("the list does not show A's groups")
+	}
+	diwali := gs[0]
+	if diwali.Name != "Diwali 2026" {
+		diwali = gs[1]
+	}
+	r = s.get("/contacts?group=" + diwali.ID)
+	if !strings.Contains(r.body, "2 in Diwali 2026") || strings.Contains(r.body, ">B</a>") {
+		t.Fatalf("the group filter: %q", r.body[strings.Index(r.body, `class="subtitle"`):][:60])
 	}
 	r = s.follow(s.form("/contacts/bulk", map[string][]string{"action": {"delete"}}))
 	if !strings.Contains(r.body, "Select at least one contact first.") {
