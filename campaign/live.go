@@ -19,10 +19,16 @@ const recentEvents = 15
 // Live is what the runner is doing for one campaign right now; it lives in
 // memory only and feeds the monitor page.
 type Live struct {
-	Status     string    // "sending", "waiting", "quiet hours", "daily cap reached", ...
-	Until      time.Time // when a wait ends
-	Current    string    // the recipient being sent to
-	PerSend    time.Duration
+	Status  string    // "sending", "waiting", "quiet hours", "daily cap reached", ...
+	Until   time.Time // when a wait ends
+	Current string    // the recipient being sent to
+	PerSend time.Duration
+	// PerMessage is the measured time from one message to the next: the
+	// send, the delay and everything in between, but no longer pause, quiet
+	// hours or cap wait. Measured counts the gaps it is measured over.
+	PerMessage time.Duration
+	Measured   int
+	lastDone   time.Time // the last message of an unbroken stretch
 	Events     []Event   // newest first
 	Lease      LeaseView // hybrid mode: who sends the campaign
 	UpdatedAt  time.Time
@@ -122,3 +128,22 @@ func (b *liveBoard) gen(id string) uint64 {
 	defer b.mu.Unlock()
 	return b.get(id).generation
 }
+
+// noteMessage measures the gap since the last message, as a moving average
+// that follows a change of pace within a few messages.
+func (l *Live) noteMessage(at time.Time) {
+	if !l.lastDone.IsZero() {
+		gap := at.Sub(l.lastDone)
+		if l.Measured == 0 {
+			l.PerMessage = gap
+		} else {
+			l.PerMessage = (l.PerMessage*3 + gap) / 4
+		}
+		l.Measured++
+	}
+	l.lastDone = at
+}
+
+// breakStretch says the next gap is not a message's: a longer wait or a
+// restart came between.
+func (l *Live) breakStretch() { l.lastDone = time.Time{} }

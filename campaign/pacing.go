@@ -34,6 +34,14 @@ const DefaultMaxFailures = 5
 
 const maxDelay = 24 * time.Hour
 
+// FastDelay is the shortest delay between messages given without a warning:
+// shorter is allowed, but looks like a bot to WhatsApp.
+const FastDelay = time.Second
+
+// TooFast reports whether the pacing may wait less than FastDelay between
+// two messages.
+func TooFast(p models.Pacing) bool { return time.Duration(p.MinDelayMS)*time.Millisecond < FastDelay }
+
 // NormalizePacing fills a preset's delays (a named preset wins over delays
 // given with it; "custom" or delays without a preset keep the delays) and
 // checks every field, naming the one that is wrong.
@@ -88,6 +96,18 @@ func NormalizePacing(p models.Pacing) (models.Pacing, error) {
 		}
 	}
 	return p, nil
+}
+
+// CheckPacingInput refuses custom pacing without delays, as a person or an
+// API client gives it. Left empty, custom pacing used to mean 0 ms: as fast
+// as WhatsApp takes messages, which gets a bulk sender's account banned. The
+// engine itself still runs such an unpaced campaign (Sambad's tests and
+// benchmarks make them through the store). Call it before NormalizePacing.
+func CheckPacingInput(p models.Pacing) error {
+	if p.Preset == "custom" && p.MaxDelayMS <= 0 {
+		return &models.ValidationError{Field: "pacing.max_delay_ms", Message: "custom pacing needs its delays: give min_delay_ms and max_delay_ms (0 ms would send as fast as WhatsApp allows and risks your account)"}
+	}
+	return nil
 }
 
 // clockMinutes parses "HH:MM" into minutes after midnight.
@@ -175,4 +195,22 @@ func ETA(p models.Pacing, remaining int64, perSend time.Duration) time.Duration 
 		eta += time.Duration(remaining/int64(p.PauseEvery)) * time.Duration(p.PauseMS) * time.Millisecond
 	}
 	return eta
+}
+
+// EstimateLeft is the time the remaining messages take: from the measured
+// time per message once two gaps are measured (it includes what the pacing
+// alone misses: typing, opening chats, recording), else from the pacing.
+// measured says which. Quiet hours and the daily cap are not counted.
+func EstimateLeft(p models.Pacing, remaining int64, l Live) (left time.Duration, measured bool) {
+	if remaining <= 0 {
+		return 0, l.Measured >= 2
+	}
+	if l.Measured < 2 {
+		return ETA(p, remaining, l.PerSend), false
+	}
+	left = time.Duration(remaining) * l.PerMessage
+	if p.PauseEvery > 0 {
+		left += time.Duration(remaining/int64(p.PauseEvery)) * time.Duration(p.PauseMS) * time.Millisecond
+	}
+	return left, true
 }

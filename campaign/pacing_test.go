@@ -21,6 +21,20 @@ func TestNormalizePacing(t *testing.T) {
 	if err != nil || p.Preset != "custom" || p.MinDelayMS != 5 {
 		t.Fatalf("custom = %+v, %v", p, err)
 	}
+	for _, in := range []models.Pacing{{Preset: "custom"}, {Preset: "custom", PauseEvery: 5}, {Preset: "custom", MinDelayMS: 0, MaxDelayMS: 0}} {
+		if err := CheckPacingInput(in); err == nil {
+			t.Errorf("custom pacing without delays %+v accepted", in)
+		}
+	}
+	if err := CheckPacingInput(models.Pacing{Preset: "custom", MaxDelayMS: 500}); err != nil {
+		t.Errorf("custom 0–500 ms refused: %v", err)
+	}
+	if !TooFast(p) {
+		t.Error("5–9 ms is not reported as under a second")
+	}
+	if p, _ = NormalizePacing(models.Pacing{Preset: "very_short"}); TooFast(p) {
+		t.Error("the 1–5 s preset is reported as under a second")
+	}
 	for _, bad := range []models.Pacing{
 		{Preset: "warp"}, {Preset: "custom", MinDelayMS: 10, MaxDelayMS: 5}, {Preset: "custom", MinDelayMS: -1},
 		{QuietStart: "22:00"}, {QuietStart: "25:00", QuietEnd: "08:00"}, {QuietStart: "22:0", QuietEnd: "08:00"}, {DailyCap: -1},

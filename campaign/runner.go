@@ -21,6 +21,7 @@ const maxStoreErrors = 5
 func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	id := c.ID
 	gen := e.live.gen(id)
+	e.live.update(id, (*Live).breakStretch) // a pause or a restart is no message's gap
 	if !e.sender.Ready() {
 		e.pauseForSession(ctx, id)
 		return
@@ -152,9 +153,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 				return
 			}
 		}
-		delay := NextDelay(p, e.rng) + ExtraPause(p, sentThisRun)
+		extra := ExtraPause(p, sentThisRun)
+		delay := NextDelay(p, e.rng) + extra
 		if delay > 0 {
 			e.wait(ctx, id, gen, e.clock.Now().Add(delay), "waiting")
+		}
+		if extra > 0 {
+			e.live.update(id, (*Live).breakStretch) // the time left counts longer pauses apart
 		}
 	}
 }
@@ -236,8 +241,10 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		}
 		outs = append(outs, o)
 		ev.State, ev.Detail = o.State, o.Error
+		doneAt := e.clock.Now()
 		e.live.update(c.ID, func(l *Live) {
 			l.PerSend = (l.PerSend*7 + took) / 8
+			l.noteMessage(doneAt)
 			l.Events = append([]Event{ev}, l.Events...)
 			if len(l.Events) > recentEvents {
 				l.Events = l.Events[:recentEvents]
@@ -298,7 +305,12 @@ func (e *Engine) pauseForSession(ctx context.Context, id string) {
 // ctx ends, the campaign is controlled, or the session drops. Other wake-ups
 // do not shorten the pacing delay.
 func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Time, status string) bool {
-	e.live.update(id, func(l *Live) { l.Status, l.Until, l.Current = status, until, "" })
+	e.live.update(id, func(l *Live) {
+		l.Status, l.Until, l.Current = status, until, ""
+		if status != "waiting" { // quiet hours, the cap, a retry: not pacing
+			l.breakStretch()
+		}
+	})
 	for {
 		d := until.Sub(e.clock.Now())
 		if d <= 0 {

@@ -18,6 +18,10 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 	if !decodeJSON(c, &b) {
 		return
 	}
+	if err := campaign.CheckPacingInput(b.Pacing); err != nil {
+		apiCampaignError(c, err)
+		return
+	}
 	p, err := campaign.NormalizePacing(b.Pacing)
 	if err != nil {
 		apiCampaignError(c, err)

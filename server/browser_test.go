@@ -46,7 +46,8 @@ func launchChromium(t *testing.T) *rod.Browser {
 }
 
 // TestBrowserAddAndFindContact adds a contact through the page, as a person
-// would, and finds it again with the list's search. With
+// would, and finds it again with the list's search, its number grouped as
+// people read it. With
 // SAMBAD_SCREENSHOT_DIR set it also imports a file through the pages and
 // saves screenshots of the import form, the preview and the list.
 func TestBrowserAddAndFindContact(t *testing.T) {
@@ -85,7 +86,7 @@ func TestBrowserAddAndFindContact(t *testing.T) {
 		t.Fatalf("the search shows %d rows, want 1", len(rows))
 	}
 	text := rows[0].MustText()
-	if !strings.Contains(text, "Browser Person") || !strings.Contains(text, "+919876543219") || !strings.Contains(text, "v1: Nagpur") {
+	if !strings.Contains(text, "Browser Person") || !strings.Contains(text, "+91 98765 43219") || !strings.Contains(text, "v1: Nagpur") {
 		t.Fatalf("the row shows %q", text)
 	}
 	if sub := page.MustElement(".subtitle").MustText(); sub != "1 matching “browser per”" {

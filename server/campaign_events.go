@@ -1,8 +1,8 @@
 package server
 
 import (
+	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,25 +15,36 @@ const monitorMinInterval = 250 * time.Millisecond
 
 // campaignEvents streams the monitor fragment over server-sent events
 // (event "monitor"), re-rendered when the campaign changes and every few
-// seconds for the countdowns.
+// seconds for the countdowns. Pages reach it through the shared /events
+// stream; this address stays for other clients.
 func (s *Server) campaignEvents(c *gin.Context) {
 	id := c.Param("id")
-	ctx := c.Request.Context()
-	if _, err := s.monitorView(ctx, id); err != nil {
+	if _, err := s.monitorView(c.Request.Context(), id); err != nil {
 		s.pageStoreError(c, err)
 		return
 	}
+	startSSE(c)
+	s.streamMonitor(c.Request.Context(), id, sseWriter(c))
+}
+
+// streamMonitor emits the monitor of campaign id until ctx ends or emit
+// fails.
+func (s *Server) streamMonitor(ctx context.Context, id string, emit liveEmit) {
 	changed, stop := s.campaigns.Subscribe(id)
 	defer stop()
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	c.Status(http.StatusOK)
 	tick := time.NewTicker(3 * time.Second)
 	defer tick.Stop()
 	for {
-		if !s.writeMonitorEvent(c, id) {
+		v, err := s.monitorView(ctx, id)
+		if err != nil {
+			return
+		}
+		html, err := s.renderFragment(fragmentCampaignMonitor, v)
+		if err != nil {
+			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("server: unable to render the monitor")
+			return
+		}
+		if !emit("monitor", html) {
 			return
 		}
 		select {
@@ -50,27 +61,12 @@ func (s *Server) campaignEvents(c *gin.Context) {
 	}
 }
 
-func (s *Server) writeMonitorEvent(c *gin.Context, id string) bool {
-	v, err := s.monitorView(c.Request.Context(), id)
-	if err != nil {
-		return false
-	}
-	html, err := s.renderFragment(fragmentCampaignMonitor, v)
-	if err != nil {
-		logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("server: unable to render the monitor")
-		return false
-	}
-	var b strings.Builder
-	b.WriteString("event: monitor\n")
-	for _, line := range strings.Split(html, "\n") {
-		b.WriteString("data: ")
-		b.WriteString(strings.TrimRight(line, "\r"))
-		b.WriteString("\n")
-	}
-	b.WriteString("\n")
-	if _, err := c.Writer.WriteString(b.String()); err != nil {
-		return false
-	}
+// startSSE sets the headers of an event stream and sends them.
+func startSSE(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
 	c.Writer.Flush()
-	return true
 }

@@ -40,6 +40,7 @@ type campaignFormView struct {
 	Groups   []models.Group
 	Presets  []campaign.Preset
 	TimeZone string
+	Preview  formPreview // empty: the live preview's placeholder
 }
 
 func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) campaignForm {
@@ -97,6 +98,9 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		}
 		return n, nil
 	}
+	if f.Preset == "custom" && (strings.TrimSpace(f.MinDelay) == "" || strings.TrimSpace(f.MaxDelay) == "") {
+		return nil, nil, &models.ValidationError{Message: "Custom pacing needs both delays: give the shortest and the longest wait between messages in seconds (e.g. 20 to 50)."}
+	}
 	var p models.Pacing
 	p.Preset = f.Preset
 	vals := map[string]float64{}
@@ -112,6 +116,9 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 	p.PauseEvery, p.PauseMS = int(vals["pause_every"]), int64(vals["pause_minutes"]*60000)
 	p.DailyCap, p.MaxFailures = int(vals["daily_cap"]), int(vals["max_failures"])
 	p.QuietStart, p.QuietEnd = strings.TrimSpace(f.QuietStart), strings.TrimSpace(f.QuietEnd)
+	if err := campaign.CheckPacingInput(p); err != nil {
+		return nil, nil, err
+	}
 	p, err := campaign.NormalizePacing(p)
 	if err != nil {
 		return nil, nil, err

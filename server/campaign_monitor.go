@@ -20,7 +20,8 @@ type monitorView struct {
 	Done      int64
 	Pct       int64
 	Remaining int64
-	ETA       string
+	ETA       string // the time left, rounded as an estimate should be
+	ETABasis  string // what the estimate rests on
 	Live      campaign.Live
 	Loc       *time.Location
 	Leased    bool // hybrid mode: campaigns are sent by the install holding their lease
@@ -49,7 +50,7 @@ func (s *Server) monitorView(ctx context.Context, id string) (*monitorView, erro
 	}
 	if cp.State == models.CampaignRunning || cp.State == models.CampaignPaused {
 		v.Remaining = counts[models.RecipientPending] + counts[models.RecipientSending]
-		v.ETA = humanDuration(campaign.ETA(cp.Pacing, v.Remaining, v.Live.PerSend))
+		v.ETA, v.ETABasis = estimateText(cp.Pacing, v.Remaining, v.Live)
 	}
 	return v, nil
 }
@@ -129,11 +130,6 @@ func (v *monitorView) At(t time.Time) string { return v.When(&t) }
 // Delivered counts delivered and read.
 func (v *monitorView) Delivered() int64 {
 	return v.Counts[models.RecipientDelivered] + v.Counts[models.RecipientRead]
-}
-
-// NotSent counts recipients still pending or of unknown fate.
-func (v *monitorView) NotSent() int64 {
-	return v.Counts[models.RecipientPending] + v.Counts[models.RecipientUnknown]
 }
 
 // PacingText describes the pacing in words.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,7 +11,8 @@ import (
 
 type recipientsView struct {
 	M           *monitorView
-	State       string
+	State       string // the filter as given, "delivered,read"
+	StateWords  string // and in words, "delivered or read"
 	Run         int
 	Items       []models.Recipient
 	Total       int64
@@ -28,17 +30,18 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 		return
 	}
 	q := models.RecipientQuery{CampaignID: mv.C.ID, Page: intQuery(c, "page", 1), PerPage: recipientsPerPage, Run: intQuery(c, "run", 0)}
-	state := c.Query("state")
-	if models.ValidRecipientState(state) {
-		q.States = []string{state}
-	} else {
-		state = ""
+	state := ""
+	if q.States = parseStateFilter(c.Query("state")); q.States != nil {
+		state = strings.Join(q.States, ",")
 	}
 	if q.Run == 0 {
 		// The monitor's counts already say how many match.
 		q.Total = mv.Total
-		if state != "" {
-			q.Total = mv.Counts[state]
+		if q.States != nil {
+			q.Total = 0
+			for _, st := range q.States {
+				q.Total += mv.Counts[st]
+			}
 		}
 	}
 	items, total, err := s.store.ListRecipients(ctx, q)
@@ -47,6 +50,6 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, pageCampaignRecipients, "campaigns", recipientsView{
-		M: mv, State: state, Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
+		M: mv, State: state, StateWords: filterWords(q.States), Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
 	})
 }

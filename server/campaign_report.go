@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -60,14 +61,18 @@ func (s *Server) campaignReport(c *gin.Context) {
 		}
 		v.Runs = append(v.Runs, runRow{r, counts})
 	}
-	k := mv.Counts
-	bars := []chartBar{
-		{Label: "Sent (all)", Class: "sent", N: k.Sent()},
-		{Label: "Delivered", Class: "delivered", N: k[models.RecipientDelivered] + k[models.RecipientRead]},
-		{Label: "Read", Class: "read", N: k[models.RecipientRead]},
-		{Label: "Failed", Class: "failed", N: k[models.RecipientFailed]},
-		{Label: "Not on WhatsApp", Class: "invalid", N: k[models.RecipientInvalid]},
-		{Label: "Unknown", Class: "unknown", N: k[models.RecipientUnknown]},
+	// The chart shows the monitor's numbers, in its words (one source).
+	barClass := map[string]string{"invalid_number": "invalid"}
+	var bars []chartBar
+	for _, st := range mv.Funnel() {
+		if st.Key == "pending" {
+			continue
+		}
+		class := st.Key
+		if c, ok := barClass[st.Key]; ok {
+			class = c
+		}
+		bars = append(bars, chartBar{Label: strings.ToUpper(st.Label[:1]) + st.Label[1:], Class: class, N: st.N})
 	}
 	for i := range bars {
 		bars[i].Y = i * 34

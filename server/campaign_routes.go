@@ -14,6 +14,7 @@ func (s *Server) campaignRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	pg := r.Group("/campaigns", s.requireEngine())
 	pg.GET("", s.campaignList)
 	pg.GET("/new", s.campaignNew)
+	pg.POST("/preview", s.campaignPreview)
 	pg.POST("", s.campaignCreate)
 	pg.GET("/:id", s.campaignShow)
 	pg.GET("/:id/edit", s.campaignEdit)

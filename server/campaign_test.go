@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,9 +33,10 @@ type memSender struct {
 	sent    map[string][]string
 	invalid map[string]bool
 	n       int
+	down    atomic.Bool // WhatsApp not connected
 }
 
-func (m *memSender) Ready() bool { return true }
+func (m *memSender) Ready() bool { return !m.down.Load() }
 func (m *memSender) SendText(_ context.Context, phone, text string) (campaign.SendResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -61,6 +63,8 @@ type fixture struct {
 	engine *campaign.Engine
 	sender *memSender
 	group  *models.Group
+	// handler is the server's handler, for tests that serve it their own way.
+	handler http.Handler
 }
 
 func newFixture(t testing.TB, s *models.Store, n int) *fixture {
@@ -100,7 +104,7 @@ func newFixture(t testing.TB, s *models.Store, n int) *fixture {
 		ids = append(ids, c.ID)
 	}
 	s.AddMembers(ctx, g.ID, ids)
-	return &fixture{url: hs.URL, store: s, engine: e, sender: snd, group: g}
+	return &fixture{url: hs.URL, store: s, engine: e, sender: snd, group: g, handler: srv.Handler()}
 }
 
 func (f *fixture) do(t *testing.T, method, path, body string) (int, map[string]any) {

@@ -11,7 +11,9 @@ import (
 
 type contactListView struct {
 	Q           string
+	Group       *models.Group // the group filter, nil for all
 	Items       []models.Contact
+	InGroups    map[string][]string // contact id -> names of its groups
 	Total       int64
 	Page, Pages int
 	Groups      []models.Group
@@ -21,18 +23,34 @@ const contactsPerPage = 50
 
 // contactList shows the searchable, paged contacts list.
 func (s *Server) contactList(c *gin.Context) {
-	q := models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), Page: intQuery(c, "page", 1), PerPage: contactsPerPage}
-	items, total, err := s.store.ListContacts(c.Request.Context(), q)
+	ctx := c.Request.Context()
+	q := models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), GroupID: c.Query("group"), Page: intQuery(c, "page", 1), PerPage: contactsPerPage}
+	groups, err := s.store.ListGroups(ctx)
 	if err != nil {
 		s.pageStoreError(c, err)
 		return
 	}
-	groups, err := s.store.ListGroups(c.Request.Context())
-	if err != nil {
+	v := contactListView{Q: q.Q, Groups: groups}
+	for i := range groups {
+		if groups[i].ID == q.GroupID {
+			v.Group = &groups[i]
+		}
+	}
+	if v.Group == nil {
+		q.GroupID = "" // an unknown group filters nothing
+	}
+	if v.Items, v.Total, err = s.store.ListContacts(ctx, q); err != nil {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, pageContacts, "contacts", contactListView{
-		Q: q.Q, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, contactsPerPage), Groups: groups,
-	})
+	ids := make([]string, len(v.Items))
+	for i, it := range v.Items {
+		ids[i] = it.ID
+	}
+	if v.InGroups, err = s.store.GroupNamesOf(ctx, ids); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	v.Page, v.Pages = q.Page, pageCount(v.Total, contactsPerPage)
+	s.render(c, http.StatusOK, pageContacts, "contacts", v)
 }

@@ -64,4 +64,7 @@ var (
 	fragmentSessionStatus   = pageWhatsApp.fragment("session_status")
 	fragmentConsoleEntry    = pageConsole.fragment("log_entry")
 	fragmentHomeAccount     = pageHome.fragment("account_status")
+	fragmentFormPreview     = pageCampaignForm.fragment("form_preview")
+	fragmentSessionLive     = pageWhatsApp.fragment("session_live")
+	fragmentWhatsAppBadge   = pageWhatsApp.fragment("wa_badge")
 )

@@ -51,12 +51,38 @@ func TestBulkActions(t *testing.T) {
 	g, _ := s.store.CreateGroup(t.Context(), "VIP")
 
 	r := s.follow(s.form("/contacts/bulk", map[string][]string{"action": {"add_to_group"}, "group_id": {g.ID}, "ids": {a.ID, b.ID}}))
-	if !strings.Contains(r.body, "2 contacts added to the group (0 were already in it).") {
+	if !strings.Contains(r.body, "2 contacts added to “VIP” (0 were already in it).") {
 		t.Fatalf("add to group: no flash")
 	}
 	r = s.follow(s.form("/contacts/bulk", map[string][]string{"action": {"add_to_group"}, "ids": {a.ID}}))
-	if !strings.Contains(r.body, "Choose the group to add the contacts to.") {
+	if !strings.Contains(r.body, "Choose the group to add the contacts to, or name a new one.") {
 		t.Fatalf("no group chosen: no error flash")
+	}
+	// A new group named in place; the list comes back as it was searched.
+	r = s.form("/contacts/bulk", map[string][]string{"action": {"add_to_group"}, "new_group": {"Diwali 2026"}, "group_id": {g.ID}, "ids": {a.ID, c.ID}, "q": {"98765 4321"}})
+	if loc := r.header.Get("Location"); loc != "/contacts?q=98765+4321" {
+		t.Fatalf("after adding, back to %q, want the searched list", loc)
+	}
+	r = s.follow(r)
+	if !strings.Contains(r.body, "2 contacts added to “Diwali 2026” (0 were already in it).") {
+		t.Fatalf("add to a new group: no flash")
+	}
+	gs, _ := s.store.ListGroups(t.Context())
+	if len(gs) != 2 {
+		t.Fatalf("%d groups, want VIP and the new one", len(gs))
+	}
+	// The list shows each contact's groups and filters by group.
+	r = s.get("/contacts")
+	if !strings.Contains(r.body, `<span class="pill brand">Diwali 2026</span> <span class="pill brand">VIP</span>`) {
+		t.Fatal("the list does not show A's groups")
+	}
+	diwali := gs[0]
+	if diwali.Name != "Diwali 2026" {
+		diwali = gs[1]
+	}
+	r = s.get("/contacts?group=" + diwali.ID)
+	if !strings.Contains(r.body, "2 in Diwali 2026") || strings.Contains(r.body, ">B</a>") {
+		t.Fatalf("the group filter: %q", r.body[strings.Index(r.body, `class="subtitle"`):][:60])
 	}
 	r = s.follow(s.form("/contacts/bulk", map[string][]string{"action": {"delete"}}))
 	if !strings.Contains(r.body, "Select at least one contact first.") {
@@ -78,7 +104,7 @@ func TestBulkActions(t *testing.T) {
 		t.Fatalf("after delete: %d left", n)
 	}
 	got, _ := s.store.GetGroup(t.Context(), g.ID)
-	if got.MemberCount != 1 {
+	if got.MemberCount != 1 { // b; a was deleted
 		t.Fatalf("group members after delete: %d", got.MemberCount)
 	}
 	r = s.follow(s.form("/groups/"+g.ID+"/members/remove", map[string][]string{"ids": {b.ID}}))

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/phone"
 	"github.com/sambad/sambad/templates"
 )
 
@@ -20,8 +21,13 @@ import (
 type pageData struct {
 	Nav      string
 	Notice   string
+	Warn     string // a notice that something waits or needs a look
 	Error    string
 	SignedIn bool
+	// NoPassword shows the notice that this install is open without a password.
+	NoPassword bool
+	// WhatsApp is the state shown in the top bar (nil on sign-in pages).
+	WhatsApp *waBadge
 	Data     any
 }
 
@@ -30,8 +36,10 @@ type pageData struct {
 type pages struct{ byPage map[*page]*template.Template }
 
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	"stateWord": stateWord,
+	"phone":     phone.Readable,
+	"add":       func(a, b int) int { return a + b },
+	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
 		if whole <= 0 {
 			return 0
@@ -101,7 +109,11 @@ func loadPages(declared []*page) (*pages, error) {
 func (s *Server) render(c *gin.Context, status int, pg *page, nav string, data any) {
 	t := s.pages.byPage[pg]
 	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
-	pd.Notice, pd.Error = takeFlash(c)
+	pd.Notice, pd.Warn, pd.Error = takeFlash(c)
+	pd.NoPassword = nav != "auth" && s.showNoPasswordNotice(c)
+	if nav != "auth" {
+		pd.WhatsApp = s.whatsappBadge()
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pd); err != nil {
 		logrus.WithFields(logrus.Fields{"page": pg.name, "error": err}).Error("server: unable to render page")
@@ -137,7 +149,8 @@ func sameOrigin(c *gin.Context, ref string) bool {
 
 const flashCookie = "sambad_flash"
 
-// flash stores a one-time message for the next page (kind is "notice" or "error").
+// flash stores a one-time message for the next page (kind is "notice",
+// "warn" or "error").
 func flash(c *gin.Context, kind, msg string) {
 	c.SetSameSite(http.SameSiteLaxMode)
 	c.SetCookie(flashCookie, url.QueryEscape(kind+":"+msg), 60, "/", "", false, true)
@@ -146,24 +159,27 @@ func flash(c *gin.Context, kind, msg string) {
 // flashNow shows an error on the page being rendered now.
 func flashNow(c *gin.Context, msg string) { c.Set("flash_now", msg) }
 
-func takeFlash(c *gin.Context) (notice, errMsg string) {
+func takeFlash(c *gin.Context) (notice, warn, errMsg string) {
 	if msg := c.GetString("flash_now"); msg != "" {
-		return "", msg
+		return "", "", msg
 	}
 	v, err := c.Cookie(flashCookie)
 	if err != nil || v == "" {
-		return "", ""
+		return "", "", ""
 	}
 	c.SetCookie(flashCookie, "", -1, "/", "", false, true)
 	raw, err := url.QueryUnescape(v)
 	if err != nil {
-		return "", ""
+		return "", "", ""
 	}
-	kind, msg, _ := strings.Cut(raw, ":")
-	if kind == "error" {
-		return "", msg
+	switch kind, msg, _ := strings.Cut(raw, ":"); kind {
+	case "error":
+		return "", "", msg
+	case "warn":
+		return "", msg, ""
+	default:
+		return msg, "", ""
 	}
-	return msg, ""
 }
 
 // redirect sends the browser on after a form post.

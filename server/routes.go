@@ -44,6 +44,8 @@ func (s *Server) routes() {
 
 	r.GET("/whatsapp", s.whatsappShow)
 	r.GET("/whatsapp/events", s.whatsappEvents)
+	r.GET("/events", s.liveEvents)
+	r.POST("/notices/no-password/dismiss", s.passwordNoticeDismiss)
 	r.POST("/whatsapp/session/:action", s.whatsappAction)
 	r.POST("/whatsapp/link-code", s.whatsappLinkCode)
 	r.POST("/whatsapp/test-message", s.messageSend)

@@ -1,8 +1,7 @@
 package server
 
 import (
-	"io"
-	"strings"
+	"context"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -10,41 +9,58 @@ import (
 )
 
 // whatsappEvents streams the session status fragment as server-sent events
-// (event "status"), for the page's htmx SSE extension.
+// (event "status", and "badge" for the top bar of every page). Pages reach it through the shared /events stream; this
+// address stays for other clients.
 func (s *Server) whatsappEvents(c *gin.Context) {
 	if s.wa == nil {
 		c.Status(204)
 		return
 	}
+	startSSE(c)
+	s.streamSession(c.Request.Context(), sseWriter(c))
+}
+
+// streamSession emits the session's state now and on every change until ctx
+// ends or emit fails; with no driver it emits nothing.
+func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
+	if s.wa == nil {
+		<-ctx.Done()
+		return
+	}
 	updates, cancel := s.wa.Subscribe()
 	defer cancel()
-	c.Header("Cache-Control", "no-store")
-	c.Header("X-Accel-Buffering", "no")
 	send := func(st SessionStatus) bool {
-		html, err := s.renderFragment(fragmentSessionStatus, newSessionView(true, st))
+		v := newSessionView(true, st)
+		v.Live = true
+		html, err := s.renderFragment(fragmentSessionLive, v)
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false
 		}
-		// One SSE data line: the fragment's own newlines are not needed.
-		c.SSEvent("status", strings.ReplaceAll(html, "\n", " "))
-		c.Writer.Flush()
-		return true
+		badge, err := s.renderFragment(fragmentWhatsAppBadge, newBadge(st))
+		if err != nil {
+			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render the WhatsApp badge")
+			return false
+		}
+		return emit("status", html) && emit("badge", badge)
 	}
 	if !send(s.wa.Status()) {
 		return
 	}
 	heartbeat := time.NewTicker(20 * time.Second)
 	defer heartbeat.Stop()
-	c.Stream(func(w io.Writer) bool {
+	for {
 		select {
-		case <-c.Request.Context().Done():
-			return false
+		case <-ctx.Done():
+			return
 		case st, ok := <-updates:
-			return ok && send(st)
+			if !ok || !send(st) {
+				return
+			}
 		case <-heartbeat.C:
-			io.WriteString(w, ": keep-alive\n\n")
-			return true
+			if !emit("", "") {
+				return
+			}
 		}
-	})
+	}
 }

@@ -16,6 +16,9 @@ type sessionView struct {
 	Label   string
 	Tone    string // pill colour: ok, warn, bad, brand
 	Hint    string
+	// Live marks the update sent over the event stream: the parts of the
+	// page outside the status box come with it, swapped out of band.
+	Live bool
 }
 
 var stateText = map[string]struct{ label, tone, hint string }{

@@ -1,0 +1,37 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// GroupNamesOf returns, for each of the given contacts, the names of the
+// groups it is in, sorted (for the contacts list's groups column).
+func (s *Store) GroupNamesOf(ctx context.Context, contactIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	var args []any
+	for _, id := range contactIDs {
+		if ValidID(id) {
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	q := s.rebind("SELECT gm.contact_id, g.name FROM group_members gm JOIN contact_groups g ON g.id = gm.group_id WHERE gm.contact_id IN (" +
+		strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ") ORDER BY g.name")
+	rows, err := s.sqlDB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read contacts' groups: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("store: unable to read contacts' groups: %w", err)
+		}
+		out[id] = append(out[id], name)
+	}
+	return out, rows.Err()
+}
