@@ -40,7 +40,14 @@ type ErrSchema struct{ Message string }
 
 func (e *ErrSchema) Error() string { return "syncer: " + e.Message }
 
-// readOutbox reads up to limit ops after seq, in order.
+// maxBatchBytes bounds the fields one push batch carries. The batch is held
+// twice (the ops and their JSON) while sync_apply runs, and media files travel
+// as 16 KiB chunk rows: without a byte bound a batch of 1000 chunks of a large
+// file cost the pushing install hundreds of MiB.
+const maxBatchBytes = 4 << 20
+
+// readOutbox reads up to limit ops after seq, in order, stopping early once
+// the ops read carry maxBatchBytes (always at least one op).
 func readOutbox(ctx context.Context, local *sql.DB, after int64, limit int) ([]op, error) {
 	rows, err := local.QueryContext(ctx, qReadOutbox, after, limit)
 	if err != nil {
@@ -48,6 +55,7 @@ func readOutbox(ctx context.Context, local *sql.DB, after int64, limit int) ([]o
 	}
 	defer rows.Close()
 	var ops []op
+	size := 0
 	for rows.Next() {
 		var o op
 		var key, fields string
@@ -56,6 +64,9 @@ func readOutbox(ctx context.Context, local *sql.DB, after int64, limit int) ([]o
 		}
 		o.Key, o.Fields = json.RawMessage(key), json.RawMessage(fields)
 		ops = append(ops, o)
+		if size += len(key) + len(fields); size >= maxBatchBytes {
+			break
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("syncer: unable to read the outbox: %w", err)
