@@ -50,23 +50,43 @@ func (m *Manager) SendText(ctx context.Context, phone, text string) (SendResult,
 	return res, err
 }
 
-// sendResult is the answer of page.js "send" with a wait.
-type sendResult struct {
-	probeResult
-	OK     bool   `json:"ok"`
-	Reason string `json:"reason"`
+// actResult is the answer of page.js "send": whether it acted (clicked, or
+// left the focus in the box for Enter), the rows present before, and when
+// the row of an earlier action showed up meanwhile, that row.
+type actResult struct {
+	OK     bool       `json:"ok"`
+	Reason string     `json:"reason"`
+	Known  []string   `json:"known"`
+	Msg    *rowResult `json:"msg"`
 }
 
+// confirmWindow is how long a new row is given to show after a click before
+// the driver looks at the box to tell whether the click took. The page adds
+// the row (on the clock) as it empties the box, so this is generous.
+const confirmWindow = 3 * time.Second
+
+// maxRetypes bounds how often a box that shows another text is cleared and
+// typed again before the send gives up (nothing sent).
+const maxRetypes = 2
+
+// sendOnPage opens the chat, puts the text in the box and sends it once.
+// The page may wire the box late (section 4a of the surface notes): the
+// driver waits for the send button, nudging the box with harmless input
+// events, and presses Enter in the box when the button never comes. A
+// message counts as sent only when a new outgoing row with its text shows;
+// after one action the driver looks for that row before any other.
 func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text string, res *SendResult) error {
+	urlMode := m.opts.TextMode == TextURL
 	urlText := ""
-	if m.opts.TextMode == TextURL {
+	if urlMode {
 		urlText = text
 	}
-	prep, err := m.openChatPrepared(ctx, pd, digits, urlText, m.opts.TextMode != TextURL)
+	prep, err := m.openChatPrepared(ctx, pd, digits, urlText, !urlMode)
 	if err != nil {
 		return err
 	}
-	if m.opts.TextMode == TextURL {
+	if urlMode {
+		// text= is filled a moment after the chat opens: wait for it.
 		r, err := pd.wait(ctx, waitCond{ComposeText: &text, Invalid: true, States: []string{"qr", "conflict"}}, m.opts.LoadTimeout)
 		if err != nil {
 			return err
@@ -74,40 +94,162 @@ func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text s
 		if r.TimedOut || !r.Compose {
 			return fmt.Errorf("browser: the compose box did not receive the text: %w", ErrTimeout)
 		}
-	} else {
-		if prep == nil {
-			prep = &okResult{}
-			if err := pd.run(ctx, "prepare", nil, prep); err != nil {
-				return err
-			}
-		}
-		if !prep.OK {
-			return fmt.Errorf("browser: unable to prepare the compose box: %s", prep.Reason)
-		}
-		if err := pd.typeText(ctx, text); err != nil {
+	} else if err := m.typeIntoBox(ctx, pd, text, prep); err != nil {
+		return err
+	}
+	button, err := m.waitSendButton(ctx, pd, text, !urlMode)
+	if err != nil {
+		return err
+	}
+	return m.sendComposed(ctx, pd, text, button, res)
+}
+
+// typeIntoBox clears the box (a kept draft) and types text into it.
+func (m *Manager) typeIntoBox(ctx context.Context, pd *pageDriver, text string, prep *okResult) error {
+	if prep == nil {
+		prep = &okResult{}
+		if err := pd.run(ctx, "prepare", nil, prep); err != nil {
 			return err
 		}
 	}
-	var r sendResult
-	err = pd.runOnce(ctx, "send", map[string]any{"text": text, "wait": map[string]any{"minAck": int(AckSent), "timeout": m.opts.SendTimeout.Milliseconds()}}, &r)
-	if r.Msg != nil {
-		res.MessageID, res.Ack = r.Msg.ID, r.Msg.Ack
+	if !prep.OK {
+		return fmt.Errorf("browser: message not sent: unable to prepare the compose box: %s", prep.Reason)
 	}
-	if err == nil && !r.OK {
-		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
-		return fmt.Errorf("browser: message not sent: %s", r.Reason)
+	return pd.typeText(ctx, text)
+}
+
+// waitSendButton waits, bounded by SendButtonWait, until the box holds text
+// and the send button shows. Meanwhile it nudges the box (an input event
+// every NudgeInterval, a typed space and backspace every fourth time) and,
+// when typed is set, types the text again into a box that shows another.
+// It reports false when the box holds the text but the button never came:
+// the caller may press Enter. Nothing is sent here.
+func (m *Manager) waitSendButton(ctx context.Context, pd *pageDriver, text string, typed bool) (bool, error) {
+	deadline := time.Now().Add(m.opts.SendButtonWait)
+	nudges, retypes := 0, 0
+	for {
+		step := min(m.opts.NudgeInterval, max(time.Until(deadline), time.Millisecond))
+		r, err := pd.wait(ctx, waitCond{Sendable: &sendableCond{Text: text}, Invalid: true, States: []string{"qr", "conflict"}}, step)
+		if err != nil {
+			return false, err
+		}
+		if !r.TimedOut {
+			if r.Invalid || r.State != "ready" {
+				m.applyProbe(r)
+				return false, fmt.Errorf("browser: message not sent: the page shows %s: %w", r.State, ErrNotReady)
+			}
+			return true, nil
+		}
+		holds := r.ComposeText != nil && sameComposed(*r.ComposeText, text)
+		if !time.Now().Before(deadline) {
+			if holds {
+				return false, nil
+			}
+			if r.ComposeText == nil {
+				return false, fmt.Errorf("browser: message not sent: the compose box went away")
+			}
+			return false, fmt.Errorf("browser: message not sent: the compose box shows other text than the message")
+		}
+		switch {
+		case r.ComposeText == nil:
+			// Re-rendering: look again.
+		case !holds && typed && retypes < maxRetypes:
+			retypes++
+			logrus.WithField("retype", retypes).Info("browser: the compose box shows other text; typing the message again")
+			if err := m.typeIntoBox(ctx, pd, text, nil); err != nil {
+				return false, err
+			}
+		case holds:
+			nudges++
+			if nudges%4 == 0 {
+				err = typeSpaceBackspace(pd.page.Context(ctx))
+			} else {
+				err = pd.run(ctx, "nudge", nil, nil)
+			}
+			if err != nil {
+				return false, err
+			}
+		}
 	}
-	if err != nil {
+}
+
+// sendComposed acts once (clicks send, or presses Enter when the button
+// never came) and waits for our new row and its first tick. When no row
+// shows after a click and the box still holds the text, the click did not
+// take: Enter is pressed once, after checking again that no row of ours
+// appeared. Any other doubt is ErrTimeout: the caller reconciles, never resends.
+func (m *Manager) sendComposed(ctx context.Context, pd *pageDriver, text string, button bool, res *SendResult) error {
+	var act actResult
+	if err := pd.runOnce(ctx, "send", map[string]any{"text": text, "enter": !button}, &act); err != nil {
 		if isContextGone(err) {
 			return fmt.Errorf("browser: the page reloaded during the send, outcome unknown: %w", ErrTimeout)
 		}
 		return err
 	}
+	if !act.OK {
+		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
+		return fmt.Errorf("browser: message not sent: %s", act.Reason)
+	}
+	known := act.Known
+	start := time.Now()
+	if !button {
+		logrus.Info("browser: no send button came; pressing Enter in the compose box")
+		if err := pressEnter(pd.page.Context(ctx)); err != nil {
+			return fmt.Errorf("browser: pressing Enter, outcome unknown: %w (%v)", ErrTimeout, err)
+		}
+	}
+	r, err := m.awaitOurs(ctx, pd, known, text, AckUnknown, min(confirmWindow, m.opts.SendTimeout))
+	if err != nil {
+		return err
+	}
+	if r.Msg == nil && button {
+		// No row: did the click take? Only a box still holding the text
+		// says it did not; Enter then, once, unless our row came meanwhile.
+		var again actResult
+		if err := pd.runOnce(ctx, "send", map[string]any{"text": text, "enter": true, "known": known}, &again); err != nil {
+			return fmt.Errorf("browser: no message row after clicking send, outcome unknown: %w (%v)", ErrTimeout, err)
+		}
+		switch {
+		case again.Msg != nil:
+			r.Msg = again.Msg
+		case again.OK:
+			logrus.Info("browser: the click on send did not take; pressing Enter in the compose box")
+			if err := pressEnter(pd.page.Context(ctx)); err != nil {
+				return fmt.Errorf("browser: pressing Enter, outcome unknown: %w (%v)", ErrTimeout, err)
+			}
+		}
+	}
+	left := m.opts.SendTimeout - time.Since(start)
+	r, err = m.awaitOurs(ctx, pd, known, text, AckSent, max(left, time.Millisecond))
+	if err != nil {
+		return err
+	}
+	if r.Msg != nil {
+		res.MessageID, res.Ack = r.Msg.ID, r.Msg.Ack
+	}
 	if r.TimedOut {
 		if r.Msg == nil {
-			return fmt.Errorf("browser: no message bubble appeared after clicking send: %w", ErrTimeout)
+			return fmt.Errorf("browser: no message row appeared after sending: %w", ErrTimeout)
 		}
 		return fmt.Errorf("browser: message %s still %s after %s: %w", r.Msg.ID, r.Msg.Ack, m.opts.SendTimeout, ErrTimeout)
 	}
 	return nil
+}
+
+// awaitOurs waits until a row not in known, with text, has at least minAck.
+func (m *Manager) awaitOurs(ctx context.Context, pd *pageDriver, known []string, text string, minAck Ack, timeout time.Duration) (probeResult, error) {
+	r, err := pd.wait(ctx, waitCond{Ours: &oursCond{Known: known, Text: &text, MinAck: int(minAck)}}, timeout)
+	if err != nil {
+		if ctx.Err() != nil {
+			return r, err // withPage tells a dead browser from a deadline: both unknown
+		}
+		return r, fmt.Errorf("browser: reading the chat during the send, outcome unknown: %w (%v)", ErrTimeout, err)
+	}
+	return r, nil
+}
+
+// sameComposed compares texts as the page shows them: runs of white space
+// do not count (page.js sameText).
+func sameComposed(a, b string) bool {
+	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
 }

@@ -118,7 +118,20 @@ function (S, op, a) {
     return r;
   }
 
-  function sameText(x, y) { return norm(x) === norm(y); }
+  // sameText compares texts as WhatsApp renders them: runs of white space
+  // do not count, letter case does.
+  const squash = (s) => (s || '').replace(/[\s\u00a0]+/g, ' ').trim();
+  function sameText(x, y) { return squash(x) === squash(y); }
+
+  // composeState reads the footer: the box's text (null without a box), the
+  // send button, the microphone an empty or unwired box shows instead.
+  function composeState(p) {
+    const box = find('compose');
+    p.composeText = box ? textOf(box) : null;
+    p.sendButton = !!(box && find('send_button'));
+    p.mic = !!(box && find('voice_button'));
+    return p;
+  }
 
   // ours finds the message our click created: rows added after the click,
   // in order, that were not there before, preferring the expected text.
@@ -127,8 +140,9 @@ function (S, op, a) {
     const rows = outgoing().filter((r) => !w.known.includes(r.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     const order = added.map((id) => byId.get(id)).filter(Boolean).concat(rows);
-    const want = w.text == null ? null : order.find((r) => sameText(r.text, w.text));
-    const r = want || order[0];
+    // Only a new row with our text is ours: a row of another text (or one
+    // the history rendered late) proves nothing.
+    const r = w.text == null ? order[0] : order.find((x) => sameText(x.text, w.text));
     return r ? { id: r.id, text: r.text, ack: r.ack } : null;
   }
 
@@ -138,6 +152,13 @@ function (S, op, a) {
     if (c.composeText != null) {
       const box = p.compose ? find('compose') : null;
       if (box && sameText(textOf(box), c.composeText)) return p;
+      if (p.invalid || (c.states && c.states.includes(p.state))) return p;
+      return null;
+    }
+    if (c.sendable) {
+      // The box holds our text and the send button shows.
+      composeState(p);
+      if (p.composeText != null && p.sendButton && sameText(p.composeText, c.sendable.text)) return p;
       if (p.invalid || (c.states && c.states.includes(p.state))) return p;
       return null;
     }
@@ -181,7 +202,12 @@ function (S, op, a) {
       obs = new MutationObserver(() => { if (!queued) { queued = true; setTimeout(tick, 0); } });
       obs.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
       iv = setInterval(tick, 100);
-      timer = setTimeout(() => { const p = probe(); if (c.ours) p.msg = ours(c.ours); finish(p, true); }, timeout);
+      timer = setTimeout(() => {
+        const p = probe();
+        if (c.ours) p.msg = ours(c.ours);
+        if (c.sendable) composeState(p);
+        finish(p, true);
+      }, timeout);
     });
   }
 
@@ -217,15 +243,30 @@ function (S, op, a) {
       r.hits = hits;
       return r;
     }
+    case 'nudge': {
+      // A harmless input event on the box, caret at its end: an app that
+      // wired its handlers late re-renders the footer on it.
+      const box = find('compose');
+      if (!box) return { ok: false, reason: 'no compose box', hits };
+      if (document.activeElement !== box && !box.contains(document.activeElement)) {
+        box.focus();
+        const sel = window.getSelection();
+        sel.selectAllChildren(box);
+        sel.collapseToEnd();
+      }
+      box.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: null }));
+      return { ok: true, hits };
+    }
     case 'send': {
-      // Check the composed text, note the rows present, click send.
+      // Check the composed text, note the rows present, click send (or,
+      // with a.enter, leave the focus in the box for the driver's Enter).
       const box = find('compose');
       if (!box) return { ok: false, reason: 'no compose box', hits };
       const got = textOf(box);
       if (a.text != null && !sameText(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
       const known = outgoing().map((r) => r.id);
-      const btn = clickable(find('send_button'));
-      if (!btn) return { ok: false, reason: 'no send button', hits };
+      const btn = a.enter ? null : clickable(find('send_button'));
+      if (!btn && !a.enter) return { ok: false, reason: 'no send button', hits };
       window.__sambadAdded = [];
       if (window.__sambadObs) window.__sambadObs.disconnect();
       const at = (S.msg_out && S.msg_out.attr) || 'data-id';
@@ -240,6 +281,13 @@ function (S, op, a) {
       });
       obs.observe(document.body, { subtree: true, childList: true });
       window.__sambadObs = obs;
+      if (a.enter) {
+        box.focus();
+        const sel = window.getSelection();
+        sel.selectAllChildren(box);
+        sel.collapseToEnd();
+        return { ok: true, known, hits };
+      }
       btn.click();
       if (a.wait) {
         // Wait for our bubble in the same call: one round trip less.
@@ -280,6 +328,8 @@ function (S, op, a) {
     }
     case 'quiet': {
       // Resolve once no message row was added for a.ms, bounded by a.timeout.
+      // While the chat shows no outgoing row at all its history may still be
+      // loading: then wait at least a.emptyMs.
       return new Promise((resolve) => {
         let last = Date.now();
         const start = last;
@@ -287,10 +337,11 @@ function (S, op, a) {
         obs.observe(document.body, { subtree: true, childList: true });
         const iv = setInterval(() => {
           const now = Date.now();
-          if (now - last >= a.ms || now - start >= a.timeout) {
+          const settled = now - last >= a.ms && (!a.emptyMs || now - start >= a.emptyMs || outgoing().length > 0);
+          if (settled || now - start >= a.timeout) {
             clearInterval(iv);
             obs.disconnect();
-            resolve({ ok: now - last >= a.ms, hits });
+            resolve({ ok: settled, hits });
           }
         }, 25);
       });
