@@ -260,11 +260,17 @@ function (S, op, a) {
     case 'send': {
       // Check the composed text, note the rows present, click send (or,
       // with a.enter, leave the focus in the box for the driver's Enter).
+      // With a.known (a second try after an action that showed no row):
+      // a row of ours that came meanwhile means the first action took.
+      if (a.known) {
+        const m = ours({ known: a.known, text: a.text });
+        if (m) return { ok: false, reason: 'already sent', msg: m, known: a.known, hits };
+      }
       const box = find('compose');
       if (!box) return { ok: false, reason: 'no compose box', hits };
       const got = textOf(box);
       if (a.text != null && !sameText(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
-      const known = outgoing().map((r) => r.id);
+      const known = a.known || outgoing().map((r) => r.id);
       const btn = a.enter ? null : clickable(find('send_button'));
       if (!btn && !a.enter) return { ok: false, reason: 'no send button', hits };
       window.__sambadAdded = [];
