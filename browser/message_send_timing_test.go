@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,12 @@ func lateSim(t *testing.T) (*wasim.Server, *Manager) {
 	t.Helper()
 	o := simOptions()
 	o.Timing = wasim.Timing{EarlyCompose: 1, HistoryMin: 800 * time.Millisecond, HistoryMax: 1500 * time.Millisecond, FillMin: time.Second, FillMax: 2 * time.Second}
+	return linkedSim(t, o)
+}
+
+// linkedSim starts a simulator with o and a manager linked to it.
+func linkedSim(t *testing.T, o wasim.Options) (*wasim.Server, *Manager) {
+	t.Helper()
 	s := wasim.New(o)
 	s.ReportSeedOnFailure(t)
 	base, err := s.Start("127.0.0.1:0")
@@ -95,5 +102,31 @@ func TestSendSurvivesLateWiringAndDrafts(t *testing.T) {
 		if got[text] != 1 {
 			t.Errorf("%q reached WhatsApp %d times, want 1", text, got[text])
 		}
+	}
+}
+
+// A long message shows cut with "Read more", as on the real page: its row
+// still counts as sent (the bubble shows the start of our text), and
+// RecentOutgoing reads the whole text, so reconciliation finds it.
+func TestSendLongMessageShownCut(t *testing.T) {
+	o := simOptions()
+	o.ReadMoreAfter = 200
+	s, m := linkedSim(t, o)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	text := strings.Repeat("A long price list line ✓ ", 30)
+	res, err := m.SendText(ctx, "+919830100000", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := s.Ledger(); len(l) != 1 || l[0].Text != text || !strings.HasSuffix(res.MessageID, l[0].ID) {
+		t.Fatalf("ledger %+v, result %+v", l, res)
+	}
+	got, err := m.RecentOutgoing(ctx, "+919830100000", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != res.MessageID || got[0].Text != text {
+		t.Fatalf("RecentOutgoing = %+v, want the whole text of %s", got, res.MessageID)
 	}
 }

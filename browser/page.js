@@ -33,11 +33,11 @@ function (S, op, a) {
 
   // textOf reads text as the user sees it: emoji images give their alt,
   // paragraphs and <br> give newlines.
-  function textOf(el) {
+  function textOf(el, skip) {
     let out = '';
     const walk = (n) => {
       if (n.nodeType === 3) { out += n.data; return; }
-      if (n.nodeType !== 1) return;
+      if (n.nodeType !== 1 || n === skip) return;
       const tag = n.tagName;
       if (tag === 'IMG') { out += n.getAttribute('data-plain-text') || n.alt || ''; return; }
       if (tag === 'BR') { if (n.parentNode && n.parentNode.childNodes.length > 1) out += '\n'; return; }
@@ -62,7 +62,19 @@ function (S, op, a) {
     const idEl = el.hasAttribute(at) ? el : el.closest('[' + at + ']') || el.querySelector('[' + at + ']');
     if (!idEl) return null;
     const t = find('msg_text', idEl);
-    return { id: idEl.getAttribute(at), text: textOf(t || idEl), ack: ackOf(idEl), el: idEl };
+    // A long message shows cut, with "Read more": its text is a prefix.
+    const more = find('read_more', idEl);
+    let text = textOf(t || idEl, more);
+    if (more) text = text.replace(/\s*(\.\.\.|\u2026)\s*$/, '');
+    return { id: idEl.getAttribute(at), text, cut: !!more, ack: ackOf(idEl), el: idEl };
+  }
+
+  // rowHas tells whether row r shows text: the same text, or for a cut row
+  // a non-empty start of it.
+  function rowHas(r, text) {
+    if (sameText(r.text, text)) return true;
+    const shown = squash(r.text);
+    return r.cut && shown.length > 0 && squash(text).startsWith(shown);
   }
 
   function outgoing() {
@@ -142,7 +154,7 @@ function (S, op, a) {
     const order = added.map((id) => byId.get(id)).filter(Boolean).concat(rows);
     // Only a new row with our text is ours: a row of another text (or one
     // the history rendered late) proves nothing.
-    const r = w.text == null ? order[0] : order.find((x) => sameText(x.text, w.text));
+    const r = w.text == null ? order[0] : order.find((x) => rowHas(x, w.text));
     return r ? { id: r.id, text: r.text, ack: r.ack } : null;
   }
 
@@ -306,8 +318,15 @@ function (S, op, a) {
       return { ok: true, known, hits };
     }
     case 'outgoing': {
-      const rows = outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack }));
-      return { rows, hits };
+      // Expand cut messages first ("Read more" only changes the view).
+      let clicked = 0;
+      for (const r of outgoing()) {
+        const more = r.cut ? clickable(find('read_more', r.el)) : null;
+        if (more) { more.click(); clicked++; }
+      }
+      const read = () => ({ rows: outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack })), hits });
+      if (!clicked) return read();
+      return new Promise((resolve) => setTimeout(() => resolve(read()), 300));
     }
     case 'acks': {
       const res = {};
