@@ -51,13 +51,13 @@ func (m *Manager) SendText(ctx context.Context, phone, text string) (SendResult,
 }
 
 // actResult is the answer of page.js "send": whether it acted (clicked, or
-// left the focus in the box for Enter), the rows present before, and when
-// the row of an earlier action showed up meanwhile, that row.
+// left the focus in the box for Enter), the rows present before, and, when
+// it waited, our row (or, for a second try, the row an earlier action made).
 type actResult struct {
-	OK     bool       `json:"ok"`
-	Reason string     `json:"reason"`
-	Known  []string   `json:"known"`
-	Msg    *rowResult `json:"msg"`
+	probeResult
+	OK     bool     `json:"ok"`
+	Reason string   `json:"reason"`
+	Known  []string `json:"known"`
 }
 
 // confirmWindow is how long a new row is given to show after a click before
@@ -70,11 +70,12 @@ const confirmWindow = 3 * time.Second
 const maxRetypes = 2
 
 // sendOnPage opens the chat, puts the text in the box and sends it once.
-// The page may wire the box late (section 4a of the surface notes): the
-// driver waits for the send button, nudging the box with harmless input
-// events, and presses Enter in the box when the button never comes. A
-// message counts as sent only when a new outgoing row with its text shows;
-// after one action the driver looks for that row before any other.
+// The page may wire the box late (section 4a of the surface notes): when
+// the send button is not there at once, the driver waits for it, nudging
+// the box with harmless input events, and presses Enter in the box when it
+// never comes. A message counts as sent only when a new outgoing row with
+// its text shows; after one action the driver looks for that row before
+// any other.
 func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text string, res *SendResult) error {
 	urlMode := m.opts.TextMode == TextURL
 	urlText := ""
@@ -97,11 +98,96 @@ func (m *Manager) sendOnPage(ctx context.Context, pd *pageDriver, digits, text s
 	} else if err := m.typeIntoBox(ctx, pd, text, prep); err != nil {
 		return err
 	}
-	button, err := m.waitSendButton(ctx, pd, text, !urlMode)
+	// Usually the button is there: click, in the same call as the checks.
+	act, err := m.act(ctx, pd, text, true, nil)
 	if err != nil {
 		return err
 	}
-	return m.sendComposed(ctx, pd, text, button, res)
+	clicked := true
+	if !act.OK {
+		// Nothing was done: no button yet, or the box shows other text.
+		button, err := m.waitSendButton(ctx, pd, text, !urlMode)
+		if err != nil {
+			return err
+		}
+		if act, err = m.act(ctx, pd, text, button, nil); err != nil {
+			return err
+		}
+		clicked = button
+	}
+	if !act.OK {
+		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
+		return fmt.Errorf("browser: message not sent: %s", act.Reason)
+	}
+	return m.confirmSent(ctx, pd, text, act, clicked, res)
+}
+
+// act runs page.js "send": with click, it checks the box holds text, notes
+// the rows, clicks send and waits for our row in the same call; without, it
+// leaves the focus at the end of the box and presses Enter. known, for a
+// second try, are the rows noted before the first action. A context lost
+// during the call (the page reloaded) leaves the outcome unknown.
+func (m *Manager) act(ctx context.Context, pd *pageDriver, text string, click bool, known []string) (actResult, error) {
+	arg := map[string]any{"text": text, "enter": !click}
+	if known != nil {
+		arg["known"] = known
+	}
+	if click {
+		arg["wait"] = map[string]any{"minAck": int(AckSent), "timeout": m.opts.SendTimeout.Milliseconds(), "rowWithin": min(confirmWindow, m.opts.SendTimeout).Milliseconds()}
+	}
+	var act actResult
+	if err := pd.runOnce(ctx, "send", arg, &act); err != nil {
+		if isContextGone(err) {
+			return act, fmt.Errorf("browser: the page reloaded during the send, outcome unknown: %w", ErrTimeout)
+		}
+		return act, err
+	}
+	if act.OK && !click {
+		logrus.Info("browser: pressing Enter in the compose box")
+		if err := pressEnter(pd.page.Context(ctx)); err != nil {
+			return act, fmt.Errorf("browser: pressing Enter, outcome unknown: %w (%v)", ErrTimeout, err)
+		}
+	}
+	return act, nil
+}
+
+// confirmSent waits for our new row and its first tick after an action.
+// When a click showed no row and the box still holds the text, the click
+// did not take: Enter is pressed once, after checking again (in the same
+// call) that no row of ours appeared. Any other doubt is ErrTimeout: the
+// caller reconciles, never resends.
+func (m *Manager) confirmSent(ctx context.Context, pd *pageDriver, text string, act actResult, clicked bool, res *SendResult) error {
+	start := time.Now()
+	known := act.Known
+	r := act.probeResult
+	if !clicked {
+		var err error
+		if r, err = m.awaitOurs(ctx, pd, known, text, AckSent, m.opts.SendTimeout); err != nil {
+			return err
+		}
+	} else if r.NoRow {
+		again, err := m.act(ctx, pd, text, false, known)
+		if err != nil {
+			return fmt.Errorf("browser: no message row after clicking send, outcome unknown: %w (%v)", ErrTimeout, err)
+		}
+		if !again.OK && again.Msg == nil {
+			logrus.WithField("reason", again.Reason).Info("browser: no row yet after clicking send; the box was emptied, waiting for the row")
+		}
+		left := m.opts.SendTimeout - time.Since(start)
+		if r, err = m.awaitOurs(ctx, pd, known, text, AckSent, max(left, time.Millisecond)); err != nil {
+			return err
+		}
+	}
+	if r.Msg != nil {
+		res.MessageID, res.Ack = r.Msg.ID, r.Msg.Ack
+	}
+	if r.TimedOut {
+		if r.Msg == nil {
+			return fmt.Errorf("browser: no message row appeared after sending: %w", ErrTimeout)
+		}
+		return fmt.Errorf("browser: message %s still %s after %s: %w", r.Msg.ID, r.Msg.Ack, m.opts.SendTimeout, ErrTimeout)
+	}
+	return nil
 }
 
 // typeIntoBox clears the box (a kept draft) and types text into it.
@@ -171,69 +257,6 @@ func (m *Manager) waitSendButton(ctx context.Context, pd *pageDriver, text strin
 			}
 		}
 	}
-}
-
-// sendComposed acts once (clicks send, or presses Enter when the button
-// never came) and waits for our new row and its first tick. When no row
-// shows after a click and the box still holds the text, the click did not
-// take: Enter is pressed once, after checking again that no row of ours
-// appeared. Any other doubt is ErrTimeout: the caller reconciles, never resends.
-func (m *Manager) sendComposed(ctx context.Context, pd *pageDriver, text string, button bool, res *SendResult) error {
-	var act actResult
-	if err := pd.runOnce(ctx, "send", map[string]any{"text": text, "enter": !button}, &act); err != nil {
-		if isContextGone(err) {
-			return fmt.Errorf("browser: the page reloaded during the send, outcome unknown: %w", ErrTimeout)
-		}
-		return err
-	}
-	if !act.OK {
-		_ = pd.run(ctx, "prepare", nil, nil) // leave no wrong draft behind
-		return fmt.Errorf("browser: message not sent: %s", act.Reason)
-	}
-	known := act.Known
-	start := time.Now()
-	if !button {
-		logrus.Info("browser: no send button came; pressing Enter in the compose box")
-		if err := pressEnter(pd.page.Context(ctx)); err != nil {
-			return fmt.Errorf("browser: pressing Enter, outcome unknown: %w (%v)", ErrTimeout, err)
-		}
-	}
-	r, err := m.awaitOurs(ctx, pd, known, text, AckUnknown, min(confirmWindow, m.opts.SendTimeout))
-	if err != nil {
-		return err
-	}
-	if r.Msg == nil && button {
-		// No row: did the click take? Only a box still holding the text
-		// says it did not; Enter then, once, unless our row came meanwhile.
-		var again actResult
-		if err := pd.runOnce(ctx, "send", map[string]any{"text": text, "enter": true, "known": known}, &again); err != nil {
-			return fmt.Errorf("browser: no message row after clicking send, outcome unknown: %w (%v)", ErrTimeout, err)
-		}
-		switch {
-		case again.Msg != nil:
-			r.Msg = again.Msg
-		case again.OK:
-			logrus.Info("browser: the click on send did not take; pressing Enter in the compose box")
-			if err := pressEnter(pd.page.Context(ctx)); err != nil {
-				return fmt.Errorf("browser: pressing Enter, outcome unknown: %w (%v)", ErrTimeout, err)
-			}
-		}
-	}
-	left := m.opts.SendTimeout - time.Since(start)
-	r, err = m.awaitOurs(ctx, pd, known, text, AckSent, max(left, time.Millisecond))
-	if err != nil {
-		return err
-	}
-	if r.Msg != nil {
-		res.MessageID, res.Ack = r.Msg.ID, r.Msg.Ack
-	}
-	if r.TimedOut {
-		if r.Msg == nil {
-			return fmt.Errorf("browser: no message row appeared after sending: %w", ErrTimeout)
-		}
-		return fmt.Errorf("browser: message %s still %s after %s: %w", r.Msg.ID, r.Msg.Ack, m.opts.SendTimeout, ErrTimeout)
-	}
-	return nil
 }
 
 // awaitOurs waits until a row not in known, with text, has at least minAck.

@@ -35,10 +35,12 @@ type probeResult struct {
 	Msg       *rowResult `json:"msg"`
 	Prepared  *okResult  `json:"prepared"`
 	// ComposeText, SendButton and Mic describe the footer (Sendable waits).
-	ComposeText *string        `json:"composeText"`
-	SendButton  bool           `json:"sendButton"`
-	Mic         bool           `json:"mic"`
-	Hits        map[string]int `json:"hits"`
+	ComposeText *string `json:"composeText"`
+	SendButton  bool    `json:"sendButton"`
+	Mic         bool    `json:"mic"`
+	// NoRow: an Ours wait with RowWithin saw no row of ours in time.
+	NoRow bool           `json:"noRow"`
+	Hits  map[string]int `json:"hits"`
 }
 
 type rowResult struct {
@@ -74,6 +76,9 @@ type oursCond struct {
 	Known  []string `json:"known"`
 	Text   *string  `json:"text"`
 	MinAck int      `json:"minAck"`
+	// RowWithin (ms), when set, ends the wait early (NoRow) if no row of
+	// ours showed by then.
+	RowWithin int64 `json:"rowWithin,omitempty"`
 }
 
 // pageDriver runs page.js operations on one page.

@@ -214,7 +214,19 @@ function (S, op, a) {
       obs = new MutationObserver(() => { if (!queued) { queued = true; setTimeout(tick, 0); } });
       obs.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
       iv = setInterval(tick, 100);
+      let early = 0;
+      if (c.ours && c.ours.rowWithin) {
+        // No row of ours at all after rowWithin: answer now (noRow), the
+        // driver looks at the box before deciding anything.
+        early = setTimeout(() => {
+          if (done || ours(c.ours)) return;
+          const p = probe();
+          p.noRow = true;
+          finish(p, true);
+        }, c.ours.rowWithin);
+      }
       timer = setTimeout(() => {
+        clearTimeout(early);
         const p = probe();
         if (c.ours) p.msg = ours(c.ours);
         if (c.sendable) composeState(p);
@@ -309,7 +321,7 @@ function (S, op, a) {
       btn.click();
       if (a.wait) {
         // Wait for our bubble in the same call: one round trip less.
-        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck } }, a.wait.timeout).then((p) => {
+        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck, rowWithin: a.wait.rowWithin || 0 } }, a.wait.timeout).then((p) => {
           p.ok = true;
           p.known = known;
           return p;
