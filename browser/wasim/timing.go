@@ -12,8 +12,9 @@ import (
 const SeedEnv = "SAMBAD_SIM_SEED"
 
 // Default compose timings (whatsapp-web-surface.md 4a). Delays are drawn in
-// [min, max], most of them near min, as on a busy account where most chats
-// open quickly and a few take seconds.
+// [min, max], most of them near min (min + (max-min)·u³, mean a quarter of
+// the way), as on a busy account where most chats open quickly and a few
+// take seconds.
 const (
 	DefaultEarlyCompose = 0.2
 	DefaultHistoryMin   = 100 * time.Millisecond
