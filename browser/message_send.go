@@ -213,6 +213,7 @@ func (m *Manager) typeIntoBox(ctx context.Context, pd *pageDriver, text string, 
 func (m *Manager) waitSendButton(ctx context.Context, pd *pageDriver, text string, typed bool) (bool, error) {
 	deadline := time.Now().Add(m.opts.SendButtonWait)
 	nudges, retypes := 0, 0
+	var otherSince time.Time // when the box last held the text (or the wait began)
 	for {
 		step := min(m.opts.NudgeInterval, max(time.Until(deadline), time.Millisecond))
 		r, err := pd.wait(ctx, waitCond{Sendable: &sendableCond{Text: text}, Invalid: true, States: []string{"qr", "conflict"}}, step)
@@ -226,7 +227,10 @@ func (m *Manager) waitSendButton(ctx context.Context, pd *pageDriver, text strin
 			}
 			return true, nil
 		}
-		holds := r.ComposeText != nil && sameComposed(*r.ComposeText, text)
+		holds := r.ComposeText != nil && boxHolds(*r.ComposeText, text)
+		if holds || otherSince.IsZero() {
+			otherSince = time.Now()
+		}
 		if !time.Now().Before(deadline) {
 			if holds {
 				return false, nil
@@ -234,18 +238,29 @@ func (m *Manager) waitSendButton(ctx context.Context, pd *pageDriver, text strin
 			if r.ComposeText == nil {
 				return false, fmt.Errorf("browser: message not sent: the compose box went away")
 			}
-			return false, fmt.Errorf("browser: message not sent: the compose box shows other text than the message")
+			got := []rune(*r.ComposeText)
+			if len(got) > 80 {
+				got = append(got[:80], '…')
+			}
+			return false, fmt.Errorf("browser: message not sent: the compose box shows other text than the message (%q)", string(got))
 		}
 		switch {
 		case r.ComposeText == nil:
 			// Re-rendering: look again.
-		case !holds && typed && retypes < maxRetypes:
+		case !holds && typed && retypes < maxRetypes && (r.SendButton || time.Since(otherSince) > m.opts.SendButtonWait/3):
+			// The box holds other text, e.g. what the browser made of typing
+			// before the page wired it: type again, through the page's own
+			// handlers once it shows the button (or when waiting for that
+			// has taken long).
 			retypes++
+			otherSince = time.Now()
+			deadline = later(deadline, otherSince.Add(m.opts.SendButtonWait/3))
 			logrus.WithField("retype", retypes).Info("browser: the compose box shows other text; typing the message again")
 			if err := m.typeIntoBox(ctx, pd, text, nil); err != nil {
 				return false, err
 			}
-		case holds:
+		default:
+			// A harmless input event: a box wired late shows its button.
 			nudges++
 			if nudges%4 == 0 {
 				err = typeSpaceBackspace(pd.page.Context(ctx))
@@ -271,8 +286,16 @@ func (m *Manager) awaitOurs(ctx context.Context, pd *pageDriver, known []string,
 	return r, nil
 }
 
-// sameComposed compares texts as the page shows them: runs of white space
-// do not count (page.js sameText).
-func sameComposed(a, b string) bool {
-	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// boxHolds tells whether the compose box's text got is exactly text: only
+// no-break spaces (how a browser keeps typed spaces) may differ (page.js boxHolds).
+func boxHolds(got, text string) bool {
+	norm := strings.NewReplacer("\u00a0", " ", "\r\n", "\n", "\r", "\n")
+	return norm.Replace(got) == norm.Replace(text)
 }

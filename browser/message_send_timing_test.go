@@ -56,7 +56,7 @@ func TestSendSurvivesLateWiringAndDrafts(t *testing.T) {
 	want := map[string]string{}
 	for i := 0; i < 6; i++ {
 		phone := fmt.Sprintf("9198300%05d", i%3)
-		text := fmt.Sprintf("late wiring %d\nsecond line ✓", i)
+		text := fmt.Sprintf("late wiring %d\nsecond line ✓\n\n  after a blank line", i)
 		if i%2 == 1 {
 			m.opts.TextMode = TextURL
 		}

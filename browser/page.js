@@ -31,22 +31,30 @@ function (S, op, a) {
   const attr = (key, el) => (el && S[key] && S[key].attr ? el.getAttribute(S[key].attr) || '' : '');
   const clickable = (el) => (el && !el.matches('button,[role="button"],a') ? el.closest('button,[role="button"],a') || el : el);
 
-  // textOf reads text as the user sees it: emoji images give their alt,
-  // paragraphs and <br> give newlines.
+  // textOf reads text as the user sees it: emoji images give their alt;
+  // paragraphs are lines; a <br> breaks a line unless it ends its paragraph
+  // (the placeholder that keeps an empty line visible). skip is left out.
   function textOf(el, skip) {
-    let out = '';
+    const lines = [];
+    let run = null;
+    const flush = () => {
+      if (!run) return;
+      if (run.length && run[run.length - 1] === null) run.pop();
+      lines.push(run.map((x) => (x === null ? '\n' : x)).join(''));
+      run = null;
+    };
     const walk = (n) => {
-      if (n.nodeType === 3) { out += n.data; return; }
+      if (n.nodeType === 3) { (run = run || []).push(n.data); return; }
       if (n.nodeType !== 1 || n === skip) return;
       const tag = n.tagName;
-      if (tag === 'IMG') { out += n.getAttribute('data-plain-text') || n.alt || ''; return; }
-      if (tag === 'BR') { if (n.parentNode && n.parentNode.childNodes.length > 1) out += '\n'; return; }
-      const block = tag === 'P' || tag === 'DIV';
-      if (block && out !== '' && !out.endsWith('\n')) out += '\n';
-      for (const c of n.childNodes) walk(c);
+      if (tag === 'IMG') { (run = run || []).push(n.getAttribute('data-plain-text') || n.alt || ''); return; }
+      if (tag === 'BR') { (run = run || []).push(null); return; }
+      if (tag === 'P' || tag === 'DIV') { flush(); run = []; n.childNodes.forEach(walk); flush(); return; }
+      n.childNodes.forEach(walk);
     };
-    for (const c of el.childNodes) walk(c);
-    return out;
+    el.childNodes.forEach(walk);
+    flush();
+    return lines.join('\n');
   }
 
   function ackOf(el) {
@@ -134,6 +142,11 @@ function (S, op, a) {
   // do not count, letter case does.
   const squash = (s) => (s || '').replace(/[\s\u00a0]+/g, ' ').trim();
   function sameText(x, y) { return squash(x) === squash(y); }
+  // boxHolds tells whether the compose box shows exactly text: what is sent
+  // is what the box holds, so only no-break spaces (the browser's own way of
+  // keeping typed spaces) may differ.
+  const exact = (s) => (s || '').replace(/\u00a0/g, ' ').replace(/\r\n?/g, '\n');
+  function boxHolds(got, text) { return exact(got) === exact(text); }
 
   // composeState reads the footer: the box's text (null without a box), the
   // send button, the microphone an empty or unwired box shows instead.
@@ -163,14 +176,14 @@ function (S, op, a) {
     const p = probe();
     if (c.composeText != null) {
       const box = p.compose ? find('compose') : null;
-      if (box && sameText(textOf(box), c.composeText)) return p;
+      if (box && boxHolds(textOf(box), c.composeText)) return p;
       if (p.invalid || (c.states && c.states.includes(p.state))) return p;
       return null;
     }
     if (c.sendable) {
       // The box holds our text and the send button shows.
       composeState(p);
-      if (p.composeText != null && p.sendButton && sameText(p.composeText, c.sendable.text)) return p;
+      if (p.composeText != null && p.sendButton && boxHolds(p.composeText, c.sendable.text)) return p;
       if (p.invalid || (c.states && c.states.includes(p.state))) return p;
       return null;
     }
@@ -244,8 +257,26 @@ function (S, op, a) {
       sel.selectAllChildren(box);
       document.execCommand('delete');
     }
+    caretToEnd(box);
     const left = textOf(box);
     return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'draft could not be cleared' };
+  }
+
+  // caretToEnd puts the caret where a click at the end of the box would:
+  // inside its last paragraph, before a placeholder <br>, so text typed
+  // before the page wires the box lands in that paragraph.
+  function caretToEnd(box) {
+    let n = box;
+    while (n.lastChild && n.lastChild.nodeType === 1 && n.lastChild.tagName !== 'BR' && n.lastChild.tagName !== 'IMG') n = n.lastChild;
+    const r = document.createRange();
+    const last = n.lastChild;
+    if (last && last.nodeType === 3) r.setStart(last, last.length);
+    else if (last && last.nodeType === 1 && last.tagName === 'BR') r.setStartBefore(last);
+    else r.selectNodeContents(n);
+    r.collapse(false);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(r);
   }
 
   function compose() {
@@ -293,7 +324,7 @@ function (S, op, a) {
       const box = find('compose');
       if (!box) return { ok: false, reason: 'no compose box', hits };
       const got = textOf(box);
-      if (a.text != null && !sameText(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
+      if (a.text != null && !boxHolds(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
       const known = a.known || outgoing().map((r) => r.id);
       const btn = a.enter ? null : clickable(find('send_button'));
       if (!btn && !a.enter) return { ok: false, reason: 'no send button', hits };

@@ -88,6 +88,9 @@ func TestServeSoakSendsAndKill9s(t *testing.T) {
 	if len(failed) > 0 {
 		child.fatal(t, "%d of %d API sends failed:\n%s", len(failed), sends, strings.Join(failed, "\n"))
 	}
+	if t.Failed() {
+		child.fatal(t, "the API sends did not reach WhatsApp exactly once with their text")
+	}
 	t.Logf("%d API sends: 0 failed, each delivered once with its exact text, %s per send", sends, (took / time.Duration(sends)).Round(time.Millisecond))
 
 	// Part 2: a campaign with three kill -9s.
