@@ -54,6 +54,11 @@ func rawSend(page *rod.Page, base, digits, text string) error {
 	if err := (proto.InputInsertText{Text: text}).Call(page); err != nil {
 		return err
 	}
+	// The page may wire the box late: wait for the button, with an input
+	// event now and then, as any script that survives the page must.
+	if err := poll(`() => { const b = document.querySelector('button[aria-label="Send"]'); if (!b && Date.now() - (window.__nudged || 0) > 300) { window.__nudged = Date.now(); document.querySelector('` + compose + `').dispatchEvent(new InputEvent('input', {bubbles: true})) } return !!b }`); err != nil {
+		return err
+	}
 	if _, err := page.Eval(`() => { window.__n = document.querySelectorAll('[data-id^="true_"]').length; document.querySelector('button[aria-label="Send"]').click() }`); err != nil {
 		return err
 	}

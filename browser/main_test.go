@@ -42,6 +42,9 @@ func TestMain(m *testing.M) {
 	}
 	simURL = u
 	code := m.Run()
+	if code != 0 && sim.Seed() != 0 {
+		fmt.Fprintf(os.Stderr, "browser tests ran with compose timings seed %d; replay with %s=%d\n", sim.Seed(), wasim.SeedEnv, sim.Seed())
+	}
 	if shared != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = shared.Stop(ctx)

@@ -18,9 +18,12 @@ func (m *Manager) RecentOutgoing(ctx context.Context, phone string, n int) ([]Ou
 		if err := m.openChat(ctx, pd, digits, ""); err != nil {
 			return err
 		}
-		// History renders after the chat opens: wait until rows stop arriving.
+		// History renders after the chat opens, late on a busy account: wait
+		// until rows stop arriving, and give a chat that shows no outgoing
+		// row HistoryWait, so a slow history is not read as "never sent".
 		var q okResult
-		if err := pd.run(ctx, "quiet", map[string]any{"ms": 400, "timeout": (5 * time.Second).Milliseconds()}, &q); err != nil {
+		wait := map[string]any{"ms": 400, "emptyMs": m.opts.HistoryWait.Milliseconds(), "timeout": (m.opts.HistoryWait + 5*time.Second).Milliseconds()}
+		if err := pd.run(ctx, "quiet", wait, &q); err != nil {
 			return err
 		}
 		var r struct {

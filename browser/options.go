@@ -55,6 +55,16 @@ type Options struct {
 	LoadTimeout time.Duration
 	// SendTimeout bounds waiting for the sent tick after clicking send; default 30 s.
 	SendTimeout time.Duration
+	// SendButtonWait bounds waiting for the send button once the text is in
+	// the box (the page may wire the box late); the box is nudged meanwhile,
+	// and Enter is pressed in it when the button never comes. Default 10 s.
+	SendButtonWait time.Duration
+	// NudgeInterval is how long the driver waits for the send button before
+	// each harmless input event on the box; default 300 ms.
+	NudgeInterval time.Duration
+	// HistoryWait is how long a chat that shows no outgoing message is given
+	// to load its history before RecentOutgoing answers; default 5 s.
+	HistoryWait time.Duration
 	// PollInterval is how often the idle session state is read; default 300 ms.
 	PollInterval time.Duration
 	// MaxRestarts is how many launches in a row may fail before the state
@@ -78,6 +88,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = 30 * time.Second
+	}
+	if o.SendButtonWait <= 0 {
+		o.SendButtonWait = 10 * time.Second
+	}
+	if o.NudgeInterval <= 0 {
+		o.NudgeInterval = 300 * time.Millisecond
+	}
+	if o.HistoryWait <= 0 {
+		o.HistoryWait = 5 * time.Second
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 300 * time.Millisecond

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/cdp"
+	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -20,20 +21,26 @@ var installPageJS = strings.Replace(installJS, "__PAGEJS__", strings.TrimSpace(p
 
 // probeResult is what page.js reports about the page.
 type probeResult struct {
-	URL       string         `json:"url"`
-	State     string         `json:"state"`
-	Percent   int            `json:"percent"`
-	QR        string         `json:"qr"`
-	QRExpired bool           `json:"qrExpired"`
-	LinkCode  string         `json:"linkCode"`
-	Compose   bool           `json:"compose"`
-	Invalid   bool           `json:"invalid"`
-	Offline   bool           `json:"offline"`
-	LoggedOut bool           `json:"loggedOut"`
-	TimedOut  bool           `json:"timedOut"`
-	Msg       *rowResult     `json:"msg"`
-	Prepared  *okResult      `json:"prepared"`
-	Hits      map[string]int `json:"hits"`
+	URL       string     `json:"url"`
+	State     string     `json:"state"`
+	Percent   int        `json:"percent"`
+	QR        string     `json:"qr"`
+	QRExpired bool       `json:"qrExpired"`
+	LinkCode  string     `json:"linkCode"`
+	Compose   bool       `json:"compose"`
+	Invalid   bool       `json:"invalid"`
+	Offline   bool       `json:"offline"`
+	LoggedOut bool       `json:"loggedOut"`
+	TimedOut  bool       `json:"timedOut"`
+	Msg       *rowResult `json:"msg"`
+	Prepared  *okResult  `json:"prepared"`
+	// ComposeText, SendButton and Mic describe the footer (Sendable waits).
+	ComposeText *string `json:"composeText"`
+	SendButton  bool    `json:"sendButton"`
+	Mic         bool    `json:"mic"`
+	// NoRow: an Ours wait with RowWithin saw no row of ours in time.
+	NoRow bool           `json:"noRow"`
+	Hits  map[string]int `json:"hits"`
 }
 
 type rowResult struct {
@@ -57,12 +64,21 @@ type waitCond struct {
 	Fresh string `json:"fresh,omitempty"`
 	// ComposeText waits for the compose box to hold this text (URL mode).
 	ComposeText *string `json:"composeText,omitempty"`
+	// Sendable waits for the box to hold this text with the send button shown.
+	Sendable *sendableCond `json:"sendable,omitempty"`
+}
+
+type sendableCond struct {
+	Text string `json:"text"`
 }
 
 type oursCond struct {
 	Known  []string `json:"known"`
 	Text   *string  `json:"text"`
 	MinAck int      `json:"minAck"`
+	// RowWithin (ms), when set, ends the wait early (NoRow) if no row of
+	// ours showed by then.
+	RowWithin int64 `json:"rowWithin,omitempty"`
 }
 
 // pageDriver runs page.js operations on one page.
@@ -241,6 +257,31 @@ func (d *pageDriver) typeText(ctx context.Context, text string) error {
 		}
 	}
 	return nil
+}
+
+// pressEnter presses Enter where the focus is.
+func pressEnter(p *rod.Page) error {
+	down := proto.InputDispatchKeyEvent{
+		Type: proto.InputDispatchKeyEventTypeKeyDown, Key: "Enter", Code: "Enter",
+		Text: "\r", UnmodifiedText: "\r", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+	}
+	if err := down.Call(p); err != nil {
+		return err
+	}
+	up := proto.InputDispatchKeyEvent{
+		Type: proto.InputDispatchKeyEventTypeKeyUp, Key: "Enter", Code: "Enter",
+		WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+	}
+	return up.Call(p)
+}
+
+// typeSpaceBackspace types a space and deletes it: two real input events
+// that leave the text as it was.
+func typeSpaceBackspace(p *rod.Page) error {
+	if err := (proto.InputInsertText{Text: " "}).Call(p); err != nil {
+		return err
+	}
+	return p.Keyboard.Type(input.Backspace)
 }
 
 func shiftEnter(p *rod.Page) error {

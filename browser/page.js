@@ -31,22 +31,30 @@ function (S, op, a) {
   const attr = (key, el) => (el && S[key] && S[key].attr ? el.getAttribute(S[key].attr) || '' : '');
   const clickable = (el) => (el && !el.matches('button,[role="button"],a') ? el.closest('button,[role="button"],a') || el : el);
 
-  // textOf reads text as the user sees it: emoji images give their alt,
-  // paragraphs and <br> give newlines.
-  function textOf(el) {
-    let out = '';
-    const walk = (n) => {
-      if (n.nodeType === 3) { out += n.data; return; }
-      if (n.nodeType !== 1) return;
-      const tag = n.tagName;
-      if (tag === 'IMG') { out += n.getAttribute('data-plain-text') || n.alt || ''; return; }
-      if (tag === 'BR') { if (n.parentNode && n.parentNode.childNodes.length > 1) out += '\n'; return; }
-      const block = tag === 'P' || tag === 'DIV';
-      if (block && out !== '' && !out.endsWith('\n')) out += '\n';
-      for (const c of n.childNodes) walk(c);
+  // textOf reads text as the user sees it: emoji images give their alt;
+  // paragraphs are lines; a <br> breaks a line unless it ends its paragraph
+  // (the placeholder that keeps an empty line visible). skip is left out.
+  function textOf(el, skip) {
+    const lines = [];
+    let run = null;
+    const flush = () => {
+      if (!run) return;
+      if (run.length && run[run.length - 1] === null) run.pop();
+      lines.push(run.map((x) => (x === null ? '\n' : x)).join(''));
+      run = null;
     };
-    for (const c of el.childNodes) walk(c);
-    return out;
+    const walk = (n) => {
+      if (n.nodeType === 3) { (run = run || []).push(n.data); return; }
+      if (n.nodeType !== 1 || n === skip) return;
+      const tag = n.tagName;
+      if (tag === 'IMG') { (run = run || []).push(n.getAttribute('data-plain-text') || n.alt || ''); return; }
+      if (tag === 'BR') { (run = run || []).push(null); return; }
+      if (tag === 'P' || tag === 'DIV') { flush(); run = []; n.childNodes.forEach(walk); flush(); return; }
+      n.childNodes.forEach(walk);
+    };
+    el.childNodes.forEach(walk);
+    flush();
+    return lines.join('\n');
   }
 
   function ackOf(el) {
@@ -62,7 +70,19 @@ function (S, op, a) {
     const idEl = el.hasAttribute(at) ? el : el.closest('[' + at + ']') || el.querySelector('[' + at + ']');
     if (!idEl) return null;
     const t = find('msg_text', idEl);
-    return { id: idEl.getAttribute(at), text: textOf(t || idEl), ack: ackOf(idEl), el: idEl };
+    // A long message shows cut, with "Read more": its text is a prefix.
+    const more = find('read_more', idEl);
+    let text = textOf(t || idEl, more);
+    if (more) text = text.replace(/\s*(\.\.\.|\u2026)\s*$/, '');
+    return { id: idEl.getAttribute(at), text, cut: !!more, ack: ackOf(idEl), el: idEl };
+  }
+
+  // rowHas tells whether row r shows text: the same text, or for a cut row
+  // a non-empty start of it.
+  function rowHas(r, text) {
+    if (sameText(r.text, text)) return true;
+    const shown = squash(r.text);
+    return r.cut && shown.length > 0 && squash(text).startsWith(shown);
   }
 
   function outgoing() {
@@ -118,7 +138,25 @@ function (S, op, a) {
     return r;
   }
 
-  function sameText(x, y) { return norm(x) === norm(y); }
+  // sameText compares texts as WhatsApp renders them: runs of white space
+  // do not count, letter case does.
+  const squash = (s) => (s || '').replace(/[\s\u00a0]+/g, ' ').trim();
+  function sameText(x, y) { return squash(x) === squash(y); }
+  // boxHolds tells whether the compose box shows exactly text: what is sent
+  // is what the box holds, so only no-break spaces (the browser's own way of
+  // keeping typed spaces) may differ.
+  const exact = (s) => (s || '').replace(/\u00a0/g, ' ').replace(/\r\n?/g, '\n');
+  function boxHolds(got, text) { return exact(got) === exact(text); }
+
+  // composeState reads the footer: the box's text (null without a box), the
+  // send button, the microphone an empty or unwired box shows instead.
+  function composeState(p) {
+    const box = find('compose');
+    p.composeText = box ? textOf(box) : null;
+    p.sendButton = !!(box && find('send_button'));
+    p.mic = !!(box && find('voice_button'));
+    return p;
+  }
 
   // ours finds the message our click created: rows added after the click,
   // in order, that were not there before, preferring the expected text.
@@ -127,8 +165,9 @@ function (S, op, a) {
     const rows = outgoing().filter((r) => !w.known.includes(r.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     const order = added.map((id) => byId.get(id)).filter(Boolean).concat(rows);
-    const want = w.text == null ? null : order.find((r) => sameText(r.text, w.text));
-    const r = want || order[0];
+    // Only a new row with our text is ours: a row of another text (or one
+    // the history rendered late) proves nothing.
+    const r = w.text == null ? order[0] : order.find((x) => rowHas(x, w.text));
     return r ? { id: r.id, text: r.text, ack: r.ack } : null;
   }
 
@@ -137,7 +176,14 @@ function (S, op, a) {
     const p = probe();
     if (c.composeText != null) {
       const box = p.compose ? find('compose') : null;
-      if (box && sameText(textOf(box), c.composeText)) return p;
+      if (box && boxHolds(textOf(box), c.composeText)) return p;
+      if (p.invalid || (c.states && c.states.includes(p.state))) return p;
+      return null;
+    }
+    if (c.sendable) {
+      // The box holds our text and the send button shows.
+      composeState(p);
+      if (p.composeText != null && p.sendButton && boxHolds(p.composeText, c.sendable.text)) return p;
       if (p.invalid || (c.states && c.states.includes(p.state))) return p;
       return null;
     }
@@ -181,7 +227,24 @@ function (S, op, a) {
       obs = new MutationObserver(() => { if (!queued) { queued = true; setTimeout(tick, 0); } });
       obs.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
       iv = setInterval(tick, 100);
-      timer = setTimeout(() => { const p = probe(); if (c.ours) p.msg = ours(c.ours); finish(p, true); }, timeout);
+      let early = 0;
+      if (c.ours && c.ours.rowWithin) {
+        // No row of ours at all after rowWithin: answer now (noRow), the
+        // driver looks at the box before deciding anything.
+        early = setTimeout(() => {
+          if (done || ours(c.ours)) return;
+          const p = probe();
+          p.noRow = true;
+          finish(p, true);
+        }, c.ours.rowWithin);
+      }
+      timer = setTimeout(() => {
+        clearTimeout(early);
+        const p = probe();
+        if (c.ours) p.msg = ours(c.ours);
+        if (c.sendable) composeState(p);
+        finish(p, true);
+      }, timeout);
     });
   }
 
@@ -194,8 +257,26 @@ function (S, op, a) {
       sel.selectAllChildren(box);
       document.execCommand('delete');
     }
+    caretToEnd(box);
     const left = textOf(box);
     return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'draft could not be cleared' };
+  }
+
+  // caretToEnd puts the caret where a click at the end of the box would:
+  // inside its last paragraph, before a placeholder <br>, so text typed
+  // before the page wires the box lands in that paragraph.
+  function caretToEnd(box) {
+    let n = box;
+    while (n.lastChild && n.lastChild.nodeType === 1 && n.lastChild.tagName !== 'BR' && n.lastChild.tagName !== 'IMG') n = n.lastChild;
+    const r = document.createRange();
+    const last = n.lastChild;
+    if (last && last.nodeType === 3) r.setStart(last, last.length);
+    else if (last && last.nodeType === 1 && last.tagName === 'BR') r.setStartBefore(last);
+    else r.selectNodeContents(n);
+    r.collapse(false);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(r);
   }
 
   function compose() {
@@ -217,15 +298,36 @@ function (S, op, a) {
       r.hits = hits;
       return r;
     }
+    case 'nudge': {
+      // A harmless input event on the box, caret at its end: an app that
+      // wired its handlers late re-renders the footer on it.
+      const box = find('compose');
+      if (!box) return { ok: false, reason: 'no compose box', hits };
+      if (document.activeElement !== box && !box.contains(document.activeElement)) {
+        box.focus();
+        const sel = window.getSelection();
+        sel.selectAllChildren(box);
+        sel.collapseToEnd();
+      }
+      box.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: null }));
+      return { ok: true, hits };
+    }
     case 'send': {
-      // Check the composed text, note the rows present, click send.
+      // Check the composed text, note the rows present, click send (or,
+      // with a.enter, leave the focus in the box for the driver's Enter).
+      // With a.known (a second try after an action that showed no row):
+      // a row of ours that came meanwhile means the first action took.
+      if (a.known) {
+        const m = ours({ known: a.known, text: a.text });
+        if (m) return { ok: false, reason: 'already sent', msg: m, known: a.known, hits };
+      }
       const box = find('compose');
       if (!box) return { ok: false, reason: 'no compose box', hits };
       const got = textOf(box);
-      if (a.text != null && !sameText(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
-      const known = outgoing().map((r) => r.id);
-      const btn = clickable(find('send_button'));
-      if (!btn) return { ok: false, reason: 'no send button', hits };
+      if (a.text != null && !boxHolds(got, a.text)) return { ok: false, reason: 'compose box text differs from the message', got, hits };
+      const known = a.known || outgoing().map((r) => r.id);
+      const btn = a.enter ? null : clickable(find('send_button'));
+      if (!btn && !a.enter) return { ok: false, reason: 'no send button', hits };
       window.__sambadAdded = [];
       if (window.__sambadObs) window.__sambadObs.disconnect();
       const at = (S.msg_out && S.msg_out.attr) || 'data-id';
@@ -240,10 +342,17 @@ function (S, op, a) {
       });
       obs.observe(document.body, { subtree: true, childList: true });
       window.__sambadObs = obs;
+      if (a.enter) {
+        box.focus();
+        const sel = window.getSelection();
+        sel.selectAllChildren(box);
+        sel.collapseToEnd();
+        return { ok: true, known, hits };
+      }
       btn.click();
       if (a.wait) {
         // Wait for our bubble in the same call: one round trip less.
-        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck } }, a.wait.timeout).then((p) => {
+        return wait({ ours: { known, text: a.text, minAck: a.wait.minAck, rowWithin: a.wait.rowWithin || 0 } }, a.wait.timeout).then((p) => {
           p.ok = true;
           p.known = known;
           return p;
@@ -252,8 +361,15 @@ function (S, op, a) {
       return { ok: true, known, hits };
     }
     case 'outgoing': {
-      const rows = outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack }));
-      return { rows, hits };
+      // Expand cut messages first ("Read more" only changes the view).
+      let clicked = 0;
+      for (const r of outgoing()) {
+        const more = r.cut ? clickable(find('read_more', r.el)) : null;
+        if (more) { more.click(); clicked++; }
+      }
+      const read = () => ({ rows: outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack })), hits });
+      if (!clicked) return read();
+      return new Promise((resolve) => setTimeout(() => resolve(read()), 300));
     }
     case 'acks': {
       const res = {};
@@ -280,6 +396,8 @@ function (S, op, a) {
     }
     case 'quiet': {
       // Resolve once no message row was added for a.ms, bounded by a.timeout.
+      // While the chat shows no outgoing row at all its history may still be
+      // loading: then wait at least a.emptyMs.
       return new Promise((resolve) => {
         let last = Date.now();
         const start = last;
@@ -287,10 +405,11 @@ function (S, op, a) {
         obs.observe(document.body, { subtree: true, childList: true });
         const iv = setInterval(() => {
           const now = Date.now();
-          if (now - last >= a.ms || now - start >= a.timeout) {
+          const settled = now - last >= a.ms && (!a.emptyMs || now - start >= a.emptyMs || outgoing().length > 0);
+          if (settled || now - start >= a.timeout) {
             clearInterval(iv);
             obs.disconnect();
-            resolve({ ok: now - last >= a.ms, hits });
+            resolve({ ok: settled, hits });
           }
         }, 25);
       });

@@ -14,6 +14,8 @@ type simulatorOptions struct {
 	addr     string
 	fastQR   bool
 	ackDelay time.Duration
+	calm     bool
+	seed     uint64
 }
 
 func simulatorFlags(fs *flag.FlagSet) *simulatorOptions {
@@ -21,6 +23,8 @@ func simulatorFlags(fs *flag.FlagSet) *simulatorOptions {
 	fs.StringVar(&o.addr, "sim-addr", "127.0.0.1:9333", "simulator: listen address (keep the port: the browser profile's session is tied to it)")
 	fs.BoolVar(&o.fastQR, "fast-qr", false, "simulator: rotate the QR code every few seconds instead of 60 s / 20 s")
 	fs.DurationVar(&o.ackDelay, "ack-delay", 0, "simulator: delay before the first tick (0 = the realistic default)")
+	fs.BoolVar(&o.calm, "calm", false, "simulator: turn off the compose timings (late handlers, late text= fill, kept drafts, slow history)")
+	fs.Uint64Var(&o.seed, "seed", 0, "simulator: seed of the compose timings, to replay a run (0 = "+wasim.SeedEnv+" or random)")
 	return o
 }
 
@@ -40,5 +44,6 @@ func runSimulator(ctx context.Context, _ *config.Config, args []string, _, stder
 	if o.ackDelay > 0 {
 		opts.Acks = wasim.AckPolicy{SentAfter: o.ackDelay, DeliveredAfter: 2 * o.ackDelay, ReadAfter: 4 * o.ackDelay}
 	}
+	opts.Timing = wasim.Timing{Off: o.calm, Seed: o.seed}
 	return wasim.Run(ctx, o.addr, opts)
 }

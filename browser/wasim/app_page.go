@@ -14,10 +14,11 @@ var appTemplate = template.Must(template.ParseFS(webFS, "web/app.html"))
 
 // bootConfig is what the page learns from the server at load time.
 type bootConfig struct {
-	LoadingMS     int64  `json:"loadingMs"`
-	PollMS        int64  `json:"pollMs"`
-	SendIcon      string `json:"sendIcon"`
-	ReadMoreAfter int    `json:"readMoreAfter"`
+	LoadingMS     int64      `json:"loadingMs"`
+	PollMS        int64      `json:"pollMs"`
+	SendIcon      string     `json:"sendIcon"`
+	ReadMoreAfter int        `json:"readMoreAfter"`
+	Timing        timingBoot `json:"timing"`
 }
 
 func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +28,7 @@ func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
 		SendIcon:  s.opts.SendIcon,
 		// Deliberately last: optional fidelity switches.
 		ReadMoreAfter: s.opts.ReadMoreAfter,
+		Timing:        s.pageTiming(),
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := appTemplate.Execute(w, cfg); err != nil {

@@ -48,6 +48,19 @@
 // DeliveredAfter and " Read " after ReadAfter (negative: never); acks never
 // overtake each other. The page learns acks by polling every PollInterval.
 //
+// # Compose timings
+//
+// The chat view is as awkward as the real page's (section 4a), on by
+// default (Options.Timing; Timing.Off turns it off): a share of chats show
+// the compose box before its input handlers are wired (text typed then
+// stays, Enter is a line break, and the send button waits for the next input
+// event after the wiring), an empty box shows the microphone, history loads
+// after a delay, text= is filled 0.2-3 s after the chat opens (after the
+// wiring) and replaces what was typed, and a chat keeps its unsent draft in
+// the profile. Every delay is drawn from a seed (Timing.Seed, else
+// SAMBAD_SIM_SEED, else random; Server.Seed tells it, ReportSeedOnFailure
+// logs it when a test fails), so a run replays.
+//
 // The page talks to its server through a private API under /wa/ (the real
 // site uses a websocket); the driver must never call it nor /__sim/.
 package wasim

@@ -71,6 +71,7 @@ func fastOptions() Options {
 func startSim(t *testing.T, opts Options) (*Server, string) {
 	t.Helper()
 	s := New(opts)
+	s.ReportSeedOnFailure(t)
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

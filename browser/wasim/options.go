@@ -43,6 +43,9 @@ type Options struct {
 	// PollInterval is how often the page asks the server for updates (QR,
 	// acks, logout, conflict, offline).
 	PollInterval time.Duration
+	// Timing is the compose timing of the chat view (late handlers, late
+	// text= fill, kept drafts, slow history); on unless Timing.Off.
+	Timing Timing
 }
 
 // AckPolicy decides when an accepted message gets each ack. Durations are
@@ -90,5 +93,6 @@ func (o Options) withDefaults() Options {
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
 	}
+	o.Timing = o.Timing.withDefaults()
 	return o
 }

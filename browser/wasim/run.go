@@ -15,6 +15,9 @@ func Run(ctx context.Context, addr string, opts Options) error {
 		return err
 	}
 	fmt.Fprintf(os.Stdout, "WhatsApp Web simulator: %s\nPhone (control page): %s/__sim/\n", base, base)
+	if seed := s.Seed(); seed != 0 {
+		fmt.Fprintf(os.Stdout, "Compose timings on, seed %d (replay: -seed %d; turn off: -calm)\n", seed, seed)
+	}
 	<-ctx.Done()
 	return s.Close()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -28,6 +29,7 @@ type Server struct {
 	ledger   []LedgerEntry
 	offline  bool
 	offSince time.Time
+	rng      *rand.Rand // page-load seeds of the compose timings
 
 	httpSrv *http.Server
 	ln      net.Listener
@@ -36,7 +38,11 @@ type Server struct {
 // New returns a simulator configured by opts (zero fields take defaults).
 func New(opts Options) *Server {
 	s := &Server{opts: opts.withDefaults()}
+	s.rng = rand.New(rand.NewPCG(s.opts.Timing.Seed, 0x5a3bad))
 	s.resetLocked()
+	if !s.opts.Timing.Off {
+		logrus.WithField("seed", s.opts.Timing.Seed).Info("wasim: compose timings on (replay with " + SeedEnv + ")")
+	}
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s

@@ -691,12 +691,64 @@
     if (v.state === 'conflict') showConflict();
     else if (conflict) { conflict.remove(); conflict = null; }
     setOffline(v.offline, v.offlineMs);
-    if (openChat && side) renderMessages(v.messages || []);
+    if (openChat && openChat.history && side) renderMessages(v.messages || []);
   }
 
   // ---- chat view --------------------------------------------------------------
 
+  // ---- compose timing (whatsapp-web-surface.md 4a) ----------------------------
+  //
+  // Every delay comes from this load's seed (BOOT.timing.seed), drawn by the
+  // server from its own, so a run replays with the same SAMBAD_SIM_SEED.
+
+  var TIMING = BOOT.timing || { off: true };
+  var rnd = (function (a) {
+    return function () { // mulberry32
+      a = (a + 0x6D2B79F5) | 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })(TIMING.seed || 1);
+  // between draws a delay in [lo, hi] ms, most of them near lo (mean a
+  // quarter of the way): most chats open quickly, a few take seconds.
+  function between(lo, hi) { var u = rnd(); return lo + (hi - lo) * u * u * u; }
+
+  function chatTiming() {
+    if (TIMING.off) return { off: true, early: false, historyMs: 0, handlersMs: 0, fillMs: 0 };
+    return {
+      off: false,
+      early: rnd() < TIMING.early,
+      historyMs: between(TIMING.historyMin, TIMING.historyMax),
+      handlersMs: rnd() * TIMING.handlersMax,
+      fillMs: between(TIMING.fillMin, TIMING.fillMax)
+    };
+  }
+
+  // Unsent drafts live in the profile, per chat, as on the real page.
+  var LS_DRAFTS = 'WADrafts';
+  function draftGet(phone) {
+    if (TIMING.off) return '';
+    try { return JSON.parse(localStorage.getItem(LS_DRAFTS) || '{}')[phone] || ''; } catch (e) { return ''; }
+  }
+  function draftSet(phone, text) {
+    if (TIMING.off) return;
+    var all;
+    try { all = JSON.parse(localStorage.getItem(LS_DRAFTS) || '{}'); } catch (e) { all = {}; }
+    if ((all[phone] || '') === text) return;
+    if (text.trim() === '') delete all[phone]; else all[phone] = text;
+    localStorage.setItem(LS_DRAFTS, JSON.stringify(all));
+  }
+
+  // ---- chat view --------------------------------------------------------------
+
+  // openChatView shows a chat. With the timings on, either the footer comes
+  // first with a compose box whose handlers are not wired yet (native
+  // editing, the microphone stays until the next input event after wiring),
+  // or the footer comes wired after the history; the history renders after
+  // its delay; text= is filled late, after the wiring, replacing the box.
   async function openChatView(phone, text, displayName) {
+    var tm = chatTiming();
     var name = displayName || '+' + phone;
     var list = h('div', { role: 'application', tabindex: '-1', 'aria-label': 'Message list. Press right arrow key on a message to open message context menu.', c: 'msg-list' });
     var scroller = h('div', { c: 'scroller', tabindex: '0' }, wrap(1, list, 'ml'));
@@ -713,27 +765,99 @@
         wrap(1, h('span', { dir: 'auto', title: name, c: 'ch-name' }, name), 'cn'),
         h('div', { c: 'ch-sub' }, h('span', { title: 'click here for contact info', c: 'ch-sub-t' }, 'click here for contact info'))),
       h('div', { c: 'ch-icons' }, h('div', { role: 'button', 'aria-label': 'Search', c: 'ib' }, icon('search-alt')), h('div', { role: 'button', 'aria-label': 'Menu', c: 'ib' }, icon('menu'))));
-    var main = h('div', { id: 'main', c: 'main' }, header, h('div', { c: 'conv' }, scroller), wrap(1, footer, 'fw'));
+    var footerHost = wrap(1, footer, 'fw');
+    var main = h('div', { id: 'main', c: 'main' }, header, h('div', { c: 'conv' }, scroller));
     while (mainHost.firstChild) mainHost.removeChild(mainHost.firstChild);
     mainHost.appendChild(main);
-    openChat = { phone: phone, rows: new Map(), list: list, scroller: scroller, editor: editor, btnSlot: btnSlot, btnIsSend: null };
-    attachEditor(editor, function () { updateSendButton(); }, sendFromEditor);
-    updateSendButton();
-    // History first, then the text, as the real page does.
-    try {
-      var r = await api('GET', '/wa/poll?tab=' + TAB + '&chat=' + phone);
-      if (r.ok) await applyPoll(r.data);
-    } catch (e) { /* the regular poll will catch up */ }
-    if (!openChat || openChat.editor !== editor) return;
-    if (text) editor.__setText(text);
+    var chat = openChat = { phone: phone, rows: new Map(), list: list, scroller: scroller, editor: editor, btnSlot: btnSlot, btnIsSend: null, wired: false, history: false };
+    var opened = Date.now();
+    var draft = draftGet(phone);
+    var wire = function (initial) {
+      attachEditor(editor, function () { updateSendButton(); draftSet(phone, editor.__getText()); }, sendFromEditor, initial);
+      chat.wired = true;
+    };
+    if (tm.off) {
+      main.appendChild(footerHost);
+      wire('');
+      updateSendButton();
+    } else if (tm.early) {
+      // In the DOM, not wired: the browser edits the box natively.
+      paintText(editor, draft);
+      main.appendChild(footerHost);
+      updateSendButton();
+    }
+    var hist = api('GET', '/wa/poll?tab=' + TAB + '&chat=' + phone).catch(function () { return null; });
+    if (tm.historyMs > 0) await sleep(tm.historyMs);
+    var r = await hist;
+    if (openChat !== chat) return;
+    chat.history = true;
+    if (r && r.ok) await applyPoll(r.data);
+    if (openChat !== chat) return;
+    if (!tm.off) {
+      if (tm.handlersMs > 0) await sleep(tm.handlersMs);
+      if (openChat !== chat) return;
+      if (tm.early) {
+        // Wired now: the text stays, the button waits for an input event.
+        wire(domText(editor));
+      } else {
+        main.appendChild(footerHost);
+        wire(draft);
+        updateSendButton();
+      }
+    }
+    if (text) {
+      var left = opened + tm.fillMs - Date.now();
+      if (left > 0) await sleep(left);
+      if (openChat !== chat) return;
+      editor.__setText(text);
+    }
     editor.focus();
     editor.__caretToEnd();
-    updateSendButton();
+  }
+
+  // paintText renders text as the editor does: one <p> per line.
+  function paintText(el, text) {
+    while (el.firstChild) el.removeChild(el.firstChild);
+    if (text === '') {
+      el.appendChild(h('p', { cls: 'selectable-text copyable-text', c: 'cp', dir: 'ltr' }, h('br')));
+      return;
+    }
+    text.split('\n').forEach(function (line) {
+      var p = h('p', { cls: 'selectable-text copyable-text', c: 'cp', dir: 'ltr' });
+      if (line === '') p.appendChild(h('br'));
+      else p.appendChild(h('span', { cls: 'selectable-text copyable-text', 'data-lexical-text': 'true' }, line));
+      el.appendChild(p);
+    });
+  }
+
+  // domText reads what the browser left in a box it edited natively: block
+  // children are lines, a <br> breaks a line unless it ends its block (a
+  // placeholder), no-break spaces are spaces.
+  function domText(el) {
+    var lines = [];
+    var run = null;
+    function flush() {
+      if (!run) return;
+      if (run.length && run[run.length - 1] === null) run.pop();
+      lines.push(run.map(function (x) { return x === null ? '\n' : x; }).join(''));
+      run = null;
+    }
+    function inline(n) {
+      if (n.nodeType === 3) { run = run || []; run.push(n.data); return; }
+      if (n.nodeType !== 1) return;
+      if (n.tagName === 'BR') { run = run || []; run.push(null); return; }
+      if (n.tagName === 'IMG') { run = run || []; run.push(n.getAttribute('data-plain-text') || n.alt || ''); return; }
+      if (n.tagName === 'P' || n.tagName === 'DIV') { flush(); run = []; n.childNodes.forEach(inline); flush(); return; }
+      n.childNodes.forEach(inline);
+    }
+    el.childNodes.forEach(inline);
+    flush();
+    return lines.join('\n').replace(/\u00a0/g, ' ');
   }
 
   function updateSendButton() {
     if (!openChat) return;
-    var hasText = openChat.editor.__getText().trim() !== '';
+    var hasText = openChat.wired && openChat.editor.__getText().trim() !== '';
     if (hasText === openChat.btnIsSend) return;
     openChat.btnIsSend = hasText;
     var slot = openChat.btnSlot;
@@ -892,8 +1016,8 @@
   // event (typing, CDP Input.insertText, paste, Shift+Enter, deletions) and is
   // applied to the model, which is then rendered as one <p> per line.
 
-  function attachEditor(el, onChange, onEnter) {
-    var model = '';
+  function attachEditor(el, onChange, onEnter, initial) {
+    var model = initial || '';
     var selfInput = false;
 
     function render(caret) {
@@ -1038,12 +1162,12 @@
     el.addEventListener('input', function () {
       if (selfInput) return;
       var caret = selection()[1];
-      var lines = Array.prototype.map.call(el.children, function (p) { return p.textContent; });
-      var text = lines.join('\n');
-      if (el.children.length === 0) text = el.textContent;
-      if (text === model) return;
-      model = text;
-      render(Math.min(caret, model.length));
+      var text = domText(el);
+      // Any input event re-renders the footer, even one that changed nothing.
+      if (text !== model) {
+        model = text;
+        render(Math.min(caret, model.length));
+      }
       onChange();
     });
 
@@ -1057,7 +1181,7 @@
     el.__getText = function () { return model; };
     el.__setText = function (t) { model = t; render(model.length); onChange(); };
     el.__caretToEnd = function () { setCaret(model.length); };
-    render(null);
+    render(document.activeElement === el ? model.length : null);
   }
 
   installStyles();
