@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	s.campaignRoutes(r, api)
 	s.mediaRoutes(r, api)
 	s.backupRoutes(r, api)
+	s.webhookRoutes(r, api)
 	s.consoleRoutes(r)
 	r.GET("/settings", s.settingsShow)
 	r.POST("/settings", s.settingsSave)

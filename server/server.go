@@ -17,6 +17,7 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/webhook"
 )
 
 // Deps are what the server needs; optional parts may be nil.
@@ -55,6 +56,7 @@ type Server struct {
 
 	campaigns *campaign.Engine
 	media     *media.Library
+	webhooks  *webhook.Dispatcher
 	// activityCache keeps the home chart's finished days.
 	activityCache activityCache
 	homeCache     homeCache
@@ -74,6 +76,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
 	s.media = newMediaLibrary(d.Config, d.Store)
+	s.webhooks = newWebhooks(d.Config, d.Store)
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}
