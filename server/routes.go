@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	api.GET("/session", s.apiSessionGet)
 	api.POST("/session/:action", s.apiSessionAction)
 	api.POST("/messages", s.apiMessageSend)
+	api.GET("/openapi.json", s.apiOpenAPI)
 	s.campaignRoutes(r, api)
 	s.mediaRoutes(r, api)
 	s.backupRoutes(r, api)

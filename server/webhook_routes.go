@@ -42,3 +42,7 @@ func masked(w *models.Webhook) *models.Webhook {
 	c.Secret = webhook.MaskSecret(w.Secret)
 	return &c
 }
+
+// Routes lists every registered route (the OpenAPI test compares them with
+// the description).
+func (s *Server) Routes() gin.RoutesInfo { return s.router.Routes() }
