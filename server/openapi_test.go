@@ -89,7 +89,9 @@ func loadSpec(t *testing.T, s *site) *apiSpec {
 	return &apiSpec{doc: doc.(map[string]any), c: c}
 }
 
-func pointerEscape(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
 
 // check validates a real answer against the schema the description gives
 // for that operation and status.
