@@ -289,8 +289,12 @@ func (s *Store) FailWebhook(ctx context.Context, id string, d *WebhookDelivery, 
 			next.UTC(), id).Error; err != nil {
 			return err
 		}
-		reason := fmt.Sprintf("Switched off after %d failed deliveries in a row (last: %s). Fix the receiver, then switch it on: it resumes with the events it missed.",
-			maxFailures, d.summary())
+		tries := fmt.Sprintf("%d failed deliveries in a row", maxFailures)
+		if maxFailures == 1 {
+			tries = "a failed delivery"
+		}
+		reason := fmt.Sprintf("Switched off after %s (last: %s). Fix the receiver, then switch it on: it resumes with the events it missed.",
+			tries, d.summary())
 		res := tx.Exec(`UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ?, updated_at = ?
 			WHERE id = ? AND failures >= ?`, false, reason, s.now(), id, maxFailures)
 		disabled = res.RowsAffected > 0

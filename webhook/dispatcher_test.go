@@ -214,7 +214,7 @@ func TestSwitchedOffAfterMaxFailures(t *testing.T) {
 		return !got.Enabled
 	})
 	got, _ := s.Webhook(ctx, w.ID)
-	if !strings.Contains(got.DisabledReason, "3 failed deliveries") || !strings.Contains(got.DisabledReason, "HTTP 500") {
+	if !strings.Contains(got.DisabledReason, "3 failed deliveries in a row") || !strings.Contains(got.DisabledReason, "HTTP 500") {
 		t.Fatalf("reason = %q", got.DisabledReason)
 	}
 	if log, _ := s.WebhookDeliveries(ctx, w.ID, 100); len(log) != 3 {
