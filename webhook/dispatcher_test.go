@@ -162,6 +162,11 @@ func TestDeliveryIsSignedAndInOrder(t *testing.T) {
 		if len(other.events()) != 0 {
 			t.Fatalf("the import-only endpoint got %v", other.events())
 		}
+		// The receiver answers before the dispatcher logs the delivery.
+		waitFor(t, 10*time.Second, "40 logged deliveries", func() bool {
+			log, _ := s.WebhookDeliveries(ctx, w.ID, 100)
+			return len(log) >= 40
+		})
 		log, err := s.WebhookDeliveries(ctx, w.ID, 100)
 		if err != nil || len(log) != 40 || !log[0].OK || log[0].Status != 204 {
 			t.Fatalf("delivery log = %d rows (%+v), %v", len(log), log[:min(1, len(log))], err)
@@ -192,6 +197,10 @@ func TestReceiverDownThenBack(t *testing.T) {
 	r.status.Store(0)
 	waitFor(t, 20*time.Second, "30 events after the receiver came back", func() bool { return len(r.events()) >= 30 })
 	inOrder(t, details(t, r.events()), 30)
+	waitFor(t, 10*time.Second, "the failure count to start again", func() bool {
+		got, _ := s.Webhook(ctx, w.ID)
+		return got.Failures == 0
+	})
 	got, _ := s.Webhook(ctx, w.ID)
 	if !got.Enabled || got.Failures != 0 {
 		t.Fatalf("after recovery the endpoint is %+v", got)
@@ -260,7 +269,10 @@ func TestSendTestAndSendAgain(t *testing.T) {
 	}
 	sessionEvents(t, s, 0, 1)
 	d := run(t, s, webhook.Options{})
-	waitFor(t, 10*time.Second, "the event", func() bool { return len(r.events()) == 1 })
+	waitFor(t, 10*time.Second, "the event, logged", func() bool {
+		log, _ := s.WebhookDeliveries(ctx, w.ID, 10)
+		return len(r.events()) == 1 && len(log) == 1
+	})
 	res, err := d.SendTest(ctx, w.ID)
 	if err != nil || !res.OK || res.Source != "test" {
 		t.Fatalf("test = %+v, %v", res, err)
