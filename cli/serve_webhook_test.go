@@ -98,7 +98,7 @@ func TestServeWebhooksSurviveKill9(t *testing.T) {
 	}
 	child.session(t, "ready", false, 60*time.Second)
 
-	rcv := newSlowReceiver(t, time.Second)
+	rcv := newSlowReceiver(t, 2*time.Second) // slower than sends: a backlog builds
 	var hook struct{ ID, Secret string }
 	child.api(t, http.MethodPost, "/api/v1/webhooks", map[string]any{"url": rcv.url}, &hook)
 	rcv.mu.Lock()
