@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -185,8 +186,17 @@ func TestReceiverDownThenBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, s, webhook.Options{BaseDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond})
-	for i := 0; i < 10; i++ {
+	// 1.5 s down in `make test`; SAMBAD_WEBHOOK_SOAK=1 keeps it down for a
+	// minute, with a backoff (1 s doubling to 5 s) that stays under the
+	// default 50 failures in that time.
+	rounds := 10
+	opt := webhook.Options{BaseDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
+	if os.Getenv("SAMBAD_WEBHOOK_SOAK") != "" {
+		rounds = 400
+		opt = webhook.Options{BaseDelay: time.Second, MaxDelay: 5 * time.Second}
+	}
+	run(t, s, opt)
+	for i := 0; i < rounds; i++ {
 		sessionEvents(t, s, i*3, 3)
 		time.Sleep(150 * time.Millisecond)
 	}
@@ -195,8 +205,8 @@ func TestReceiverDownThenBack(t *testing.T) {
 		t.Fatalf("while down the log holds %d rows, newest %+v", len(fails), fails[0])
 	}
 	r.status.Store(0)
-	waitFor(t, 20*time.Second, "30 events after the receiver came back", func() bool { return len(r.events()) >= 30 })
-	inOrder(t, details(t, r.events()), 30)
+	waitFor(t, 60*time.Second, "every event after the receiver came back", func() bool { return len(r.events()) >= rounds*3 })
+	inOrder(t, details(t, r.events()), rounds*3)
 	waitFor(t, 10*time.Second, "the failure count to start again", func() bool {
 		got, _ := s.Webhook(ctx, w.ID)
 		return got.Failures == 0
