@@ -156,6 +156,15 @@ func (s *Store) Webhooks(ctx context.Context) ([]*Webhook, error) {
 	return s.queryWebhooks(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints ORDER BY created_at, id`)
 }
 
+// EnabledWebhooks counts the endpoints switched on.
+func (s *Store) EnabledWebhooks(ctx context.Context) (int, error) {
+	var n int
+	if err := s.sqlDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_endpoints WHERE enabled`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: unable to count webhooks: %w", err)
+	}
+	return n, nil
+}
+
 // DueWebhooks lists the switched-on endpoints whose backoff has run out.
 func (s *Store) DueWebhooks(ctx context.Context, now time.Time) ([]*Webhook, error) {
 	return s.queryWebhooks(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints

@@ -30,6 +30,7 @@ import (
 
 // Store is what the dispatcher needs from the database.
 type Store interface {
+	EnabledWebhooks(ctx context.Context) (int, error)
 	DueWebhooks(ctx context.Context, now time.Time) ([]*models.Webhook, error)
 	Webhook(ctx context.Context, id string) (*models.Webhook, error)
 	WebhookEventsAfter(ctx context.Context, after int64, limit int) ([]models.WebhookEvent, error)
@@ -122,29 +123,45 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	defer tick.Stop()
 	lastPrune := time.Time{}
 	for {
-		d.startDue(ctx)
+		enabled := d.startDue(ctx)
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()
 			if err := d.store.PruneWebhooks(ctx, d.opt.KeepEvents, d.opt.LogKept); err != nil && ctx.Err() == nil {
 				logrus.WithFields(logrus.Fields{"error": err}).Error("webhook: unable to prune")
 			}
 		}
+		// With no endpoint switched on there is nothing to poll for: the
+		// pages and the API call Notify when one is added or switched on.
+		// The slow poll covers changes made elsewhere (another install on a
+		// shared cloud database, a restore).
+		idle := tick.C
+		if !enabled {
+			idle = time.After(idlePoll)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-idle:
 		case <-d.wake:
 		}
 	}
 }
 
-func (d *Dispatcher) startDue(ctx context.Context) {
+// idlePoll is how often the outbox is looked at while no endpoint is on.
+const idlePoll = time.Minute
+
+// startDue starts draining each endpoint whose backoff has run out, and
+// reports whether any endpoint is switched on (due or waiting).
+func (d *Dispatcher) startDue(ctx context.Context) bool {
+	n, err := d.store.EnabledWebhooks(ctx)
+	if err != nil || n == 0 {
+		d.logStoreError(ctx, err)
+		return err != nil // on an error, keep polling at the usual pace
+	}
 	hooks, err := d.store.DueWebhooks(ctx, time.Now())
 	if err != nil {
-		if ctx.Err() == nil {
-			logrus.WithFields(logrus.Fields{"error": err}).Error("webhook: unable to list endpoints")
-		}
-		return
+		d.logStoreError(ctx, err)
+		return true
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -162,6 +179,7 @@ func (d *Dispatcher) startDue(ctx context.Context) {
 			d.mu.Unlock()
 		}(w.ID)
 	}
+	return true
 }
 
 // drain sends an endpoint the events after its cursor, oldest first, until
