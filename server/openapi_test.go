@@ -197,3 +197,30 @@ func TestOpenAPIAnswersMatchTheirSchemas(t *testing.T) {
 		t.Fatalf("401 body = %s", r.body)
 	}
 }
+
+// TestOpenAPICampaignAnswersMatchTheirSchemas checks the campaign answers
+// with a running engine.
+func TestOpenAPICampaignAnswersMatchTheirSchemas(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t), 5)
+	s := &site{t: t, url: f.url, store: f.store, c: &http.Client{}}
+	sp := loadSpec(t, s)
+	call := func(method, tpl, path string, body any) reply {
+		t.Helper()
+		r := s.api(method, path, body)
+		sp.check(t, method, tpl, r)
+		return r
+	}
+	call("POST", "/campaigns", "/api/v1/campaigns", map[string]any{"name": "x", "template": "Hi {{cty}}", "group_ids": []string{f.group.ID}})
+	r := call("POST", "/campaigns", "/api/v1/campaigns", map[string]any{"name": "Offer", "template": "Hi {{name}}", "group_ids": []string{f.group.ID},
+		"pacing": map[string]any{"min_delay_ms": 0, "max_delay_ms": 0}})
+	var cp struct{ ID string }
+	r.json(t, &cp)
+	if r.status != 201 {
+		t.Fatalf("create = %d %s", r.status, r.body)
+	}
+	call("GET", "/campaigns", "/api/v1/campaigns", nil)
+	call("POST", "/campaigns/{id}/{action}", "/api/v1/campaigns/"+cp.ID+"/start", nil)
+	call("POST", "/campaigns/{id}/{action}", "/api/v1/campaigns/"+cp.ID+"/start", nil) // 409
+	call("GET", "/campaigns/{id}", "/api/v1/campaigns/"+cp.ID, nil)
+	call("GET", "/campaigns/{id}/recipients", "/api/v1/campaigns/"+cp.ID+"/recipients?state=sent", nil)
+}
