@@ -13,7 +13,8 @@ import (
 
 // WebhookEventTypes lists every event a webhook can ask for, in the order
 // the Webhooks page shows them. The outbox rows are written by database
-// triggers (migration 00012); webhook.test is only ever sent by hand.
+// triggers (migration 00012) while at least one endpoint is registered, on
+// or off; webhook.test is only ever sent by hand.
 var WebhookEventTypes = []string{
 	"message.sent", "message.delivered", "message.read", "message.failed",
 	"campaign.started", "campaign.paused", "campaign.resumed", "campaign.completed", "campaign.stopped",

@@ -239,13 +239,16 @@ func TestSwitchedOffAfterMaxFailures(t *testing.T) {
 	if log, _ := s.WebhookDeliveries(ctx, w.ID, 100); len(log) != 3 {
 		t.Fatalf("log has %d rows, want 3", len(log))
 	}
-	// Switched on again with the receiver fixed, it catches up.
+	// Events keep being kept while it is off; switched on again with the
+	// receiver fixed, it catches up on all of them, in order.
+	sessionEvents(t, s, 2, 3)
 	r.status.Store(0)
 	on := true
 	if _, err := s.UpdateWebhook(ctx, w.ID, models.WebhookInput{Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "the missed events", func() bool { return len(r.events()) == 2 })
+	waitFor(t, 10*time.Second, "the missed events", func() bool { return len(r.events()) >= 5 })
+	inOrder(t, details(t, r.events()), 5)
 }
 
 // TestPrivateAddressRefusedAtDelivery: an endpoint that passed the check

@@ -14,7 +14,7 @@ import (
 
 // TestOutboxEventsFromTheDatabase: the triggers of migration 00012 write
 // the right event for each cause, on both dialects, and nothing while no
-// endpoint is switched on.
+// endpoint is registered.
 func TestOutboxEventsFromTheDatabase(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
@@ -44,7 +44,7 @@ func TestOutboxEventsFromTheDatabase(t *testing.T) {
 			}
 			return c.ID
 		}
-		// Nothing is written while no endpoint is on.
+		// Nothing is written while no endpoint is registered.
 		quiet := newCampaign("Quiet")
 		if _, err := e.Start(ctx, quiet); err != nil {
 			t.Fatal(err)
@@ -52,7 +52,7 @@ func TestOutboxEventsFromTheDatabase(t *testing.T) {
 		if evs, _ := s.WebhookEventsAfter(ctx, 0, 100); len(evs) != 0 {
 			t.Fatalf("with no endpoint the outbox holds %v", evs)
 		}
-		if _, err := s.CreateWebhook(ctx, "http://127.0.0.1:9/", "secret-secret-secret", nil, true); err != nil {
+		if _, err := s.CreateWebhook(ctx, "http://127.0.0.1:9/", "secret-secret-secret", nil, false); err != nil { // off: still collects
 			t.Fatal(err)
 		}
 		id := newCampaign("Loud")

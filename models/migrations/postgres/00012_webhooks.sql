@@ -47,7 +47,7 @@ ALTER TABLE webhook_deliveries ENABLE ROW LEVEL SECURITY;
 -- +goose StatementBegin
 CREATE FUNCTION webhook_recipient_state() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled) THEN
+    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints) THEN
         RETURN NULL;
     END IF;
     INSERT INTO webhook_events (type, at, payload)
@@ -71,7 +71,7 @@ DECLARE
     t TEXT;
     p JSON;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled) THEN
+    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints) THEN
         RETURN NULL;
     END IF;
     t := CASE NEW.kind

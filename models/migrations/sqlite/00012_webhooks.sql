@@ -50,11 +50,12 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 
 -- Message events: one per recipient state change worth telling. Nothing is
--- written while no endpoint is switched on.
+-- written while no endpoint is registered (one switched off still collects
+-- what it will be sent when switched on again).
 -- +goose StatementBegin
 CREATE TRIGGER webhook_recipient_state AFTER UPDATE OF state ON campaign_recipients
 WHEN NEW.state <> OLD.state AND NEW.state IN ('sent', 'delivered', 'read', 'failed', 'invalid_number')
-     AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled)
+     AND EXISTS (SELECT 1 FROM webhook_endpoints)
 BEGIN
     INSERT INTO webhook_events (type, at, payload)
     VALUES (CASE NEW.state WHEN 'invalid_number' THEN 'message.failed' ELSE 'message.' || NEW.state END,
@@ -69,7 +70,7 @@ END;
 -- (campaign rows there are themselves written by a trigger, migration 00011).
 -- +goose StatementBegin
 CREATE TRIGGER webhook_activity AFTER INSERT ON events
-WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled)
+WHEN EXISTS (SELECT 1 FROM webhook_endpoints)
 BEGIN
     INSERT INTO webhook_events (type, at, payload)
     SELECT t, strftime('%Y-%m-%d %H:%M:%f', 'now'), p FROM (SELECT
