@@ -44,6 +44,8 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 	}
 	stopMedia := startMediaReconcile(srv.Media())
 	sd.add(stageEngine, "media library", func(context.Context) error { stopMedia(); return nil })
+	stopWebhooks := startWebhooks(srv.Webhooks())
+	sd.add(stageEngine, "webhooks", func(context.Context) error { stopWebhooks(); return nil })
 	startBackups(ctx, cfg, store, sd)
 	stopSync := startSync(worker)
 	sd.add(stageSync, "sync", func(context.Context) error { stopSync(); return nil })

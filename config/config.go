@@ -50,6 +50,10 @@ type Config struct {
 	TrustedProxies  []string      // SAMBAD_TRUSTED_PROXIES
 	BackupKeep      int           // SAMBAD_BACKUP_KEEP (0: no scheduled backups)
 	AllowedHosts    []string      // SAMBAD_ALLOWED_HOSTS
+	// Webhooks: SAMBAD_WEBHOOK_ALLOW_PRIVATE lets endpoints be on loopback and
+	// private networks; SAMBAD_WEBHOOK_MAX_FAILURES switches an endpoint off.
+	WebhookAllowPrivate bool
+	WebhookMaxFailures  int
 
 	// explicit holds the variables given a value by a flag, the environment
 	// or .env: the Settings page shows those locked.
@@ -175,6 +179,8 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
 	c.MediaMaxMB = integer("SAMBAD_MEDIA_MAX_MB", 100, 1, 2048)
 	c.BackupKeep = integer("SAMBAD_BACKUP_KEEP", 7, 0, 365)
+	c.WebhookAllowPrivate = boolean("SAMBAD_WEBHOOK_ALLOW_PRIVATE", false)
+	c.WebhookMaxFailures = integer("SAMBAD_WEBHOOK_MAX_FAILURES", 50, 1, 100000)
 
 	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {

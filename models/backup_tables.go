@@ -22,7 +22,7 @@ func BackupExcluded(table string) bool {
 	switch {
 	case table == "goose_db_version", table == "events", strings.HasPrefix(table, "sqlite_"):
 		return true
-	case strings.HasPrefix(table, "auth_"), strings.HasPrefix(table, "sync_"):
+	case strings.HasPrefix(table, "auth_"), strings.HasPrefix(table, "sync_"), strings.HasPrefix(table, "webhook_"):
 		return true
 	}
 	return false

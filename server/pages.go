@@ -55,6 +55,8 @@ var (
 	pageHome               = declarePage("home")
 	pageMedia              = declarePage("media")
 	pageSettings           = declarePage("settings")
+	pageWebhook            = declarePage("webhook")
+	pageWebhooks           = declarePage("webhooks")
 )
 
 // The fragments.

@@ -17,6 +17,7 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/webhook"
 )
 
 // Deps are what the server needs; optional parts may be nil.
@@ -58,6 +59,7 @@ type Server struct {
 
 	campaigns *campaign.Engine
 	media     *media.Library
+	webhooks  *webhook.Dispatcher
 	// activityCache keeps the home chart's finished days.
 	activityCache activityCache
 	homeCache     homeCache
@@ -84,6 +86,7 @@ func New(d Deps) (*Server, error) {
 	if s.bodyTimeout <= 0 {
 		s.bodyTimeout = defaultBodyTimeout
 	}
+	s.webhooks = newWebhooks(d.Config, d.Store)
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,282 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/models"
+)
+
+// apiOpenAPI answers GET /api/v1/openapi.json: the OpenAPI 3.1 description
+// of /api/v1. It is built in Go (below) rather than kept as a file so the
+// enums come from the code that defines them; TestOpenAPIDescribesEveryRoute
+// keeps it in step with the router.
+func (s *Server) apiOpenAPI(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json", openAPIJSON())
+}
+
+var openAPIJSON = sync.OnceValue(func() []byte {
+	b, err := json.MarshalIndent(OpenAPI(), "", "  ")
+	if err != nil {
+		panic("server: the OpenAPI description does not encode: " + err.Error())
+	}
+	return b
+})
+
+type obj = map[string]any
+
+func ref(name string) obj     { return obj{"$ref": "#/components/schemas/" + name} }
+func str() obj                { return obj{"type": "string"} }
+func strEnum(v ...string) obj { return obj{"type": "string", "enum": v} }
+func strFmt(f string) obj     { return obj{"type": "string", "format": f} }
+func integer() obj            { return obj{"type": "integer"} }
+func boolean() obj            { return obj{"type": "boolean"} }
+func arr(items obj) obj       { return obj{"type": "array", "items": items} }
+func nullable(t string) obj   { return obj{"type": []string{t, "null"}} }
+func strMap() obj             { return obj{"type": "object", "additionalProperties": str()} }
+func object(req []string, p obj) obj {
+	o := obj{"type": "object", "properties": p}
+	if len(req) > 0 {
+		o["required"] = req
+	}
+	return o
+}
+
+// listPage is a list answer: {"items": [...], "total": n}.
+func listPage(item string) obj {
+	return object([]string{"items", "total"}, obj{"items": arr(ref(item)), "total": integer()})
+}
+
+func jsonBody(schema obj) obj {
+	return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+func answer(desc string, schema obj) obj {
+	return obj{"description": desc, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+func fileAnswer(desc, mime string) obj {
+	return obj{"description": desc, "content": obj{mime: obj{"schema": obj{"type": "string", "format": "binary"}}}}
+}
+
+func pathParam(name, desc string) obj {
+	return obj{"name": name, "in": "path", "required": true, "description": desc, "schema": str()}
+}
+
+func queryParam(name, desc string, schema obj) obj {
+	return obj{"name": name, "in": "query", "description": desc, "schema": schema}
+}
+
+var (
+	idParam      = pathParam("id", "The UUID of the resource.")
+	pageParams   = []obj{queryParam("page", "Page number, from 1.", integer()), queryParam("per_page", "Items per page (50 by default).", integer())}
+	errorAnswers = obj{
+		"400": obj{"$ref": "#/components/responses/Error"},
+		"401": obj{"$ref": "#/components/responses/Error"},
+		"404": obj{"$ref": "#/components/responses/Error"},
+		"422": obj{"$ref": "#/components/responses/Error"},
+		"500": obj{"$ref": "#/components/responses/Error"},
+		// The campaign engine or WhatsApp is not running, or the cloud
+		// database cannot be reached.
+		"503": obj{"$ref": "#/components/responses/Error"},
+	}
+)
+
+// op is one operation: summary, parameters, body (nil: none) and answers by
+// status; the error answers are added to each.
+func op(summary string, params []obj, body obj, answers obj) obj {
+	o := obj{"summary": summary, "responses": obj{}}
+	for k, v := range errorAnswers {
+		o["responses"].(obj)[k] = v
+	}
+	for k, v := range answers {
+		o["responses"].(obj)[k] = v
+	}
+	if len(params) > 0 {
+		o["parameters"] = params
+	}
+	if body != nil {
+		o["requestBody"] = body
+	}
+	return o
+}
+
+func with(ps ...[]obj) []obj {
+	var out []obj
+	for _, p := range ps {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func one(p ...obj) []obj { return p }
+
+// OpenAPI returns the description of /api/v1 as a JSON-ready value.
+func OpenAPI() obj {
+	ok := func(desc, schema string) obj { return obj{"200": answer(desc, ref(schema))} }
+	created := func(schema string) obj { return obj{"201": answer("Created.", ref(schema))} }
+	noContent := obj{"204": obj{"description": "Done; no body."}}
+	multipart := func(props obj, req ...string) obj {
+		return obj{"required": true, "content": obj{"multipart/form-data": obj{"schema": object(req, props)}}}
+	}
+	paths := obj{
+		"/openapi.json": obj{"get": op("This description", nil, nil, obj{"200": answer("The OpenAPI 3.1 description.", obj{"type": "object"})})},
+
+		"/contacts": obj{
+			"get": op("List contacts", with(pageParams, one(queryParam("q", "Search name, phone and variables.", str()),
+				queryParam("group_id", "Only members of this group.", str()))), nil, ok("A page of contacts.", "ContactPage")),
+			"post": op("Create a contact", nil, jsonBody(ref("ContactInput")), created("Contact")),
+		},
+		"/contacts/{id}": obj{
+			"get":    op("Get a contact", one(idParam), nil, ok("The contact.", "Contact")),
+			"patch":  op("Change a contact (absent fields stay)", one(idParam), jsonBody(ref("ContactPatch")), ok("The contact.", "Contact")),
+			"delete": op("Delete a contact", one(idParam), nil, noContent),
+		},
+		"/contacts/import": obj{"post": op("Import contacts from CSV or XLSX", one(
+			queryParam("mode", "What to do with phones already stored.", strEnum("update", "skip")),
+			queryParam("dry_run", "Check only; store nothing.", boolean())),
+			multipart(obj{"file": strFmt("binary"), "mode": strEnum("update", "skip"), "dry_run": boolean(),
+				"add_to_groups": obj{"type": "string", "description": "Group names, comma-separated; missing ones are created."}}, "file"),
+			ok("The import report.", "ImportReport"))},
+		"/contacts/export.csv": obj{"get": op("Export contacts as CSV", one(queryParam("q", "Search.", str()), queryParam("group_id", "Only this group.", str())), nil,
+			obj{"200": fileAnswer("The contacts.", "text/csv")})},
+
+		"/groups": obj{
+			"get":  op("List groups", nil, nil, ok("Every group.", "GroupPage")),
+			"post": op("Create a group", nil, jsonBody(ref("GroupInput")), created("Group")),
+		},
+		"/groups/{id}": obj{
+			"get":    op("Get a group", one(idParam), nil, ok("The group.", "Group")),
+			"patch":  op("Rename a group", one(idParam), jsonBody(ref("GroupInput")), ok("The group.", "Group")),
+			"delete": op("Delete a group (its contacts stay)", one(idParam), nil, noContent),
+		},
+		"/groups/{id}/members": obj{
+			"post":   op("Add contacts to a group", one(idParam), jsonBody(ref("ContactIDs")), obj{"200": answer("How many were added.", object([]string{"added"}, obj{"added": integer()}))}),
+			"delete": op("Remove contacts from a group", one(idParam), jsonBody(ref("ContactIDs")), obj{"200": answer("How many were removed.", object([]string{"removed"}, obj{"removed": integer()}))}),
+		},
+
+		"/campaigns": obj{
+			"get":  op("List campaigns", nil, nil, obj{"200": answer("Every campaign.", object([]string{"items"}, obj{"items": arr(ref("Campaign"))}))}),
+			"post": op("Create a campaign (a draft, or scheduled with scheduled_at)", nil, jsonBody(ref("CampaignInput")), created("Campaign")),
+		},
+		"/campaigns/{id}": obj{"get": op("Get a campaign with its counts", one(idParam), nil, ok("The campaign.", "Campaign"))},
+		"/campaigns/{id}/{action}": obj{"post": op("Start, pause, resume, stop a campaign or retry its failed recipients",
+			one(idParam, obj{"name": "action", "in": "path", "required": true, "schema": strEnum("start", "pause", "resume", "stop", "retry-failed")}), nil,
+			obj{"200": answer("The campaign in its new state.", ref("Campaign")), "409": obj{"$ref": "#/components/responses/Error"}})},
+		"/campaigns/{id}/recipients": obj{"get": op("List a campaign's recipients", with(one(idParam), pageParams,
+			one(queryParam("state", "Only recipients in this state.", strEnum(models.RecipientStates...)), queryParam("run", "Only this run.", integer()))), nil,
+			ok("A page of recipients.", "RecipientPage"))},
+		"/campaigns/{id}/report.csv": obj{"get": op("A campaign's report as CSV", one(idParam), nil, obj{"200": fileAnswer("One row per recipient.", "text/csv")})},
+
+		"/media": obj{
+			"get": op("List media files", pageParams, nil, ok("A page of files.", "MediaPage")),
+			"post": op("Upload files (photo, video, document)", nil, multipart(obj{"file": arr(strFmt("binary"))}, "file"),
+				obj{"201": answer("The stored files (200 when every file was already stored).", object([]string{"items"}, obj{"items": arr(ref("Media"))})),
+					"200": answer("Every file was already stored.", object([]string{"items"}, obj{"items": arr(ref("Media"))})),
+					"413": obj{"$ref": "#/components/responses/Error"}}),
+		},
+		"/media/{id}": obj{
+			"get":    op("Get a media file's details", one(idParam), nil, ok("The file.", "Media")),
+			"delete": op("Delete a media file", one(idParam), nil, noContent),
+		},
+		"/media/{id}/content":   obj{"get": op("Download a media file", one(idParam), nil, obj{"200": fileAnswer("The bytes.", "application/octet-stream")})},
+		"/media/{id}/thumbnail": obj{"get": op("A photo's or video's thumbnail", one(idParam), nil, obj{"200": fileAnswer("A JPEG.", "image/jpeg")})},
+
+		"/session": obj{"get": op("The WhatsApp session's state", nil, nil, ok("The session.", "Session"))},
+		"/session/{action}": obj{"post": op("Start, stop or log out the WhatsApp session, take it over from another tab, or ask for a new QR code",
+			one(obj{"name": "action", "in": "path", "required": true, "schema": strEnum("start", "stop", "logout", "takeover", "reload-qr")}), nil,
+			obj{"200": answer("The session.", ref("Session")), "409": obj{"$ref": "#/components/responses/Error"}, "503": obj{"$ref": "#/components/responses/Error"}})},
+		"/messages": obj{"post": op("Send one text message now", nil, jsonBody(object([]string{"phone", "text"}, obj{"phone": str(), "text": str()})),
+			obj{"200": answer("Sent.", ref("SendResult")), "502": obj{"$ref": "#/components/responses/Error"}, "503": obj{"$ref": "#/components/responses/Error"}})},
+		"/backup": obj{"get": op("Download a backup (zip)", nil, nil, obj{"200": fileAnswer("The backup.", "application/zip")})},
+
+		"/webhooks": obj{
+			"get":  op("List webhooks (secrets masked)", nil, nil, obj{"200": answer("Every webhook.", object([]string{"webhooks"}, obj{"webhooks": arr(ref("Webhook"))}))}),
+			"post": op("Register a webhook; the answer shows its secret, the only time it is shown", nil, jsonBody(ref("WebhookInput")), created("Webhook")),
+		},
+		"/webhooks/{id}": obj{
+			"get":    op("Get a webhook (secret masked)", one(idParam), nil, ok("The webhook.", "Webhook")),
+			"patch":  op("Change a webhook; switching it on again resumes with the events it missed", one(idParam), jsonBody(ref("WebhookInput")), ok("The webhook.", "Webhook")),
+			"delete": op("Delete a webhook and its delivery log", one(idParam), nil, noContent),
+		},
+		"/webhooks/{id}/deliveries": obj{"get": op("A webhook's delivery log, newest first", one(idParam, queryParam("limit", "At most this many (100; up to 500).", integer())), nil,
+			obj{"200": answer("The deliveries.", object([]string{"deliveries"}, obj{"deliveries": arr(ref("WebhookDelivery"))}))})},
+		"/webhooks/{id}/test": obj{"post": op("Send a webhook.test event now", one(idParam), nil, ok("How the delivery went.", "WebhookDelivery"))},
+		"/webhooks/{id}/deliveries/{delivery}/again": obj{"post": op("Send a logged event again (same id and body)",
+			one(idParam, obj{"name": "delivery", "in": "path", "required": true, "schema": integer()}), nil, ok("How the delivery went.", "WebhookDelivery"))},
+	}
+	return obj{
+		"openapi": "3.1.0",
+		"info": obj{"title": "Sambad API", "version": "1",
+			"description": "Sambad's JSON API. Send `Authorization: Bearer <SAMBAD_API_TOKEN>`. Errors are `{\"error\": \"...\"}` with a message a person can act on. Webhook deliveries are described in the README (events, signature)."},
+		"servers":  []obj{{"url": "/api/v1"}},
+		"security": []obj{{"bearerAuth": []string{}}},
+		"paths":    paths,
+		"components": obj{
+			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer", "description": "The value of SAMBAD_API_TOKEN."}},
+			"responses":       obj{"Error": answer("The request failed; error says why.", ref("Error"))},
+			"schemas":         openAPISchemas(),
+		},
+	}
+}
+
+func openAPISchemas() obj {
+	ts := strFmt("date-time")
+	return obj{
+		"Error": object([]string{"error"}, obj{"error": str()}),
+		"Contact": object([]string{"id", "phone", "name", "variables", "attributes", "opted_out", "created_at", "updated_at"}, obj{
+			"id": str(), "phone": obj{"type": "string", "description": "E.164, such as +919876543210."}, "name": str(),
+			"variables": strMap(), "attributes": strMap(), "opted_out": boolean(), "created_at": ts, "updated_at": ts}),
+		"ContactInput": object([]string{"phone"}, obj{"phone": str(), "name": str(), "variables": strMap(), "attributes": strMap(), "opted_out": boolean()}),
+		"ContactPatch": object(nil, obj{"phone": str(), "name": str(), "variables": strMap(), "attributes": strMap(), "opted_out": boolean()}),
+		"ContactPage":  listPage("Contact"),
+		"ContactIDs":   object([]string{"contact_ids"}, obj{"contact_ids": arr(str())}),
+		"Group": object([]string{"id", "name", "member_count", "created_at", "updated_at"}, obj{
+			"id": str(), "name": str(), "member_count": integer(), "created_at": ts, "updated_at": ts}),
+		"GroupInput": object([]string{"name"}, obj{"name": str()}),
+		"GroupPage":  listPage("Group"),
+		"ImportReport": object([]string{"mode", "dry_run", "rows", "valid", "imported", "updated", "skipped", "invalid_total", "duplicates_total"}, obj{
+			"mode": str(), "dry_run": boolean(), "rows": integer(), "valid": integer(), "imported": integer(), "updated": integer(), "skipped": integer(),
+			"invalid": nullable("array"), "invalid_total": integer(), "duplicates": nullable("array"), "duplicates_total": integer(),
+			"existing": nullable("array"), "groups_created": nullable("array"), "notes": nullable("array")}),
+		"Pacing": object(nil, obj{"preset": str(), "min_delay_ms": integer(), "max_delay_ms": integer(), "pause_every": integer(), "pause_ms": integer(),
+			"daily_cap": integer(), "quiet_start": str(), "quiet_end": str(), "max_failures": integer()}),
+		"CampaignInput": object([]string{"name", "template"}, obj{"name": str(), "template": obj{"type": "string", "description": "Text with {{name}}, {{v1}}…, {{attribute|fallback}} and {a|b} spin."},
+			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string")}),
+		"Campaign": object([]string{"id", "name", "template", "state", "pacing", "run", "planned", "counts", "total", "created_at", "updated_at"}, obj{
+			"id": str(), "name": str(), "template": str(), "state": strEnum(models.CampaignDraft, models.CampaignScheduled, models.CampaignRunning,
+				models.CampaignPaused, models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed),
+			"pause_reason": str(), "last_error": str(), "pacing": ref("Pacing"), "scheduled_at": ts, "run": integer(), "planned": integer(),
+			"opted_out": integer(), "started_at": ts, "finished_at": ts, "created_at": ts, "updated_at": ts,
+			"group_ids": nullable("array"), "contact_ids": nullable("array"),
+			"counts": obj{"type": "object", "additionalProperties": integer(), "description": "Recipients per state."},
+			"total":  integer(), "status": obj{"type": "string", "description": "What the sender is doing now."},
+			"lease": object(nil, obj{"holder": str(), "until": nullable("string"), "this_install": boolean()})}),
+		"Recipient": object([]string{"seq", "contact_id", "phone", "name", "text", "state", "run"}, obj{
+			"seq": integer(), "contact_id": str(), "phone": str(), "name": str(), "text": str(), "state": strEnum(models.RecipientStates...),
+			"run": integer(), "message_id": str(), "error": str(), "sent_at": ts, "delivered_at": ts, "read_at": ts}),
+		"RecipientPage": listPage("Recipient"),
+		"Media": object([]string{"id", "sha256", "kind", "mime_type", "size", "name", "created_at", "updated_at"}, obj{
+			"id": str(), "sha256": str(), "kind": strEnum("photo", "video", "document"), "mime_type": str(), "size": integer(), "name": str(),
+			"width": integer(), "height": integer(), "created_at": ts, "updated_at": ts}),
+		"MediaPage": listPage("Media"),
+		"Session": object([]string{"state"}, obj{"state": str(), "percent": integer(), "qr": nullable("string"), "qr_rotation": integer(),
+			"qr_expired": boolean(), "link_code": str(), "since": ts, "error": str()}),
+		"SendResult": object([]string{"status"}, obj{"status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()}),
+		"WebhookInput": object(nil, obj{"url": obj{"type": "string", "description": "http or https; private addresses need SAMBAD_WEBHOOK_ALLOW_PRIVATE=true."},
+			"events": obj{"type": "array", "items": strEnum(models.WebhookEventTypes...), "description": "Empty or absent: every event."},
+			"secret": obj{"type": "string", "description": "At least 16 characters; empty makes one."}, "enabled": boolean()}),
+		"Webhook": object([]string{"id", "url", "events", "secret", "enabled", "failures", "disabled_reason", "created_at", "updated_at"}, obj{
+			"id": str(), "url": str(), "events": arr(str()), "secret": obj{"type": "string", "description": "In full only in the answer to POST; masked elsewhere."},
+			"enabled": boolean(), "last_event_id": integer(), "failures": integer(), "next_attempt_at": nullable("string"),
+			"disabled_reason": str(), "created_at": ts, "updated_at": ts}),
+		"WebhookDelivery": object([]string{"id", "endpoint_id", "event_id", "event_type", "at", "ok", "status", "latency_ms"}, obj{
+			"id": integer(), "endpoint_id": str(), "event_id": integer(), "event_type": str(), "at": ts,
+			"source": strEnum("", "again", "test"), "ok": boolean(), "status": integer(), "latency_ms": integer(), "error": str(), "response": str()}),
+		"WebhookEvent": object([]string{"id", "type", "time", "payload"}, obj{
+			"id": str(), "type": strEnum(append([]string{"webhook.test"}, models.WebhookEventTypes...)...), "time": ts, "payload": obj{"type": "object"}}),
+	}
+}
