@@ -252,7 +252,17 @@ func (e *Engine) shutdown() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cs, err := e.store.CampaignsInState(ctx, models.CampaignRunning)
+	// A pooled connection that died while the database was away fails the
+	// first query that picks it (and is dropped then): try a few times, so a
+	// short outage does not leave running campaigns unpaused.
+	var cs []models.Campaign
+	var err error
+	for try := 1; ; try++ {
+		if cs, err = e.store.CampaignsInState(ctx, models.CampaignRunning); err == nil || try == 3 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	if err != nil {
 		return fmt.Errorf("campaign: unable to pause running campaigns on shutdown: %w", err)
 	}
