@@ -10,44 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
-
-	"github.com/sambad/sambad/browser/wasim"
 )
-
-// viewerBrowser starts a second headless Chromium to look at Sambad's pages
-// as a person would.
-func viewerBrowser(t *testing.T) *rod.Browser {
-	t.Helper()
-	l := launcher.New().Bin(chromium).NoSandbox(true).Headless(true).
-		Set("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1").Set("window-size", "1280,900")
-	u, err := l.Launch()
-	if err != nil {
-		t.Fatalf("launch Chromium: %v", err)
-	}
-	b := rod.New().ControlURL(u).Timeout(90 * time.Second)
-	if err := b.Connect(); err != nil {
-		t.Fatalf("connect to Chromium: %v", err)
-	}
-	t.Cleanup(func() { b.Close(); l.Kill() })
-	return b
-}
 
 // TestHomeShowsTheAccountLive opens the home page while WhatsApp waits for
 // its QR code to be scanned, links through the simulator, and sees the
 // account card turn to Connected without reloading the page.
 func TestHomeShowsTheAccountLive(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s (the README's test command installs it)", chromium)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	requireChromium(t)
+	sim, simURL := startSimulator(t)
 	base, stop := startServe(t, t.TempDir(), simURL)
 	defer stop()
 	st := waitSession(t, base, "qr", 60*time.Second)

@@ -3,13 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/sambad/sambad/browser/wasim"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
 )
@@ -21,24 +18,9 @@ import (
 // A is stopped with SIGTERM mid-campaign; B takes it over and finishes it.
 // Every recipient gets exactly one message, and B's report agrees.
 func TestServeHybridHandover(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s", chromium)
-	}
-	dir, err := os.MkdirTemp("", "hyb") // short: Chromium's socket path lives under it
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	exe := filepath.Join(dir, "sambad")
-	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	dir := shortTempDir(t, "hyb")
+	exe := sambadBinary(t)
+	sim, simURL := startSimulator(t)
 	cloudURL := testdb.PostgresURL(t)
 	env := []string{"DATABASE_URL=" + cloudURL, "SAMBAD_STORAGE=hybrid"}
 

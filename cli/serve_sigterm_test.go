@@ -308,26 +308,11 @@ func digits(s string) string {
 // and resumes by itself, and in the end every recipient got the resolved
 // text exactly once.
 func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s", chromium)
-	}
 	// Short: Chromium's singleton socket lives under the data dir and a
 	// Unix socket path may not exceed 107 bytes.
-	dir, err := os.MkdirTemp("", "sgt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	exe := filepath.Join(dir, "sambad")
-	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	dir := shortTempDir(t, "sgt")
+	exe := sambadBinary(t)
+	sim, simURL := startSimulator(t)
 	dataDir := filepath.Join(dir, "data")
 	logPath := filepath.Join(dataDir, "error.log")
 	const grace = 15 * time.Second // SAMBAD_SHUTDOWN_GRACE's default
@@ -428,24 +413,9 @@ func TestServeSigtermMidCampaignResumesExactlyOnce(t *testing.T) {
 // from the chat instead of sending it again: every recipient has exactly one
 // message.
 func TestServeSigtermWhileASendWaitsForThePhone(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s", chromium)
-	}
-	dir, err := os.MkdirTemp("", "sgt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	exe := filepath.Join(dir, "sambad")
-	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	dir := shortTempDir(t, "sgt")
+	exe := sambadBinary(t)
+	sim, simURL := startSimulator(t)
 	dataDir := filepath.Join(dir, "data")
 	const grace = 6 * time.Second
 	env := "SAMBAD_SHUTDOWN_GRACE=" + grace.String()

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,29 +34,14 @@ func soakSizes() (sends, recipients int) {
 // have exactly one message with the exact text for every number: 0 failed,
 // 0 duplicated, 0 missing.
 func TestServeSoakSendsAndKill9s(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s", chromium)
-	}
 	sends, recipients := soakSizes()
-	dir, err := os.MkdirTemp("", "soak")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	exe := filepath.Join(dir, "sambad")
-	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
+	dir := shortTempDir(t, "soak")
+	exe := sambadBinary(t)
+	sim, simURL := startSimulator(t)
 	if sim.Seed() == 0 {
 		t.Fatal("the simulator's compose timings are off by default")
 	}
 	sim.ReportSeedOnFailure(t)
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
 	dataDir := filepath.Join(dir, "data")
 
 	child := startServeChild(t, exe, dataDir, simURL)

@@ -6,15 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sambad/sambad/browser/wasim"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/webhook"
 )
@@ -67,24 +64,9 @@ func (r *slowReceiver) events() ([]webhook.Event, int) {
 // the database holds: each outbox event, after all events before it, and
 // for each recipient the event of its final state.
 func TestServeWebhooksSurviveKill9(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s", chromium)
-	}
-	dir, err := os.MkdirTemp("", "whk") // short: Chromium's socket path lives under it
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	exe := filepath.Join(dir, "sambad")
-	if out, err := exec.Command("go", "build", "-o", exe, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	dir := shortTempDir(t, "whk")
+	exe := sambadBinary(t)
+	sim, simURL := startSimulator(t)
 	dataDir := filepath.Join(dir, "data")
 	env := "SAMBAD_WEBHOOK_ALLOW_PRIVATE=true"
 

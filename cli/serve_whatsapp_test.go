@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sambad/sambad/browser/wasim"
 	"github.com/sambad/sambad/config"
 )
 
@@ -88,15 +87,8 @@ func waitSession(t *testing.T, base string, want string, timeout time.Duration) 
 // the API and on the page, scanning links, a test message reaches the phone
 // exactly, and after a restart the session is back without a QR.
 func TestServeLinksSendsAndKeepsTheSession(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s (the README's test command installs it)", chromium)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	requireChromium(t)
+	sim, simURL := startSimulator(t)
 	dataDir := t.TempDir()
 
 	base, stop := startServe(t, dataDir, simURL)

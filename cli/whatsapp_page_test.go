@@ -1,57 +1,25 @@
 package cli
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-rod/rod"
-	rodlauncher "github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
-
-	"github.com/sambad/sambad/browser/wasim"
 )
-
-// userBrowser starts a second headless Chromium: the person's browser, apart
-// from the one Sambad drives.
-func userBrowser(t *testing.T) *rod.Browser {
-	t.Helper()
-	l := rodlauncher.New().Bin(chromium).NoSandbox(true).Headless(true).
-		Set("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
-	u, err := l.Launch()
-	if err != nil {
-		t.Fatalf("launch Chromium: %v", err)
-	}
-	b := rod.New().ControlURL(u).Timeout(90 * time.Second)
-	if err := b.Connect(); err != nil {
-		t.Fatalf("connect to Chromium: %v", err)
-	}
-	t.Cleanup(func() {
-		b.Close()
-		l.Kill()
-	})
-	return b
-}
 
 // TestWhatsAppPageFollowsALiveConnect opens the WhatsApp page while Sambad
 // shows a QR code, links the phone, and checks, without a reload, that the
 // page shows Connected, enables "Send now" and drops the phone-number
 // linking box; the WhatsApp state in the top bar of another page follows.
 func TestWhatsAppPageFollowsALiveConnect(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is required at %s (the README's test command installs it)", chromium)
-	}
-	sim := wasim.New(wasim.Options{LoadingDuration: 200 * time.Millisecond})
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	requireChromium(t)
+	sim, simURL := startSimulator(t)
 	base, _ := startServe(t, t.TempDir(), simURL)
 	st := waitSession(t, base, "qr", 60*time.Second)
 
-	b := userBrowser(t)
+	b := viewerBrowser(t)
 	page := b.MustPage(base + "/whatsapp")
 	page.MustWaitLoad()
 	if !page.MustHas("#link-box form") {
