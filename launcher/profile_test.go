@@ -64,10 +64,11 @@ func TestRemoveStaleLocks(t *testing.T) {
 	// A live process whose command line names the profile stands in for a
 	// running browser.
 	live := exec.Command("sh", "-c", "sleep 30", "--user-data-dir="+dir)
+	inOwnGroup(live)
 	if err := live.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = live.Process.Kill(); _ = live.Wait() }()
+	defer killGroup(live)
 	lockProfile(t, dir, fmt.Sprintf("%s-%d", host, live.Process.Pid))
 	if err := RemoveStaleLocks(dir); err == nil {
 		t.Fatal("a lock held by a live browser was not reported")
