@@ -17,10 +17,29 @@ type contactFormView struct {
 	Input          models.ContactInput
 	VarFields      []varField
 	AttributesText string
-	Groups         []models.Group
+	GroupChoices   []groupChoice
+	NewGroup       string
 }
 
 type varField struct{ Key, Value string }
+
+// groupChoice is one group of the form's group picker.
+type groupChoice struct {
+	ID, Name string
+	Ticked   bool
+}
+
+// withGroups lists every group for the picker, ticking those m names.
+func (v *contactFormView) withGroups(all []models.Group, m models.Memberships) {
+	ticked := map[string]bool{}
+	for _, id := range m.GroupIDs {
+		ticked[id] = true
+	}
+	for _, g := range all {
+		v.GroupChoices = append(v.GroupChoices, groupChoice{ID: g.ID, Name: g.Name, Ticked: ticked[g.ID]})
+	}
+	v.NewGroup = m.NewGroup
+}
 
 func newContactFormView(id, region string, in models.ContactInput) contactFormView {
 	v := contactFormView{ID: id, Region: region, Input: in}
@@ -39,6 +58,11 @@ func newContactFormView(id, region string, in models.ContactInput) contactFormVi
 	}
 	v.AttributesText = b.String()
 	return v
+}
+
+// membershipsFromForm reads the group picker of the add/edit form.
+func membershipsFromForm(c *gin.Context) models.Memberships {
+	return models.Memberships{GroupIDs: c.PostFormArray("group_ids"), NewGroup: strings.TrimSpace(c.PostForm("new_group"))}
 }
 
 // contactInputFromForm reads the add/edit form. A malformed attributes line
