@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/settings"
 )
 
 // contactCreate stores a contact from the add form; on bad input the form is
@@ -36,7 +37,12 @@ func (s *Server) contactCreate(c *gin.Context) {
 // ticks the groups the contact is in now.
 func (s *Server) renderContactForm(c *gin.Context, status int, id string, in models.ContactInput, m *models.Memberships, errMsg string) {
 	ctx := c.Request.Context()
-	v := newContactFormView(id, s.cfg.DefaultRegion, in)
+	labels, err := settings.LoadVarLabels(ctx, s.store)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	v := newContactFormView(id, s.cfg.DefaultRegion, in, labels)
 	if m == nil {
 		m = &models.Memberships{}
 		if id != "" {

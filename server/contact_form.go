@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/settings"
 )
 
 // contactFormView is what contact_form.html shows.
@@ -21,7 +22,8 @@ type contactFormView struct {
 	NewGroup       string
 }
 
-type varField struct{ Key, Value string }
+// varField is one of v1..v10 on the form; Label is its name or "vN".
+type varField struct{ Key, Label, Value string }
 
 // groupChoice is one group of the form's group picker.
 type groupChoice struct {
@@ -41,11 +43,11 @@ func (v *contactFormView) withGroups(all []models.Group, m models.Memberships) {
 	v.NewGroup = m.NewGroup
 }
 
-func newContactFormView(id, region string, in models.ContactInput) contactFormView {
+func newContactFormView(id, region string, in models.ContactInput, labels settings.VarLabels) contactFormView {
 	v := contactFormView{ID: id, Region: region, Input: in}
 	for i := 1; i <= models.VariableCount; i++ {
 		k := fmt.Sprintf("v%d", i)
-		v.VarFields = append(v.VarFields, varField{Key: k, Value: in.Variables[k]})
+		v.VarFields = append(v.VarFields, varField{Key: k, Label: labels.Of(i), Value: in.Variables[k]})
 	}
 	keys := make([]string, 0, len(in.Attributes))
 	for k := range in.Attributes {
