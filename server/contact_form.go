@@ -25,6 +25,17 @@ type contactFormView struct {
 // varField is one of v1..v10 on the form; Label is its name or "vN".
 type varField struct{ Key, Label, Value string }
 
+// namedVars lists the variables that have a name, in order.
+func namedVars(labels settings.VarLabels) []varField {
+	var out []varField
+	for i, l := range labels {
+		if l != "" {
+			out = append(out, varField{Key: fmt.Sprintf("v%d", i+1), Label: l})
+		}
+	}
+	return out
+}
+
 // groupChoice is one group of the form's group picker.
 type groupChoice struct {
 	ID, Name string

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/settings"
 )
 
 func TestVariableNames(t *testing.T) {
@@ -56,5 +59,22 @@ func TestVariableNames(t *testing.T) {
 	s.follow(s.form("/settings/variables", map[string][]string{"var_label_v1": {""}, "var_label_v3": {"City"}}))
 	if r = s.get("/contacts"); !strings.Contains(r.body, `v1: Gold`) || !strings.Contains(r.body, `City: Pune`) {
 		t.Fatal("an emptied name still shows")
+	}
+}
+
+func TestCampaignFormNamesVariables(t *testing.T) {
+	store := testdb.SQLite(t)
+	f := newFixture(t, store, 0)
+	if err := store.SaveSettings(t.Context(), map[string]string{settings.VarLabelKey(1): "Tier", settings.VarLabelKey(3): "City"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(f.url + "/campaigns/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if want := `Named: <span class="mono">{{v1}}</span> = Tier, <span class="mono">{{v3}}</span> = City.`; resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+		t.Fatalf("the campaign form's template help does not name the variables (%d)", resp.StatusCode)
 	}
 }
