@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +66,55 @@ func TestBrowserGroupPickerAndImportChanges(t *testing.T) {
 	}
 	if !page.MustHasR("td.changes", "Bela Rao") {
 		t.Fatal("the preview does not show the new name")
+	}
+}
+
+// TestBrowserVariableNames names variables on the Settings page in real
+// Chromium and checks the contacts list and the contact form show the names
+// and fit a 390 px phone. With SAMBAD_SCREENSHOT_DIR set it saves the
+// settings section, the list and the form at 390 and 1280 px.
+func TestBrowserVariableNames(t *testing.T) {
+	s := newSite(t, "")
+	var c models.Contact
+	(models.ContactInput{Phone: "9876543211", Name: "Bela Rao", Variables: map[string]string{"v1": "Gold", "v2": "Pune", "v3": "Diwali 2026 offer"}}).Apply(&c, "IN")
+	if err := s.store.CreateContact(t.Context(), &c); err != nil {
+		t.Fatal(err)
+	}
+	page := launchChromium(t).MustPage("").Timeout(60 * time.Second)
+	defer page.Close()
+	page.MustSetViewport(390, 844, 1, true)
+	page.MustNavigate(s.url + "/settings#variables").MustWaitLoad()
+	page.MustElement("#set-var_label_v1").MustInput("Tier")
+	page.MustElement("#set-var_label_v2").MustInput("City")
+	wait := page.MustWaitNavigation()
+	page.MustElement("#variables button.primary").MustClick()
+	wait()
+	if flash := page.MustElement(".flash.notice").MustText(); !strings.HasPrefix(flash, "Variable names saved.") {
+		t.Fatalf("flash %q", flash)
+	}
+	page.MustNavigate(s.url + "/contacts").MustWaitLoad()
+	if row := page.MustElement("tbody tr").MustText(); !strings.Contains(row, "Tier: Gold") || !strings.Contains(row, "City: Pune") || !strings.Contains(row, "v3: Diwali 2026 offer") {
+		t.Fatalf("the row shows %q", row)
+	}
+
+	dir := os.Getenv("SAMBAD_SCREENSHOT_DIR")
+	pages := []struct{ name, path string }{{"settings-variables", "/settings"}, {"contacts-named", "/contacts"}, {"contact-form-named", "/contacts/" + c.ID + "/edit"}}
+	for _, width := range []int{390, 1280} {
+		page.MustSetViewport(width, 844, 1, width < 800)
+		for _, p := range pages {
+			page.MustNavigate(s.url + p.path).MustWaitLoad()
+			if width == 390 {
+				var problems []string
+				if err := page.MustEval(pageFitsJS, width).Unmarshal(&problems); err != nil {
+					t.Fatal(err)
+				}
+				for _, pr := range problems {
+					t.Errorf("%s at %d px: %s", p.name, width, pr)
+				}
+			}
+			if dir != "" {
+				shotFullPage(t, page, filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width)))
+			}
+		}
 	}
 }
