@@ -20,7 +20,7 @@ const batchRows = 512
 
 // Store is what an import needs from the database.
 type Store interface {
-	StoredPhones(ctx context.Context, phones []string) (map[string]bool, error)
+	StoredContacts(ctx context.Context, phones []string) (map[string]*models.Contact, error)
 	ImportContacts(ctx context.Context, mode models.ImportMode, fields models.ImportFields, next func() ([]models.ImportRecord, error)) (models.ImportResult, error)
 	ListGroups(ctx context.Context) ([]models.Group, error)
 }
@@ -62,6 +62,9 @@ type Existing struct {
 	Line   int    `json:"line"`
 	Phone  string `json:"phone"`
 	Action string `json:"action"` // "will update" or "will skip"
+	// Changes are the fields a "will update" row changes (none: the stored
+	// contact already reads as the row does).
+	Changes []models.FieldChange `json:"changes,omitempty"`
 }
 
 // Report says what an import did, or on a dry run what it would do.
@@ -114,7 +117,7 @@ func Run(ctx context.Context, st Store, path string, o Options) (*Report, error)
 	}
 	c := &collector{p: p, rep: rep, seen: map[string]int{}, progress: o.Progress, extra: o.AddToGroups}
 	if o.DryRun {
-		return rep, dryRun(ctx, st, c, o.Mode)
+		return rep, dryRun(ctx, st, c, o.Mode, lay.fields)
 	}
 	res, err := st.ImportContacts(ctx, o.Mode, lay.fields, c.next)
 	if err != nil {
@@ -143,7 +146,7 @@ func readHeader(src source) (*layout, error) {
 	}
 }
 
-func dryRun(ctx context.Context, st Store, c *collector, mode models.ImportMode) error {
+func dryRun(ctx context.Context, st Store, c *collector, mode models.ImportMode, fields models.ImportFields) error {
 	groups, err := st.ListGroups(ctx)
 	if err != nil {
 		return err
@@ -168,7 +171,7 @@ func dryRun(ctx context.Context, st Store, c *collector, mode models.ImportMode)
 		for i := range batch {
 			phones[i] = batch[i].Contact.Phone
 		}
-		stored, err := st.StoredPhones(ctx, phones)
+		stored, err := st.StoredContacts(ctx, phones)
 		if err != nil {
 			return err
 		}
@@ -181,7 +184,8 @@ func dryRun(ctx context.Context, st Store, c *collector, mode models.ImportMode)
 				}
 			}
 			c.rep.Valid++
-			if !stored[r.Contact.Phone] {
+			ex, ok := stored[r.Contact.Phone]
+			if !ok {
 				c.rep.Imported++
 				continue
 			}
@@ -191,7 +195,12 @@ func dryRun(ctx context.Context, st Store, c *collector, mode models.ImportMode)
 				c.rep.Updated++
 			}
 			if len(c.rep.Existing) < MaxListed {
-				c.rep.Existing = append(c.rep.Existing, Existing{Line: r.Line, Phone: r.Contact.Phone, Action: action})
+				e := Existing{Line: r.Line, Phone: r.Contact.Phone, Action: action}
+				if mode != models.ImportSkip {
+					merged := models.MergeImport(ex, &r.Contact, fields)
+					e.Changes = models.ContactChanges(ex, &merged)
+				}
+				c.rep.Existing = append(c.rep.Existing, e)
 			}
 		}
 	}

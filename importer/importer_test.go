@@ -87,6 +87,9 @@ func TestDryRunReportsRowsAndWritesNothing(t *testing.T) {
 		}
 		action := map[models.ImportMode]string{models.ImportUpdate: "will update", models.ImportSkip: "will skip"}[mode]
 		wantEx := []importer.Existing{{Line: 8, Phone: "+919876500002", Action: action}}
+		if mode == models.ImportUpdate {
+			wantEx[0].Changes = []models.FieldChange{{Field: "name", Old: "Old name", New: "Stored"}}
+		}
 		if !reflect.DeepEqual(rep.Existing, wantEx) {
 			t.Errorf("%s: existing = %+v, want %+v", mode, rep.Existing, wantEx)
 		}
@@ -209,6 +212,18 @@ func TestModes(t *testing.T) {
 		if a := contactByPhone(t, s, "+919876543210"); a.Name != "Asha" || a.V1 != "a1" {
 			t.Fatalf("skip mode changed a stored contact: %+v", a)
 		}
+		// The preview of the update says what will change on each stored contact.
+		rep = run(t, s, path, models.ImportUpdate, true)
+		wantChanges := []importer.Existing{
+			{Line: 2, Phone: "+919876543210", Action: "will update", Changes: []models.FieldChange{
+				{Field: "name", Old: "Asha", New: "Asha Rao"}, {Field: "v1", Old: "a1", New: "A1"}, {Field: "city", Old: "Pune", New: ""}}},
+			{Line: 3, Phone: "+919876543211", Action: "will update", Changes: []models.FieldChange{
+				{Field: "name", Old: "Bela", New: "Bela Rao"}, {Field: "v1", Old: "b1", New: "B1"}, {Field: "city", Old: "Goa", New: "Panaji"}}},
+			{Line: 4, Phone: "+919876543212", Action: "will update"}, // stored by the skip run, already as the row reads
+		}
+		if !reflect.DeepEqual(rep.Existing, wantChanges) {
+			t.Fatalf("preview of the update: %+v\nwant %+v", rep.Existing, wantChanges)
+		}
 		rep = run(t, s, path, models.ImportUpdate, false)
 		if rep.Imported != 0 || rep.Updated != 3 || !reflect.DeepEqual(rep.GroupsCreated, []string{"New"}) {
 			t.Fatalf("update mode %+v", rep)
@@ -231,6 +246,16 @@ func TestModes(t *testing.T) {
 		}
 		if _, total, _ := s.ListContacts(ctx, models.ContactQuery{Q: "asha rao"}); total != 1 {
 			t.Fatalf("search after an update found %d", total)
+		}
+		// The same file again changes nothing, and its preview says so.
+		rep = run(t, s, path, models.ImportUpdate, true)
+		for _, e := range rep.Existing {
+			if len(e.Changes) != 0 {
+				t.Fatalf("row %d: changes %+v after the file was imported", e.Line, e.Changes)
+			}
+		}
+		if len(rep.Existing) != 3 {
+			t.Fatalf("%d rows listed as stored, want 3", len(rep.Existing))
 		}
 	})
 }

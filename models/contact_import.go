@@ -189,7 +189,7 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 				b.res.Skipped++
 				continue
 			}
-			c = b.merge(ex, &r.Contact)
+			c = MergeImport(ex, &r.Contact, b.fields)
 			contactID = ex.ID
 			b.res.Updated++
 		} else {
@@ -217,32 +217,6 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 		return err
 	}
 	return b.addMembers(ctx, members, now)
-}
-
-// merge applies the file's columns onto a stored contact.
-func (b *bulkImport) merge(ex *Contact, in *Contact) Contact {
-	c := *ex
-	if b.fields.Name {
-		c.Name = in.Name
-	}
-	for i, present := range b.fields.Variables {
-		if present {
-			c.SetVariable(i+1, in.Variable(i+1))
-		}
-	}
-	attrs := Attributes{}
-	for k, v := range ex.Attributes {
-		attrs[k] = v
-	}
-	for _, k := range b.fields.Attributes {
-		if v, ok := in.Attributes[k]; ok && v != "" {
-			attrs[k] = v
-		} else {
-			delete(attrs, k)
-		}
-	}
-	c.Attributes = attrs
-	return c
 }
 
 func (b *bulkImport) groupID(ctx context.Context, name string, now time.Time) (string, error) {
@@ -321,8 +295,9 @@ func lookupContacts(ctx context.Context, q queryer, dialect string, phones []str
 	return out, nil
 }
 
-// StoredPhones returns which of phones are stored, for an import's dry run.
-func (s *Store) StoredPhones(ctx context.Context, phones []string) (map[string]bool, error) {
+// StoredContacts returns the stored contacts among phones, keyed by phone,
+// for an import's dry run.
+func (s *Store) StoredContacts(ctx context.Context, phones []string) (map[string]*Contact, error) {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -331,9 +306,5 @@ func (s *Store) StoredPhones(ctx context.Context, phones []string) (map[string]b
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to look up phones: %w", err)
 	}
-	out := make(map[string]bool, len(found))
-	for p := range found {
-		out[p] = true
-	}
-	return out, nil
+	return found, nil
 }

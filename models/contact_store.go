@@ -101,54 +101,75 @@ func (s *Store) GetContactByPhone(ctx context.Context, phone string) (*Contact, 
 
 // CreateContact stores a new contact; a phone already stored is ErrDuplicate.
 func (s *Store) CreateContact(ctx context.Context, c *Contact) error {
-	if c.ID == "" {
-		c.ID = NewID()
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&Contact{}).Where("phone = ?", c.Phone).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already a contact", c.Phone)}
-		}
-		return tx.Create(c).Error
-	})
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return fmt.Errorf("%w: %w", ErrDuplicate, ve)
-	}
-	if err != nil {
-		return fmt.Errorf("store: unable to create contact: %w", err)
-	}
-	return nil
+	return s.saveContact(ctx, c, true, nil)
 }
 
 // UpdateContact saves every field of an existing contact.
 func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
+	return s.saveContact(ctx, c, false, nil)
+}
+
+// saveContact inserts or updates c and, when m is not nil, sets its groups
+// to m, all in one transaction: a form that fails on its groups leaves the
+// contact as it was.
+func (s *Store) saveContact(ctx context.Context, c *Contact, create bool, m *Memberships) error {
+	verb := "update"
+	if create {
+		verb = "create"
+		if c.ID == "" {
+			c.ID = NewID()
+		}
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&Contact{}).Where("phone = ? AND id <> ?", c.Phone, c.ID).Count(&n).Error; err != nil {
-			return err
+		var err error
+		if create {
+			err = insertContactTx(tx, c)
+		} else {
+			err = s.updateContactTx(tx, c)
 		}
-		if n > 0 {
-			return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
+		if err == nil && m != nil {
+			err = s.setMembershipsTx(tx, c.ID, *m)
 		}
-		c.UpdatedAt = s.now()
-		c.refreshSearch()
-		res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: contact %s: %w", c.ID, ErrNotFound)
-		}
-		return nil
+		return err
 	})
-	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDuplicate) {
-		return fmt.Errorf("store: unable to update contact: %w", err)
+	var ve *ValidationError
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.As(err, &ve) {
+		return fmt.Errorf("store: unable to %s contact: %w", verb, err)
 	}
 	return err
+}
+
+// insertContactTx inserts c; a phone already stored is ErrDuplicate.
+func insertContactTx(tx *gorm.DB, c *Contact) error {
+	var n int64
+	if err := tx.Model(&Contact{}).Where("phone = ?", c.Phone).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already a contact", c.Phone)})
+	}
+	return tx.Create(c).Error
+}
+
+// updateContactTx saves every field of c over the stored contact.
+func (s *Store) updateContactTx(tx *gorm.DB, c *Contact) error {
+	var n int64
+	if err := tx.Model(&Contact{}).Where("phone = ? AND id <> ?", c.Phone, c.ID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
+	}
+	c.UpdatedAt = s.now()
+	c.refreshSearch()
+	res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: contact %s: %w", c.ID, ErrNotFound)
+	}
+	return nil
 }
 
 // DeleteContacts deletes contacts by id and returns how many were deleted.

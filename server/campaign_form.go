@@ -14,6 +14,7 @@ import (
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/phone"
+	"github.com/sambad/sambad/settings"
 )
 
 // campaignForm holds the new/edit form's fields as typed, so a rejected form
@@ -41,6 +42,7 @@ type campaignFormView struct {
 	Presets  []campaign.Preset
 	TimeZone string
 	Preview  formPreview // empty: the live preview's placeholder
+	VarNames []varField  // the variables that have a name, for the template help
 }
 
 func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) campaignForm {
@@ -177,10 +179,15 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 		s.pageStoreError(c, err)
 		return
 	}
+	labels, err := settings.LoadVarLabels(c.Request.Context(), s.store)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String()})
+	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels)})
 }
 
 // contactPhones returns the phones of the contacts chosen one by one.

@@ -15,5 +15,5 @@ func (s *Server) contactEdit(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.renderContactForm(c, http.StatusOK, contact.ID, models.InputFromContact(contact), "")
+	s.renderContactForm(c, http.StatusOK, contact.ID, models.InputFromContact(contact), nil, "")
 }

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/settings"
 )
 
 type contactListView struct {
@@ -17,6 +19,18 @@ type contactListView struct {
 	Total       int64
 	Page, Pages int
 	Groups      []models.Group
+	Labels      settings.VarLabels
+}
+
+// Vars lists a contact's filled variables in order, each with its name.
+func (v contactListView) Vars(c models.Contact) []varField {
+	var out []varField
+	for i, val := range c.Variables() {
+		if val != "" {
+			out = append(out, varField{Key: fmt.Sprintf("v%d", i+1), Label: v.Labels.Of(i + 1), Value: val})
+		}
+	}
+	return out
 }
 
 const contactsPerPage = 50
@@ -31,6 +45,10 @@ func (s *Server) contactList(c *gin.Context) {
 		return
 	}
 	v := contactListView{Q: q.Q, Groups: groups}
+	if v.Labels, err = settings.LoadVarLabels(ctx, s.store); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
 	for i := range groups {
 		if groups[i].ID == q.GroupID {
 			v.Group = &groups[i]

@@ -10,5 +10,5 @@ import (
 
 // contactNew shows the empty add-contact form.
 func (s *Server) contactNew(c *gin.Context) {
-	s.render(c, http.StatusOK, pageContactForm, "contacts", newContactFormView("", s.cfg.DefaultRegion, models.ContactInput{}))
+	s.renderContactForm(c, http.StatusOK, "", models.ContactInput{}, nil, "")
 }

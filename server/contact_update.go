@@ -14,14 +14,15 @@ func (s *Server) contactUpdate(c *gin.Context) {
 		return
 	}
 	in, err := contactInputFromForm(c)
+	m := membershipsFromForm(c)
 	if err == nil {
 		err = in.Apply(contact, s.cfg.DefaultRegion)
 	}
 	if err == nil {
-		err = s.store.UpdateContact(c.Request.Context(), contact)
+		err = s.store.UpdateContactInGroups(c.Request.Context(), contact, m)
 	}
 	if msg := userMessage(err); msg != "" {
-		s.renderContactForm(c, http.StatusUnprocessableEntity, contact.ID, in, msg)
+		s.renderContactForm(c, http.StatusUnprocessableEntity, contact.ID, in, &m, msg)
 		return
 	}
 	if err != nil {

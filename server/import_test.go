@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/sambad/sambad/models"
 )
 
 type importReport struct {
@@ -235,4 +237,32 @@ func zipBomb(t *testing.T, size int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func TestImportPreviewShowsChanges(t *testing.T) {
+	s := newSite(t, "")
+	var c models.Contact
+	(models.ContactInput{Phone: "9876543211", Name: "Bela", Variables: map[string]string{"v1": "Silver"}}).Apply(&c, "IN")
+	if err := s.store.CreateContact(t.Context(), &c); err != nil {
+		t.Fatal(err)
+	}
+	s.contact("9876543212", "Chand")
+	file := "phone,name,v1\n9876543211,Bela Rao,Gold\n9876543212,Chand,\n9876543213,New person,\n"
+	page := s.upload("/contacts/import", "list.csv", []byte(file), map[string]string{"mode": "update"}).header.Get("Location")
+	r := s.get(page)
+	for _, want := range []string{
+		`<span class="field-name">name</span>: “Bela” → “Bela Rao”`,
+		`<span class="field-name">v1</span>: “Silver” → “Gold”`,
+		`<span class="muted">no change</span>`,
+		"&#43;91 98765 43211",
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	// Skip mode changes nothing, so it lists no changes.
+	page = s.upload("/contacts/import", "list.csv", []byte(file), map[string]string{"mode": "skip"}).header.Get("Location")
+	if r = s.get(page); strings.Contains(r.body, "Bela Rao”") || strings.Contains(r.body, "<th>Changes</th>") {
+		t.Error("a skip preview lists changes")
+	}
 }

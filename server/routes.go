@@ -80,6 +80,7 @@ func (s *Server) routes() {
 	s.consoleRoutes(r)
 	r.GET("/settings", s.settingsShow)
 	r.POST("/settings", s.settingsSave)
+	r.POST("/settings/variables", s.settingsVariablesSave)
 
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {

@@ -34,8 +34,7 @@ func (s *Server) settingsSave(c *gin.Context) {
 		errs[settings.QuietEnd] = "give both ends of the quiet hours, or neither"
 	}
 	if len(errs) > 0 {
-		flashNow(c, "Nothing was saved: please check the fields marked below.")
-		s.render(c, http.StatusUnprocessableEntity, pageSettings, "settings", s.settingsView(typed, errs))
+		s.renderSettingsAgain(c, typed, errs)
 		return
 	}
 	if err := s.store.SaveSettings(c.Request.Context(), values); err != nil {
@@ -44,4 +43,19 @@ func (s *Server) settingsSave(c *gin.Context) {
 	}
 	flash(c, "notice", "Settings saved. Campaign defaults apply to new campaigns now; the others when Sambad next starts.")
 	redirect(c, "/settings")
+}
+
+// renderSettingsAgain shows the page with what was typed over what is
+// stored, the problems marked, and nothing saved.
+func (s *Server) renderSettingsAgain(c *gin.Context, typed, errs map[string]string) {
+	values, err := s.store.Settings(c.Request.Context())
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	for k, v := range typed {
+		values[k] = v
+	}
+	flashNow(c, "Nothing was saved: please check the fields marked below.")
+	s.render(c, http.StatusUnprocessableEntity, pageSettings, "settings", s.settingsView(values, errs))
 }

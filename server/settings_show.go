@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/campaign"
+	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/settings"
 )
 
@@ -20,10 +21,17 @@ type settingRow struct {
 	Error   string
 }
 
+// varLabelRow is one variable's name on the page.
+type varLabelRow struct {
+	N                 int
+	Key, Value, Error string
+}
+
 // settingsView is what settings.html shows.
 type settingsView struct {
-	Rows    []settingRow
-	Presets []campaign.Preset
+	Rows      []settingRow
+	Presets   []campaign.Preset
+	VarLabels []varLabelRow
 }
 
 // settingsShow lists the settings with their values.
@@ -54,6 +62,10 @@ func (s *Server) settingsView(values map[string]string, errs map[string]string) 
 			r.Pending = true
 		}
 		v.Rows = append(v.Rows, r)
+	}
+	for n := 1; n <= models.VariableCount; n++ {
+		k := settings.VarLabelKey(n)
+		v.VarLabels = append(v.VarLabels, varLabelRow{N: n, Key: k, Value: values[k], Error: errs[k]})
 	}
 	return v
 }
