@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -17,6 +18,8 @@ type contactListView struct {
 	Total       int64
 	Page, Pages int
 	Groups      []models.Group
+	LastBulk    *models.BulkEditRecord // the bulk edit Undo reverts, nil when none
+	Variables   []string               // v1…v10, for the bulk edit's field list
 }
 
 const contactsPerPage = 50
@@ -50,6 +53,13 @@ func (s *Server) contactList(c *gin.Context) {
 	if v.InGroups, err = s.store.GroupNamesOf(ctx, ids); err != nil {
 		s.pageStoreError(c, err)
 		return
+	}
+	if v.LastBulk, err = s.store.LastBulkEdit(ctx); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	for i := 1; i <= models.VariableCount; i++ {
+		v.Variables = append(v.Variables, fmt.Sprintf("v%d", i))
 	}
 	v.Page, v.Pages = q.Page, pageCount(v.Total, contactsPerPage)
 	s.render(c, http.StatusOK, pageContacts, "contacts", v)

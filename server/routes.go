@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	r.POST("/contacts/:id", s.contactUpdate)
 	r.POST("/contacts/:id/delete", s.contactDelete)
 	r.POST("/contacts/bulk", s.contactBulk)
+	r.POST("/contacts/bulk-edit", s.contactBulkEdit)
+	r.POST("/contacts/bulk-edit/undo", s.contactBulkUndo)
 	r.GET("/contacts/import", s.contactImportForm)
 	r.POST("/contacts/import", s.uploadBody(s.importUploadLimit), s.contactImportUpload)
 	r.GET("/contacts/import/sample.csv", s.contactImportSample)
