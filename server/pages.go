@@ -55,6 +55,7 @@ var (
 	pageHome               = declarePage("home")
 	pageMedia              = declarePage("media")
 	pageSettings           = declarePage("settings")
+	pageReports            = declarePage("reports")
 )
 
 // The fragments.
