@@ -135,9 +135,13 @@ func (e BulkEdit) target(f bulkField) (string, bool, error) {
 	return v, true, nil
 }
 
+// errNothingChanged rolls back a bulk edit that changed no contact.
+var errNothingChanged = errors.New("nothing changed")
+
 // BulkEditContacts applies e in one transaction and returns how many
 // contacts it changed (contacts that already had the value are not
-// counted). It replaces the last bulk edit's undo with this one's.
+// counted). It replaces the last bulk edit's undo with this one's, unless
+// it changed nothing.
 func (s *Store) BulkEditContacts(ctx context.Context, e BulkEdit) (int64, error) {
 	f, err := parseBulkField(e.Field)
 	if err != nil {
@@ -196,8 +200,14 @@ func (s *Store) BulkEditContacts(ctx context.Context, e BulkEdit) (int64, error)
 				changed++
 			}
 		}
+		if changed == 0 {
+			return errNothingChanged // keeps the last edit's undo
+		}
 		return tx.Model(&rec).Update("changed", changed).Error
 	})
+	if errors.Is(err, errNothingChanged) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to edit contacts: %w", err)
 	}

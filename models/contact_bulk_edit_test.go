@@ -59,6 +59,10 @@ func TestBulkEditContacts(t *testing.T) {
 		if a, r, m := get(asha), get(ravi), get(meena); a.Attributes["city"] != "Mumbai" || r.Attributes["city"] != "Mumbai" || len(m.Attributes) != 0 {
 			t.Fatalf("cities = %v %v %v", a.Attributes, r.Attributes, m.Attributes)
 		}
+		// An edit that changes nothing keeps the undo of the last one.
+		if n, err := s.BulkEditContacts(ctx, models.BulkEdit{Field: "attr:city", Value: "Mumbai", IDs: []string{asha.ID}}); err != nil || n != 0 {
+			t.Fatalf("the same edit again = %d, %v; want 0 changed", n, err)
+		}
 		rec, err := s.LastBulkEdit(ctx)
 		if err != nil || rec == nil || rec.Field != "attr:city" || rec.Op != "set" || rec.Value != "Mumbai" || rec.Changed != 2 {
 			t.Fatalf("last edit = %+v, %v", rec, err)

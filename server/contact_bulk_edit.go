@@ -46,7 +46,11 @@ func (s *Server) contactBulkEdit(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	flash(c, "notice", fmt.Sprintf("%s changed. Undo it below while it is the last bulk edit.", contactCount(n)))
+	if n == 0 {
+		flash(c, "notice", "No contact changed: none matched, or they all had that value already.")
+	} else {
+		flash(c, "notice", fmt.Sprintf("%s changed. Undo it below while it is the last bulk edit.", contactCount(n)))
+	}
 	redirect(c, back)
 }
 

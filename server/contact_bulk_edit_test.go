@@ -79,6 +79,10 @@ func TestContactBulkEdit(t *testing.T) {
 			t.Fatalf("%s still opted out after the undo", c.Name)
 		}
 	}
+	page, _ = post("/contacts/bulk-edit", url.Values{"q": {"nobody matches this"}, "field": {"v1"}, "op": {"set"}, "value": {"x"}, "scope": {"matching"}})
+	if !strings.Contains(page, "No contact changed") {
+		t.Fatal("an edit that matched nothing: no message")
+	}
 	page, _ = post("/contacts/bulk-edit/undo", nil)
 	if !strings.Contains(page, "There is no bulk edit to undo") {
 		t.Fatal("second undo: no message")
