@@ -377,6 +377,14 @@ func (e *Engine) Delete(ctx context.Context, id string) error {
 	return userError(e.store.DeleteCampaign(ctx, id))
 }
 
+// Duplicate copies a campaign in any state into a new draft with the same
+// message, files, audience and pacing, named "<name> (copy)" ("Run again"):
+// the copy has no recipients or results until it is started.
+func (e *Engine) Duplicate(ctx context.Context, id string) (*models.Campaign, error) {
+	c, err := e.store.DuplicateCampaign(ctx, id)
+	return c, userError(err)
+}
+
 // Start freezes a draft's or a scheduled campaign's recipients and starts
 // sending.
 func (e *Engine) Start(ctx context.Context, id string) (models.PlanResult, error) {

@@ -62,6 +62,7 @@ type Store interface {
 	CreateCampaign(ctx context.Context, c *models.Campaign) error
 	UpdateCampaign(ctx context.Context, c *models.Campaign) error
 	DeleteCampaign(ctx context.Context, id string) error
+	DuplicateCampaign(ctx context.Context, id string) (*models.Campaign, error)
 	AttributeKeys(ctx context.Context) ([]string, error)
 
 	// State changes.

@@ -39,8 +39,11 @@ type funnelStep struct {
 }
 
 // Funnel is the campaign's outcome, the one set of numbers its pages show.
-func (v *monitorView) Funnel() []funnelStep {
-	k := v.Counts
+func (v *monitorView) Funnel() []funnelStep { return funnel(v.Counts) }
+
+// funnel is the outcome steps of any counts (one campaign's, or the
+// reports page's totals).
+func funnel(k models.StateCounts) []funnelStep {
 	return []funnelStep{
 		{"sent", "sent", k.Sent(), "sent,delivered,read"},
 		{"delivered", "delivered", k[models.RecipientDelivered] + k[models.RecipientRead], "delivered,read"},

@@ -62,9 +62,21 @@ func (s *Server) campaignReport(c *gin.Context) {
 		v.Runs = append(v.Runs, runRow{r, counts})
 	}
 	// The chart shows the monitor's numbers, in its words (one source).
+	v.Bars = deliveryBars(mv.Funnel(), mv.Total, v.Width)
+	s.render(c, http.StatusOK, pageCampaignReport, "campaigns", v)
+}
+
+// Delivered counts a run's delivered and read messages.
+func (r runRow) Delivered() int64 {
+	return r.Counts[models.RecipientDelivered] + r.Counts[models.RecipientRead]
+}
+
+// deliveryBars lays out the delivery chart (templates/_delivery_chart.html)
+// of an outcome: one bar per step but "not sent yet", scaled to total.
+func deliveryBars(steps []funnelStep, total int64, width int) []chartBar {
 	barClass := map[string]string{"invalid_number": "invalid"}
 	var bars []chartBar
-	for _, st := range mv.Funnel() {
+	for _, st := range steps {
 		if st.Key == "pending" {
 			continue
 		}
@@ -76,15 +88,9 @@ func (s *Server) campaignReport(c *gin.Context) {
 	}
 	for i := range bars {
 		bars[i].Y = i * 34
-		if mv.Total > 0 {
-			bars[i].W = int(bars[i].N * int64(v.Width) / mv.Total)
+		if total > 0 {
+			bars[i].W = int(bars[i].N * int64(width) / total)
 		}
 	}
-	v.Bars = bars
-	s.render(c, http.StatusOK, pageCampaignReport, "campaigns", v)
-}
-
-// Delivered counts a run's delivered and read messages.
-func (r runRow) Delivered() int64 {
-	return r.Counts[models.RecipientDelivered] + r.Counts[models.RecipientRead]
+	return bars
 }

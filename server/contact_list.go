@@ -20,6 +20,8 @@ type contactListView struct {
 	Page, Pages int
 	Groups      []models.Group
 	Labels      settings.VarLabels
+	LastBulk    *models.BulkEditRecord // the bulk edit Undo reverts, nil when none
+	Variables   []string               // v1…v10, for the bulk edit's field list
 }
 
 // Vars lists a contact's filled variables in order, each with its name.
@@ -68,6 +70,13 @@ func (s *Server) contactList(c *gin.Context) {
 	if v.InGroups, err = s.store.GroupNamesOf(ctx, ids); err != nil {
 		s.pageStoreError(c, err)
 		return
+	}
+	if v.LastBulk, err = s.store.LastBulkEdit(ctx); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	for i := 1; i <= models.VariableCount; i++ {
+		v.Variables = append(v.Variables, fmt.Sprintf("v%d", i))
 	}
 	v.Page, v.Pages = q.Page, pageCount(v.Total, contactsPerPage)
 	s.render(c, http.StatusOK, pageContacts, "contacts", v)

@@ -57,6 +57,7 @@ var (
 	pageSettings           = declarePage("settings")
 	pageWebhook            = declarePage("webhook")
 	pageWebhooks           = declarePage("webhooks")
+	pageReports            = declarePage("reports")
 )
 
 // The fragments.

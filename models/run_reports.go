@@ -1,0 +1,110 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RunReportQuery selects runs across campaigns for the reports page.
+type RunReportQuery struct {
+	From, To time.Time // runs started in [From, To); zero: unbounded
+	State    string    // the campaign's state; "": any
+	Q        string    // matched against the campaign's name
+	Limit    int       // default and most MaxRunReports
+}
+
+// MaxRunReports bounds the runs one report lists.
+const MaxRunReports = 2000
+
+// RunReport is one run of one campaign with its counts per recipient state.
+type RunReport struct {
+	CampaignID    string
+	CampaignName  string
+	CampaignState string
+	CampaignRun
+	Counts StateCounts
+}
+
+// RunReports returns every run of every campaign the query selects, newest
+// start first, each with the counts of the recipients whose last attempt
+// was in that run (as the campaign report counts a run).
+func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, error) {
+	if q.Limit < 1 || q.Limit > MaxRunReports {
+		q.Limit = MaxRunReports
+	}
+	var where []string
+	var args []any
+	if !q.From.IsZero() {
+		where, args = append(where, "r.started_at >= ?"), append(args, q.From.UTC())
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "r.started_at < ?"), append(args, q.To.UTC())
+	}
+	if q.State != "" {
+		where, args = append(where, "c.state = ?"), append(args, q.State)
+	}
+	if t := strings.TrimSpace(q.Q); t != "" {
+		where, args = append(where, `LOWER(c.name) LIKE ? ESCAPE '\'`), append(args, likePattern(t))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var runs []struct {
+		CampaignID, Name, State, Kind string
+		Run                           int
+		Recipients                    int64
+		StartedAt                     time.Time
+		FinishedAt                    *time.Time
+	}
+	// The runs first (few), then their counts from the recipients'
+	// (campaign_id, state, seq) index, one grouped statement per campaign.
+	err := s.db.WithContext(ctx).Raw(`SELECT r.campaign_id, c.name, c.state, r.kind, r.run, r.recipients, r.started_at, r.finished_at
+		FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id`+cond+`
+		ORDER BY r.started_at DESC, r.campaign_id, r.run DESC LIMIT ?`, append(args, q.Limit)...).Scan(&runs).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list runs: %w", err)
+	}
+	counts := map[string]map[int]StateCounts{}
+	out := make([]RunReport, 0, len(runs))
+	for _, r := range runs {
+		byRun, ok := counts[r.CampaignID]
+		if !ok {
+			if byRun, err = s.countStatesByRun(ctx, r.CampaignID); err != nil {
+				return nil, err
+			}
+			counts[r.CampaignID] = byRun
+		}
+		c := byRun[r.Run]
+		if c == nil {
+			c = StateCounts{}
+		}
+		out = append(out, RunReport{CampaignID: r.CampaignID, CampaignName: r.Name, CampaignState: r.State,
+			CampaignRun: CampaignRun{CampaignID: r.CampaignID, Run: r.Run, Kind: r.Kind, Recipients: r.Recipients, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt},
+			Counts:      c})
+	}
+	return out, nil
+}
+
+// countStatesByRun counts a campaign's recipients per run and state.
+func (s *Store) countStatesByRun(ctx context.Context, id string) (map[int]StateCounts, error) {
+	var rows []struct {
+		Run   int
+		State string
+		N     int64
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT run, state, COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY run, state`, id).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count recipients per run: %w", err)
+	}
+	out := map[int]StateCounts{}
+	for _, r := range rows {
+		if out[r.Run] == nil {
+			out[r.Run] = StateCounts{}
+		}
+		out[r.Run][r.State] = r.N
+	}
+	return out, nil
+}
