@@ -163,6 +163,8 @@ func OpenAPI() obj {
 			"post": op("Create a campaign (a draft, or scheduled with scheduled_at)", nil, jsonBody(ref("CampaignInput")), created("Campaign")),
 		},
 		"/campaigns/{id}": obj{"get": op("Get a campaign with its counts", one(idParam), nil, ok("The campaign.", "Campaign"))},
+		"/campaigns/{id}/duplicate": obj{"post": op("Copy a campaign into a new draft (run again): same message, files, audience and pacing",
+			one(idParam), nil, created("Campaign"))},
 		"/campaigns/{id}/{action}": obj{"post": op("Start, pause, resume, stop a campaign or retry its failed recipients",
 			one(idParam, obj{"name": "action", "in": "path", "required": true, "schema": strEnum("start", "pause", "resume", "stop", "retry-failed")}), nil,
 			obj{"200": answer("The campaign in its new state.", ref("Campaign")), "409": obj{"$ref": "#/components/responses/Error"}})},
