@@ -227,7 +227,7 @@ func TestSwitchedOffAfterMaxFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	sessionEvents(t, s, 0, 2)
-	run(t, s, webhook.Options{MaxFailures: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 20 * time.Millisecond})
+	d := run(t, s, webhook.Options{MaxFailures: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 20 * time.Millisecond})
 	waitFor(t, 10*time.Second, "the endpoint to be switched off", func() bool {
 		got, _ := s.Webhook(ctx, w.ID)
 		return !got.Enabled
@@ -247,6 +247,9 @@ func TestSwitchedOffAfterMaxFailures(t *testing.T) {
 	if _, err := s.UpdateWebhook(ctx, w.ID, models.WebhookInput{Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}
+	// The page and the API wake the dispatcher after a change; with every
+	// endpoint off it otherwise only looks again after its idle minute.
+	d.Notify()
 	waitFor(t, 10*time.Second, "the missed events", func() bool { return len(r.events()) >= 5 })
 	inOrder(t, details(t, r.events()), 5)
 }
