@@ -101,6 +101,10 @@ type SendResult struct {
 // OutgoingMessage is an outgoing bubble read from a chat.
 type OutgoingMessage struct {
 	ID   string `json:"id"`
-	Text string `json:"text"`
+	Text string `json:"text"` // for a file: its caption
 	Ack  Ack    `json:"ack"`
+	// Media is "" for a text message, else "photo", "video" or "document";
+	// FileName is the document's name as the row shows it.
+	Media    string `json:"media,omitempty"`
+	FileName string `json:"fileName,omitempty"`
 }

@@ -28,8 +28,21 @@ type SendResult struct {
 // OutgoingMessage is one of a chat's last outgoing messages.
 type OutgoingMessage struct {
 	ID   string
-	Text string
+	Text string // for a file: its caption
 	Ack  string
+	// Media is "" for text, else "photo", "video" or "document"; FileName
+	// is a document's name as the chat shows it.
+	Media    string
+	FileName string
+}
+
+// File is one attachment a Sender sends: a file on disk (media.Library.Open
+// makes sure it is there), the name a recipient sees, its kind and caption.
+type File struct {
+	Path    string
+	Name    string
+	Kind    string // "photo", "video" or "document"
+	Caption string
 }
 
 // ErrNotReady, wrapped by a Sender's error, says the WhatsApp session was
@@ -46,6 +59,8 @@ type Sender interface {
 	// known (the browser crashed, the session dropped): the engine then
 	// reconciles instead of resending.
 	SendText(ctx context.Context, phone, text string) (SendResult, error)
+	// SendFile sends one file with its caption; outcomes as SendText.
+	SendFile(ctx context.Context, phone string, f File) (SendResult, error)
 	// RecentOutgoing returns the chat's last n outgoing messages, newest
 	// last, so a send a crash interrupted can be settled.
 	RecentOutgoing(ctx context.Context, phone string, n int) ([]OutgoingMessage, error)

@@ -54,3 +54,8 @@ func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store
 	})
 	return e
 }
+
+// SendFile: nothing can be sent without WhatsApp.
+func (offlineSender) SendFile(context.Context, string, campaign.File) (campaign.SendResult, error) {
+	return campaign.SendResult{}, campaign.ErrNotReady
+}

@@ -19,6 +19,16 @@ var _ campaign.Sender = Sender{}
 // after the click is an error of unknown outcome, for reconciliation.
 func (s Sender) SendText(ctx context.Context, phone, text string) (campaign.SendResult, error) {
 	res, err := s.Manager.SendText(ctx, phone, text)
+	return sendOutcome(res, err)
+}
+
+// SendFile sends one file with its caption; outcomes as SendText.
+func (s Sender) SendFile(ctx context.Context, phone string, f campaign.File) (campaign.SendResult, error) {
+	res, err := s.Manager.SendFile(ctx, phone, browser.File{Path: f.Path, Name: f.Name, Kind: f.Kind, Caption: f.Caption})
+	return sendOutcome(res, err)
+}
+
+func sendOutcome(res browser.SendResult, err error) (campaign.SendResult, error) {
 	switch {
 	case err == nil:
 		return campaign.SendResult{Status: campaign.StatusSent, MessageID: res.MessageID}, nil
@@ -48,7 +58,7 @@ func (s Sender) RecentOutgoing(ctx context.Context, phone string, n int) ([]camp
 	}
 	out := make([]campaign.OutgoingMessage, len(msgs))
 	for i, m := range msgs {
-		out[i] = campaign.OutgoingMessage{ID: m.ID, Text: m.Text, Ack: m.Ack.String()}
+		out[i] = campaign.OutgoingMessage{ID: m.ID, Text: m.Text, Ack: m.Ack.String(), Media: m.Media, FileName: m.FileName}
 	}
 	return out, nil
 }
