@@ -1,6 +1,7 @@
-// Package auth signs the single Sambad user in: a bcrypt password (from
-// SAMBAD_PASSWORD or the first-run setup page), server-side sessions whose
-// tokens are stored hashed, and a login rate limit per client and overall.
+// Package auth signs Sambad's users in: bcrypt passwords (the first admin's
+// from SAMBAD_PASSWORD or the first-run setup page), server-side sessions
+// whose tokens are stored hashed, personal API tokens stored hashed
+// (tokens.go), and a login rate limit per client and overall.
 package auth
 
 import (
@@ -11,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -32,7 +34,7 @@ const SessionTTL = 30 * 24 * time.Hour
 
 // Errors a person can cause.
 var (
-	ErrWrongPassword = errors.New("wrong password")
+	ErrWrongPassword = errors.New("wrong user name or password")
 	ErrNoPassword    = errors.New("no password is set yet")
 	ErrPasswordSet   = errors.New("a password is already set")
 	ErrNoSession     = errors.New("not signed in")
@@ -49,30 +51,31 @@ type Service struct {
 	store   *models.Store
 	limiter *Limiter
 	now     func() time.Time
-	// hasPassword caches whether a password is stored; only this process
-	// sets it, so it is read from the database once.
+	// hasPassword caches whether a user (and so a password) exists; only
+	// this process adds the first one, so it is read from the database once.
 	hasPassword atomic.Bool
 }
 
-// New loads whether a password is set.
+// New loads whether a user exists.
 func New(ctx context.Context, store *models.Store, limiter *Limiter) (*Service, error) {
 	if limiter == nil {
 		limiter = NewLimiter(DefaultLimits)
 	}
 	s := &Service{store: store, limiter: limiter, now: time.Now}
-	hash, err := store.PasswordHash(ctx)
+	n, err := store.CountUsers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	s.hasPassword.Store(hash != "")
+	s.hasPassword.Store(n > 0)
 	return s, nil
 }
 
-// PasswordSet reports whether a password protects the web UI.
+// PasswordSet reports whether passwords protect the web UI: a user exists.
 func (s *Service) PasswordSet() bool { return s.hasPassword.Load() }
 
-// ApplyConfigPassword makes SAMBAD_PASSWORD the password. When it differs
-// from the stored one, the stored hash is replaced and every session ends.
+// ApplyConfigPassword makes SAMBAD_PASSWORD the owner's password (the first
+// admin; "admin" is made when there is no user). When it differs from the
+// stored one, the stored hash is replaced and the owner's sessions end.
 func (s *Service) ApplyConfigPassword(ctx context.Context, password string) error {
 	if password == "" {
 		return nil
@@ -99,8 +102,13 @@ func (s *Service) ApplyConfigPassword(ctx context.Context, password string) erro
 	return nil
 }
 
-// Setup sets the first password (the setup page) and signs the browser in.
+// Setup makes the first admin, named "admin", and signs the browser in.
 func (s *Service) Setup(ctx context.Context, password, confirm string) (token string, err error) {
+	return s.SetupAdmin(ctx, models.DefaultAdminName, password, confirm)
+}
+
+// SetupAdmin makes the first admin (the setup page) and signs the browser in.
+func (s *Service) SetupAdmin(ctx context.Context, name, password, confirm string) (token string, err error) {
 	if s.PasswordSet() {
 		return "", ErrPasswordSet
 	}
@@ -114,7 +122,12 @@ func (s *Service) Setup(ctx context.Context, password, confirm string) (token st
 	if err != nil {
 		return "", fmt.Errorf("auth: unable to hash the password: %w", err)
 	}
-	if err := s.store.CreatePasswordHash(ctx, string(hash)); err != nil {
+	u, err := s.store.CreateFirstAdmin(ctx, name, string(hash))
+	if err != nil {
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			return "", err
+		}
 		if errors.Is(err, models.ErrDuplicate) {
 			s.hasPassword.Store(true)
 			return "", ErrPasswordSet
@@ -122,11 +135,11 @@ func (s *Service) Setup(ctx context.Context, password, confirm string) (token st
 		return "", fmt.Errorf("auth: %w", err)
 	}
 	s.hasPassword.Store(true)
-	return s.newSession(ctx)
+	return s.newSession(ctx, u.ID)
 }
 
-// SignIn checks the password for a client (its IP) and returns a new session
-// token. Too many attempts return a *RateLimitError before any check.
+// SignIn checks the owner's password for a client (its IP) and returns a new
+// session token. Too many attempts return a *RateLimitError before any check.
 func (s *Service) SignIn(ctx context.Context, client, password string) (string, error) {
 	g, err := s.SignInFrom(ctx, Attempt{Client: client}, password)
 	return g.Session, err
@@ -134,6 +147,9 @@ func (s *Service) SignIn(ctx context.Context, client, password string) (string, 
 
 // Attempt is who tries to sign in.
 type Attempt struct {
+	// User is the user name; "" is the owner (the first admin), as the
+	// password-only sign-in of earlier versions.
+	User   string
 	Client string // the client's IP address
 	Device string // the device cookie an earlier sign-in gave this browser
 	Local  bool   // the client is on this machine (loopback)
@@ -143,6 +159,7 @@ type Attempt struct {
 type Grant struct {
 	Session string // the session token (the session cookie)
 	Device  string // the device cookie to keep (see device.go)
+	User    *models.User
 }
 
 // SignInFrom checks the password for an attempt. Too many attempts from its
@@ -150,10 +167,17 @@ type Grant struct {
 // *RateLimitError before the password is checked; a known device or a
 // loopback client is held to its own limit only, so failures elsewhere
 // cannot lock the owner out.
+//
+// A user name that does not exist is checked against a made-up hash, so it
+// costs as long and answers like a wrong password.
 func (s *Service) SignInFrom(ctx context.Context, a Attempt, password string) (Grant, error) {
-	hash, err := s.store.PasswordHash(ctx)
+	u, err := s.attemptUser(ctx, a.User)
 	if err != nil {
 		return Grant{}, fmt.Errorf("auth: %w", err)
+	}
+	hash := ""
+	if u != nil {
+		hash = u.PasswordHash
 	}
 	client := ClientKey(a.Client)
 	if a.Local || knownDevice(hash, a.Device) {
@@ -164,8 +188,16 @@ func (s *Service) SignInFrom(ctx context.Context, a Attempt, password string) (G
 	if err != nil {
 		return Grant{}, err
 	}
-	if hash == "" {
-		return Grant{}, ErrNoPassword
+	if u == nil {
+		n, err := s.store.CountUsers(ctx)
+		if err != nil {
+			return Grant{}, fmt.Errorf("auth: %w", err)
+		}
+		if n == 0 {
+			return Grant{}, ErrNoPassword
+		}
+		bcrypt.CompareHashAndPassword(unknownUserHash, []byte(password))
+		return Grant{}, ErrWrongPassword
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return Grant{}, ErrWrongPassword
@@ -175,11 +207,11 @@ func (s *Service) SignInFrom(ctx context.Context, a Attempt, password string) (G
 	if _, err := s.store.DeleteExpiredSessions(ctx, s.now()); err != nil {
 		return Grant{}, fmt.Errorf("auth: %w", err)
 	}
-	token, err := s.newSession(ctx)
+	token, err := s.newSession(ctx, u.ID)
 	if err != nil {
 		return Grant{}, err
 	}
-	g := Grant{Session: token, Device: a.Device}
+	g := Grant{Session: token, Device: a.Device, User: u}
 	if !knownDevice(hash, a.Device) {
 		g.Device = newDevice(hash)
 	}
@@ -188,18 +220,48 @@ func (s *Service) SignInFrom(ctx context.Context, a Attempt, password string) (G
 
 // Check reports whether token belongs to a live session (ErrNoSession if not).
 func (s *Service) Check(ctx context.Context, token string) error {
+	_, err := s.Session(ctx, token)
+	return err
+}
+
+// Session returns the user of a live session (ErrNoSession if none).
+func (s *Service) Session(ctx context.Context, token string) (*models.User, error) {
 	if token == "" {
-		return ErrNoSession
+		return nil, ErrNoSession
 	}
-	_, err := s.store.GetSession(ctx, hashToken(token), s.now())
+	u, err := s.store.SessionUser(ctx, hashToken(token), s.now())
 	if errors.Is(err, models.ErrNotFound) {
-		return ErrNoSession
+		return nil, ErrNoSession
 	}
 	if err != nil {
-		return fmt.Errorf("auth: %w", err)
+		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return nil
+	return u, nil
 }
+
+// SessionHash is what the store keeps of a session token (for
+// models.UserPatch.KeepSession).
+func SessionHash(token string) string { return hashToken(token) }
+
+// attemptUser finds the user a sign-in names ("" is the owner); nil when
+// there is none.
+func (s *Service) attemptUser(ctx context.Context, name string) (*models.User, error) {
+	var u *models.User
+	var err error
+	if strings.TrimSpace(name) == "" {
+		u, err = s.store.OwnerUser(ctx)
+	} else {
+		u, err = s.store.UserByName(ctx, name)
+	}
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// unknownUserHash is compared when the user does not exist, so that a
+// wrong name costs as long as a wrong password.
+var unknownUserHash, _ = bcrypt.GenerateFromPassword([]byte("sambad: no such user"), bcrypt.DefaultCost)
 
 // SignOut ends the session of token.
 func (s *Service) SignOut(ctx context.Context, token string) error {
@@ -212,14 +274,14 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	return nil
 }
 
-func (s *Service) newSession(ctx context.Context) (string, error) {
+func (s *Service) newSession(ctx context.Context, userID string) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("auth: unable to make a session token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := s.now().UTC()
-	sess := &models.AuthSession{TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	sess := &models.AuthSession{TokenHash: hashToken(token), UserID: &userID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return "", fmt.Errorf("auth: %w", err)
 	}
