@@ -34,16 +34,18 @@ func publicPath(p string) bool {
 	return strings.HasPrefix(p, "/static/")
 }
 
-// requireSignIn marks signed-in requests and sends every other page request
-// to the login page once a password is set. The API answers for itself
+// requireSignIn marks signed-in requests with their user, sends every other
+// page request to the login page once a password is set, and refuses staff
+// the admin pages (allowedRole). The API answers for itself
 // (requireAPIToken) with JSON rather than a redirect.
 func (s *Server) requireSignIn() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-			err := s.ops.auth.Check(c.Request.Context(), tok)
+			u, err := s.ops.auth.Session(c.Request.Context(), tok)
 			switch {
 			case err == nil:
 				c.Set(ctxSignedIn, true)
+				c.Set(ctxUser, u)
 			case syncer.IsUnreachable(err) && !publicPath(c.Request.URL.Path):
 				// Cloud mode with the database gone: say so, rather than
 				// sending a signed-in user to a sign-in that cannot work.
@@ -55,8 +57,14 @@ func (s *Server) requireSignIn() gin.HandlerFunc {
 			}
 		}
 		path := c.Request.URL.Path
-		if c.GetBool(ctxSignedIn) || publicPath(path) || isAPI(c) {
-			c.Next()
+		if isAPI(c) {
+			c.Next() // requireAPIToken decides
+			return
+		}
+		if c.GetBool(ctxSignedIn) || publicPath(path) {
+			if s.allowedRole(c) {
+				c.Next()
+			}
 			return
 		}
 		if !s.ops.auth.PasswordSet() {

@@ -24,12 +24,12 @@ func (s *Server) campaignEvents(c *gin.Context) {
 		return
 	}
 	startSSE(c)
-	s.streamMonitor(c.Request.Context(), id, sseWriter(c))
+	s.streamMonitor(c, c.Request.Context(), id, sseWriter(c))
 }
 
-// streamMonitor emits the monitor of campaign id until ctx ends or emit
-// fails.
-func (s *Server) streamMonitor(ctx context.Context, id string, emit liveEmit) {
+// streamMonitor emits the monitor of campaign id, as the user of c may see
+// it, until ctx ends or emit fails.
+func (s *Server) streamMonitor(c *gin.Context, ctx context.Context, id string, emit liveEmit) {
 	changed, stop := s.campaigns.Subscribe(id)
 	defer stop()
 	tick := time.NewTicker(3 * time.Second)
@@ -39,7 +39,7 @@ func (s *Server) streamMonitor(ctx context.Context, id string, emit liveEmit) {
 		if err != nil {
 			return
 		}
-		html, err := s.renderFragment(fragmentCampaignMonitor, v)
+		html, err := s.renderFragment(c, fragmentCampaignMonitor, v)
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("server: unable to render the monitor")
 			return

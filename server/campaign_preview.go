@@ -66,7 +66,7 @@ func (s *Server) campaignPreview(c *gin.Context) {
 	} else if first != nil {
 		v.Preview = tpl.Render(first, campaign.Seed("", first.ID))
 	}
-	html, err := s.renderFragment(fragmentFormPreview, v)
+	html, err := s.renderFragment(c, fragmentFormPreview, v)
 	if err != nil {
 		classify(c, err)
 		c.String(http.StatusInternalServerError, "The preview is unavailable; the details are in error.log.")

@@ -45,7 +45,7 @@ func (s *Server) consoleEvents(c *gin.Context) {
 			if !f.match(e) {
 				continue
 			}
-			html, err := s.renderFragment(fragmentConsoleEntry, e)
+			html, err := s.renderFragment(c, fragmentConsoleEntry, e)
 			if err != nil {
 				logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render a log entry")
 				return false

@@ -43,6 +43,7 @@ func (s *Server) renderContactForm(c *gin.Context, status int, id string, in mod
 		return
 	}
 	v := newContactFormView(id, s.cfg.DefaultRegion, in, labels)
+	v.HideNumber = id != "" && masksNumbers(c)
 	if m == nil {
 		m = &models.Memberships{}
 		if id != "" {

@@ -20,6 +20,9 @@ type contactFormView struct {
 	AttributesText string
 	GroupChoices   []groupChoice
 	NewGroup       string
+	// HideNumber shows the stored number masked and read-only: the user may
+	// not see numbers (a new number typed in replaces it).
+	HideNumber bool
 }
 
 // varField is one of v1..v10 on the form; Label is its name or "vN".

@@ -15,7 +15,7 @@ func (s *Server) contactImportProgress(c *gin.Context) {
 		return
 	}
 	preview, job := s.uploads.state(up)
-	html, err := s.renderFragment(fragmentImportProgress, s.withJob(importView{Token: up.Token, Name: up.Name, Mode: string(up.Mode), Preview: preview}, job))
+	html, err := s.renderFragment(c, fragmentImportProgress, s.withJob(importView{Token: up.Token, Name: up.Name, Mode: string(up.Mode), Preview: preview}, job))
 	if err != nil {
 		s.pageStoreError(c, err)
 		return

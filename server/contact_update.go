@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -14,6 +15,10 @@ func (s *Server) contactUpdate(c *gin.Context) {
 		return
 	}
 	in, err := contactInputFromForm(c)
+	if strings.TrimSpace(in.Phone) == "" && masksNumbers(c) {
+		// The form showed the number masked and sent none: it stays.
+		in.Phone = contact.Phone
+	}
 	m := membershipsFromForm(c)
 	if err == nil {
 		err = in.Apply(contact, s.cfg.DefaultRegion)

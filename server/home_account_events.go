@@ -24,7 +24,7 @@ func (s *Server) homeAccountEvents(c *gin.Context) {
 	send := func(st SessionStatus) bool {
 		v := newSessionView(true, st)
 		v.QRImage = ""
-		html, err := s.renderFragment(fragmentHomeAccount, v)
+		html, err := s.renderFragment(c, fragmentHomeAccount, v)
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render the account status")
 			return false

@@ -31,12 +31,12 @@ var monitorSource = regexp.MustCompile(`^/campaigns/([0-9a-f-]{36})/events$`)
 
 // liveSource returns the producer of a source address, or nil when Sambad
 // has no such source.
-func (s *Server) liveSource(src string) func(ctx context.Context, emit liveEmit) {
+func (s *Server) liveSource(c *gin.Context, src string) func(ctx context.Context, emit liveEmit) {
 	if src == "/whatsapp/events" {
 		return s.streamSession
 	}
 	if m := monitorSource.FindStringSubmatch(src); m != nil && s.campaigns != nil {
-		return func(ctx context.Context, emit liveEmit) { s.streamMonitor(ctx, m[1], emit) }
+		return func(ctx context.Context, emit liveEmit) { s.streamMonitor(c, ctx, m[1], emit) }
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (s *Server) liveEvents(c *gin.Context) {
 	}
 	producers := map[string]func(context.Context, liveEmit){}
 	for _, src := range srcs {
-		p := s.liveSource(src)
+		p := s.liveSource(c, src)
 		if p == nil {
 			c.String(http.StatusBadRequest, "no live source at %q", src)
 			return

@@ -7,7 +7,7 @@ import (
 )
 
 // loginView is what login.html shows.
-type loginView struct{ Next string }
+type loginView struct{ Next, Name string }
 
 // loginForm shows the sign-in page, or moves on when there is nothing to sign in to.
 func (s *Server) loginForm(c *gin.Context) {

@@ -7,6 +7,9 @@ import (
 
 // logoutSubmit ends this browser's session.
 func (s *Server) logoutSubmit(c *gin.Context) {
+	if c.GetBool(ctxSignedIn) {
+		s.audit(c, "auth.sign_out", "")
+	}
 	if tok, err := c.Cookie(sessionCookie); err == nil {
 		if err := s.ops.auth.SignOut(c.Request.Context(), tok); err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to end a session")

@@ -46,9 +46,11 @@ func securityHeaders() gin.HandlerFunc {
 }
 
 // requireAPIToken lets an API request through with "Authorization: Bearer
-// <SAMBAD_API_TOKEN>" or a signed-in session cookie (same-origin pages; the
-// cross-origin protection covers it). With neither a token nor a password
-// set — only possible on loopback — the API is open like the pages.
+// <token>" — a personal token (sbd_…, acting as its user) or
+// SAMBAD_API_TOKEN (an admin) — or a signed-in session cookie (same-origin
+// pages; the cross-origin protection covers it). With neither a token nor a
+// password set — only possible on loopback — the API is open like the pages.
+// Staff get 403 on admin routes (allowedRole).
 //
 // Wrong tokens are throttled per client (apiTokenFailures a minute): beyond
 // that the client gets 429 and its token is not compared at all, so it
@@ -65,17 +67,36 @@ func (s *Server) requireAPIToken() gin.HandlerFunc {
 			apiError(c, http.StatusTooManyRequests, "too many wrong API tokens from your address: try again in "+strconv.Itoa(limited.Seconds())+" s")
 			return
 		}
+		ok := false
 		switch {
-		case want != "" && hasBearer && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1,
-			!hasBearer && c.GetBool(ctxSignedIn),
-			want == "" && s.openLocal():
-			raiseBodyLimit(c, signedInBody, 0)
-			c.Next()
+		case hasBearer && auth.IsPersonalToken(got):
+			u, _, err := s.ops.auth.TokenUser(c.Request.Context(), got)
+			if err == nil {
+				c.Set(ctxUser, u)
+				ok = true
+			} else if !errors.Is(err, auth.ErrNoToken) {
+				s.storeError(c, err)
+				return
+			}
+		case want != "" && hasBearer && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1:
+			c.Set(ctxUser, apiTokenAdmin)
+			ok = true
+		case !hasBearer && c.GetBool(ctxSignedIn):
+			ok = true
+		}
+		if !ok && want == "" && s.openLocal() {
+			ok = true
+		}
+		if ok {
+			if s.allowedRole(c) {
+				raiseBodyLimit(c, signedInBody, 0)
+				c.Next()
+			}
 			return
 		}
-		msg := "sign in first, or set SAMBAD_API_TOKEN and send Authorization: Bearer <SAMBAD_API_TOKEN>"
-		if want != "" {
-			msg = "missing or wrong API token: send Authorization: Bearer <SAMBAD_API_TOKEN>"
+		msg := "sign in first, or send Authorization: Bearer <token> with a personal token (Account page) or SAMBAD_API_TOKEN"
+		if hasBearer {
+			msg = "wrong API token: send Authorization: Bearer <token> with a personal token (Account page) or SAMBAD_API_TOKEN"
 		}
 		if hasBearer {
 			blocked := s.ops.apiFails.Fail(client)

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/phone"
 	"github.com/sambad/sambad/templates"
 )
@@ -28,16 +29,23 @@ type pageData struct {
 	NoPassword bool
 	// WhatsApp is the state shown in the top bar (nil on sign-in pages).
 	WhatsApp *waBadge
-	Data     any
+	// User is who is signed in (nil when nobody is: sign-in pages, an open
+	// local install); Admin says whether the admin links show.
+	User  *models.User
+	Admin bool
+	Data  any
 }
 
 // pages holds one parsed template set per declared page: the layout plus
-// that page and the partials.
-type pages struct{ byPage map[*page]*template.Template }
+// that page and the partials. masked is the same set whose phone function
+// masks numbers, for users who may not see them: every number a template
+// shows through phone is masked without the template knowing.
+type pages struct{ byPage, masked map[*page]*template.Template }
 
 var funcs = template.FuncMap{
 	"stateWord": stateWord,
 	"phone":     phone.Readable,
+	"masktext":  func(s string) string { return s },
 	"add":       func(a, b int) int { return a + b },
 	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
@@ -79,7 +87,7 @@ func loadPages(declared []*page) (*pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	p := &pages{byPage: map[*page]*template.Template{}}
+	p := &pages{byPage: map[*page]*template.Template{}, masked: map[*page]*template.Template{}}
 	for _, pg := range declared {
 		file := pg.name + ".html"
 		if _, err := fs.Stat(templates.FS, file); err != nil {
@@ -100,6 +108,11 @@ func loadPages(declared []*page) (*pages, error) {
 			}
 		}
 		p.byPage[pg] = t
+		m, err := t.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("server: unable to clone template %s: %w", file, err)
+		}
+		p.masked[pg] = m.Funcs(template.FuncMap{"phone": phone.Masked, "masktext": phone.MaskText})
 	}
 	return p, nil
 }
@@ -107,8 +120,11 @@ func loadPages(declared []*page) (*pages, error) {
 // render writes a full page. The page is rendered to a buffer first so a
 // template error becomes a clean 500, not half a page.
 func (s *Server) render(c *gin.Context, status int, pg *page, nav string, data any) {
-	t := s.pages.byPage[pg]
-	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn)}
+	t := s.pages.set(c)[pg]
+	pd := pageData{Nav: nav, Data: data, SignedIn: c.GetBool(ctxSignedIn), Admin: requestUser(c).IsAdmin()}
+	if u, ok := c.Get(ctxUser); ok {
+		pd.User = u.(*models.User)
+	}
 	pd.Notice, pd.Warn, pd.Error = takeFlash(c)
 	pd.NoPassword = nav != "auth" && s.showNoPasswordNotice(c)
 	if nav != "auth" {
@@ -123,10 +139,20 @@ func (s *Server) render(c *gin.Context, status int, pg *page, nav string, data a
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// renderFragment renders one named template of a page (for htmx and SSE).
-func (s *Server) renderFragment(f fragment, data any) (string, error) {
+// set is the template set for the request's user: masked numbers for
+// users who may not see them.
+func (p *pages) set(c *gin.Context) map[*page]*template.Template {
+	if c != nil && masksNumbers(c) {
+		return p.masked
+	}
+	return p.byPage
+}
+
+// renderFragment renders one named template of a page (for htmx and SSE)
+// for the request c (numbers masked when its user may not see them).
+func (s *Server) renderFragment(c *gin.Context, f fragment, data any) (string, error) {
 	var buf bytes.Buffer
-	if err := s.pages.byPage[f.page].ExecuteTemplate(&buf, f.name, data); err != nil {
+	if err := s.pages.set(c)[f.page].ExecuteTemplate(&buf, f.name, data); err != nil {
 		return "", err
 	}
 	return buf.String(), nil

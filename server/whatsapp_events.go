@@ -32,12 +32,12 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 	send := func(st SessionStatus) bool {
 		v := newSessionView(true, st)
 		v.Live = true
-		html, err := s.renderFragment(fragmentSessionLive, v)
+		html, err := s.renderFragment(nil, fragmentSessionLive, v)
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false
 		}
-		badge, err := s.renderFragment(fragmentWhatsAppBadge, newBadge(st))
+		badge, err := s.renderFragment(nil, fragmentWhatsAppBadge, newBadge(st))
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render the WhatsApp badge")
 			return false
