@@ -24,6 +24,12 @@ type Export struct {
 	keys []string
 	st   ExportStore
 	q    models.ContactQuery
+	// MaskPhone, when set, writes each number through it (phone.Masked for
+	// a user who may not see numbers).
+	MaskPhone func(string) string
+	// MaskText, when set, masks numbers in every other cell (an attribute
+	// or variable holding a second number).
+	MaskText func(string) string
 }
 
 // NewExport prepares an export; errors here (an unknown group) come before
@@ -49,7 +55,15 @@ func (e *Export) row(c *models.Contact, groups []string, cell func(string) strin
 	// The phone is a validated E.164 number (+ and digits), data that cannot
 	// carry a formula, so it is written as it is: CSV readers get the real
 	// number, and Excel users should take the XLSX file, where it is text.
-	r = append(r, c.Phone, cell(c.Name))
+	num := c.Phone
+	if e.MaskPhone != nil {
+		num = e.MaskPhone(num)
+	}
+	if e.MaskText != nil {
+		inner := cell
+		cell = func(s string) string { return inner(e.MaskText(s)) }
+	}
+	r = append(r, num, cell(c.Name))
 	for _, v := range c.Variables() {
 		r = append(r, cell(v))
 	}

@@ -229,8 +229,8 @@ func bulkTargets(tx *gorm.DB, e BulkEdit) ([]string, error) {
 		return ids, nil
 	}
 	q := tx.Model(&Contact{})
-	if t := strings.TrimSpace(e.Match.Q); t != "" {
-		q = q.Where(`search_text LIKE ? ESCAPE '\'`, likePattern(t))
+	if cond, args := e.Match.searchCond(); cond != "" {
+		q = q.Where(cond, args...)
 	}
 	if e.Match.GroupID != "" {
 		q = q.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", e.Match.GroupID)

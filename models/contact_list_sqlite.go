@@ -13,9 +13,9 @@ import (
 func (s *Store) listContactsSQLite(ctx context.Context, q ContactQuery) ([]Contact, int64, error) {
 	var where []string
 	var args []any
-	if t := strings.TrimSpace(q.Q); t != "" {
-		where = append(where, `search_text LIKE ? ESCAPE '\'`)
-		args = append(args, likePattern(t))
+	if cond, condArgs := q.searchCond(); cond != "" {
+		where = append(where, cond)
+		args = append(args, condArgs...)
 	}
 	if q.GroupID != "" {
 		where = append(where, "id IN (SELECT contact_id FROM group_members WHERE group_id = ?)")

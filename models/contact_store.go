@@ -15,6 +15,28 @@ type ContactQuery struct {
 	GroupID string // only members of this group
 	Page    int    // 1-based
 	PerPage int
+	// NumberHidden is set for a searcher who may not see numbers: Q then
+	// matches a number only when it is that whole number (ExactPhone, the
+	// term as E.164), never a part of one, so searching cannot reveal the
+	// digits that masking hides.
+	NumberHidden bool
+	ExactPhone   string
+}
+
+// searchCond is the WHERE condition (with its arguments) that Q selects, or
+// "" when there is no search.
+func (q ContactQuery) searchCond() (string, []any) {
+	t := strings.TrimSpace(q.Q)
+	if t == "" {
+		return "", nil
+	}
+	if !q.NumberHidden {
+		return `search_text LIKE ? ESCAPE '\'`, []any{likePattern(t)}
+	}
+	// \x1f joins the fields of search_text: a term holding it could reach
+	// into the number from a neighbouring field.
+	p := likePattern(strings.ReplaceAll(t, "\x1f", " "))
+	return `((search_text LIKE ? ESCAPE '\' AND phone NOT LIKE ? ESCAPE '\') OR phone = ?)`, []any{p, p, q.ExactPhone}
 }
 
 // MaxPerPage bounds a page of contacts.
@@ -40,8 +62,8 @@ func likePattern(term string) string {
 
 func (s *Store) contactScope(ctx context.Context, q ContactQuery) *gorm.DB {
 	tx := s.db.WithContext(ctx).Model(&Contact{})
-	if t := strings.TrimSpace(q.Q); t != "" {
-		tx = tx.Where(`search_text LIKE ? ESCAPE '\'`, likePattern(t))
+	if cond, args := q.searchCond(); cond != "" {
+		tx = tx.Where(cond, args...)
 	}
 	if q.GroupID != "" {
 		tx = tx.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", q.GroupID)

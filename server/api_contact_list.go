@@ -10,7 +10,7 @@ import (
 
 // apiContactList answers GET /api/v1/contacts?q=&page=&per_page=&group_id=.
 func (s *Server) apiContactList(c *gin.Context) {
-	q := models.ContactQuery{Q: c.Query("q"), GroupID: c.Query("group_id"), Page: intQuery(c, "page", 1), PerPage: intQuery(c, "per_page", 50)}
+	q := s.forViewer(c, models.ContactQuery{Q: c.Query("q"), GroupID: c.Query("group_id"), Page: intQuery(c, "page", 1), PerPage: intQuery(c, "per_page", 50)})
 	items, total, err := s.store.ListContacts(c.Request.Context(), q)
 	if err != nil {
 		apiStoreError(c, err)

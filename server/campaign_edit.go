@@ -20,5 +20,5 @@ func (s *Server) campaignEdit(c *gin.Context) {
 		campaignBack(c, cp.ID, "error", "A "+cp.State+" campaign cannot be edited.")
 		return
 	}
-	s.renderCampaignForm(c, http.StatusOK, cp.ID, formFromCampaign(cp, s.cfg.Location(), s.contactPhones(ctx, cp.ContactIDs)), "")
+	s.renderCampaignForm(c, http.StatusOK, cp.ID, formFromCampaign(cp, s.cfg.Location(), s.contactPhones(c, cp.ContactIDs)), "")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/phone"
 )
 
 // exportHeader names the columns of a campaign's result export.
@@ -23,7 +24,9 @@ func exportStates(c *gin.Context) ([]string, string) {
 	return nil, "results"
 }
 
-func exportRow(r *models.Recipient) []string {
+// exportRow is one recipient as exported; masked hides the number (and
+// numbers in the message and error) from a user who may not see them.
+func exportRow(r *models.Recipient, masked bool) []string {
 	ts := func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -32,6 +35,9 @@ func exportRow(r *models.Recipient) []string {
 	}
 	row := []string{strconv.FormatInt(r.Seq, 10), r.Name, r.Phone, r.State, strconv.Itoa(r.Run), r.MessageID, r.Error,
 		ts(r.SentAt), ts(r.DeliveredAt), ts(r.ReadAt), r.Body}
+	if masked {
+		row[1], row[2], row[6], row[10] = phone.MaskText(row[1]), phone.Masked(row[2]), phone.MaskText(row[6]), phone.MaskText(row[10])
+	}
 	for i := range row {
 		// The phone (column 2) is a validated E.164 number, "+" and digits,
 		// which cannot carry a formula; like the contacts export, it stays as

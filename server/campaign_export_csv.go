@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/csv"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
@@ -23,13 +24,15 @@ func (s *Server) campaignExportCSV(c *gin.Context) {
 		return
 	}
 	states, kind := exportStates(c)
+	masked := masksNumbers(c)
+	s.audit(c, "report.export", "campaign "+strconv.Quote(cp.Name)+" "+kind+" as csv")
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+exportName(cp, kind, "csv")+`"`)
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
 	w.Write(exportHeader)
 	err = s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error {
-		return w.Write(exportRow(r))
+		return w.Write(exportRow(r, masked))
 	})
 	w.Flush()
 	if err != nil {

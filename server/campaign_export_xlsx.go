@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
@@ -20,6 +21,8 @@ func (s *Server) campaignExportXLSX(c *gin.Context) {
 		return
 	}
 	states, kind := exportStates(c)
+	masked := masksNumbers(c)
+	s.audit(c, "report.export", "campaign "+strconv.Quote(cp.Name)+" "+kind+" as xlsx")
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -39,7 +42,7 @@ func (s *Server) campaignExportXLSX(c *gin.Context) {
 	err = s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		row++
-		return sw.SetRow(cell, toRow(exportRow(r)))
+		return sw.SetRow(cell, toRow(exportRow(r, masked)))
 	})
 	if err == nil {
 		err = sw.Flush()

@@ -23,6 +23,9 @@ type campaignForm struct {
 	Name, Template              string
 	GroupIDs                    map[string]bool
 	Phones                      string // extra contacts, one phone per line
+	// maskedContacts maps each masked number shown to a user who may not
+	// see numbers to its contact (the campaign's extra contacts).
+	maskedContacts map[string]string
 	Preset                      string
 	MinDelay, MaxDelay          string // seconds, decimals allowed
 	PauseEvery, PauseMinutes    string
@@ -139,6 +142,16 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 		if line == "" {
 			continue
 		}
+		if strings.ContainsRune(line, phone.MaskRune) {
+			// A masked number the form showed a user who may not see
+			// numbers: it stands for the contact of the campaign it masks.
+			id, ok := f.maskedContacts[line]
+			if !ok {
+				return nil, nil, &models.ValidationError{Field: "contacts", Message: fmt.Sprintf("line %d: '%s' is hidden and is none of this campaign's contacts; type the whole number", i+1, line)}
+			}
+			m.ContactIDs = append(m.ContactIDs, id)
+			continue
+		}
 		e164, err := phone.Normalize(line, s.cfg.DefaultRegion)
 		if err != nil {
 			return nil, nil, &models.ValidationError{Field: "contacts", Message: fmt.Sprintf("line %d: '%s' is not a valid number for region %s", i+1, line, s.cfg.DefaultRegion)}
@@ -190,13 +203,32 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels)})
 }
 
-// contactPhones returns the phones of the contacts chosen one by one.
-func (s *Server) contactPhones(ctx context.Context, ids []string) []string {
+// contactPhones returns the phones of the contacts chosen one by one,
+// masked for a user who may not see numbers.
+func (s *Server) contactPhones(c *gin.Context, ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		if ct, err := s.store.GetContact(ctx, id); err == nil {
-			out = append(out, ct.Phone)
+		if ct, err := s.store.GetContact(c.Request.Context(), id); err == nil {
+			if masksNumbers(c) {
+				out = append(out, phone.Masked(ct.Phone))
+			} else {
+				out = append(out, ct.Phone)
+			}
 		}
 	}
 	return out
+}
+
+// keepMaskedContacts lets the masked numbers of a campaign's extra contacts
+// stand for those contacts when the form comes back.
+func (s *Server) keepMaskedContacts(c *gin.Context, f *campaignForm, ids []string) {
+	if !masksNumbers(c) {
+		return
+	}
+	f.maskedContacts = map[string]string{}
+	for _, id := range ids {
+		if ct, err := s.store.GetContact(c.Request.Context(), id); err == nil {
+			f.maskedContacts[phone.Masked(ct.Phone)] = id
+		}
+	}
 }

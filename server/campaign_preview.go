@@ -35,8 +35,8 @@ func (s *Server) campaignPreview(c *gin.Context) {
 		groupIDs = append(groupIDs, id)
 	}
 	for i, line := range strings.Split(f.Phones, "\n") {
-		if line = strings.TrimSpace(line); line == "" {
-			continue
+		if line = strings.TrimSpace(line); line == "" || strings.ContainsRune(line, phone.MaskRune) {
+			continue // a masked number stands for a contact the campaign has
 		}
 		e164, err := phone.Normalize(line, s.cfg.DefaultRegion)
 		if err != nil {

@@ -18,6 +18,7 @@ func (s *Server) campaignUpdate(c *gin.Context) {
 		return
 	}
 	f := readCampaignForm(c)
+	s.keepMaskedContacts(c, &f, cp.ContactIDs)
 	if cp.State == models.CampaignPaused {
 		f.Template, f.FrozenMessage = cp.Template, true
 	}

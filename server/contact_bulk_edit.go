@@ -22,7 +22,8 @@ func (s *Server) contactBulkEdit(c *gin.Context) {
 		e.Field = "attr:" + c.PostForm("attribute")
 	}
 	if c.PostForm("scope") == "matching" {
-		e.Match = &models.ContactQuery{Q: strings.TrimSpace(c.PostForm("q")), GroupID: c.PostForm("group")}
+		m := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.PostForm("q")), GroupID: c.PostForm("group")})
+		e.Match = &m
 	} else {
 		e.IDs = c.PostFormArray("ids")
 		if len(e.IDs) == 0 {

@@ -40,7 +40,7 @@ const contactsPerPage = 50
 // contactList shows the searchable, paged contacts list.
 func (s *Server) contactList(c *gin.Context) {
 	ctx := c.Request.Context()
-	q := models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), GroupID: c.Query("group"), Page: intQuery(c, "page", 1), PerPage: contactsPerPage}
+	q := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), GroupID: c.Query("group"), Page: intQuery(c, "page", 1), PerPage: contactsPerPage})
 	groups, err := s.store.ListGroups(ctx)
 	if err != nil {
 		s.pageStoreError(c, err)

@@ -23,7 +23,7 @@ func (s *Server) groupShow(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	q := models.ContactQuery{GroupID: g.ID, Q: strings.TrimSpace(c.Query("q")), Page: intQuery(c, "page", 1), PerPage: contactsPerPage}
+	q := s.forViewer(c, models.ContactQuery{GroupID: g.ID, Q: strings.TrimSpace(c.Query("q")), Page: intQuery(c, "page", 1), PerPage: contactsPerPage})
 	items, total, err := s.store.ListContacts(c.Request.Context(), q)
 	if err != nil {
 		s.pageStoreError(c, err)

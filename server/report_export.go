@@ -54,6 +54,7 @@ func (s *Server) reportExportCSV(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
+	s.audit(c, "report.export", "runs as csv")
 	c.Header("Content-Disposition", `attachment; filename="sambad-runs.csv"`)
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
@@ -71,6 +72,7 @@ func (s *Server) reportExportXLSX(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.audit(c, "report.export", "runs as xlsx")
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")

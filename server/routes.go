@@ -56,7 +56,7 @@ func (s *Server) routes() {
 	r.POST("/sync/rejected/:op/dismiss", s.syncDismiss)
 	r.POST("/sync/rejected/:op/retry", s.syncRetry)
 
-	api := r.Group("/api/v1", s.requireAPIToken())
+	api := r.Group("/api/v1", s.requireAPIToken(), s.maskAPI())
 	api.GET("/contacts", s.apiContactList)
 	api.POST("/contacts", s.apiContactCreate)
 	api.GET("/contacts/:id", s.apiContactGet)
