@@ -58,6 +58,9 @@ var (
 	pageWebhook            = declarePage("webhook")
 	pageWebhooks           = declarePage("webhooks")
 	pageReports            = declarePage("reports")
+	pageUsers              = declarePage("users")
+	pageAccount            = declarePage("account")
+	pageAudit              = declarePage("audit")
 )
 
 // The fragments.

@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	s.backupRoutes(r, api)
 	s.webhookRoutes(r, api)
 	s.consoleRoutes(r)
+	s.userRoutes(r, api)
 	r.GET("/settings", s.settingsShow)
 	r.POST("/settings", s.settingsSave)
 	r.POST("/settings/variables", s.settingsVariablesSave)
