@@ -31,5 +31,6 @@ func (s *Server) apiCampaignControl(c *gin.Context) {
 		apiCampaignError(c, err)
 		return
 	}
+	s.audit(c, "campaign."+c.Param("action"), s.campaignName(c, id))
 	s.apiCampaignWrite(c, http.StatusOK, id)
 }

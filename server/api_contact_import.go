@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"strconv"
@@ -47,6 +48,7 @@ func (s *Server) apiContactImport(c *gin.Context) {
 		apiError(c, status, msg)
 		return
 	}
+	s.audit(c, "contacts.import", fmt.Sprintf("%d rows: %d added, %d updated, %d skipped (API%s)", rep.Rows, rep.Imported, rep.Updated, rep.Skipped, map[bool]string{true: ", dry run"}[rep.DryRun]))
 	c.JSON(http.StatusOK, rep)
 }
 

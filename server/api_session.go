@@ -31,5 +31,6 @@ func (s *Server) apiSessionAction(c *gin.Context) {
 		apiError(c, http.StatusConflict, err.Error())
 		return
 	}
+	s.audit(c, sessionAudit(c.Param("action")), c.Param("action"))
 	c.JSON(http.StatusOK, s.wa.Status())
 }

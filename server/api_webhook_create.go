@@ -67,5 +67,6 @@ func (s *Server) apiWebhookCreate(c *gin.Context) {
 		apiStoreError(c, err)
 		return
 	}
+	s.audit(c, "webhook.create", w.URL)
 	c.JSON(http.StatusCreated, w)
 }

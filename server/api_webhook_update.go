@@ -26,6 +26,7 @@ func (s *Server) apiWebhookUpdate(c *gin.Context) {
 		return
 	}
 	s.webhooks.Notify()
+	s.audit(c, "webhook.update", w.ID)
 	c.JSON(http.StatusOK, masked(w))
 }
 
@@ -35,5 +36,6 @@ func (s *Server) apiWebhookDelete(c *gin.Context) {
 		apiStoreError(c, err)
 		return
 	}
+	s.audit(c, "webhook.delete", c.Param("id"))
 	c.Status(http.StatusNoContent)
 }

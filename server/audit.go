@@ -53,3 +53,19 @@ func clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n]) + "…"
 }
+
+// campaignName names a campaign for the audit log (its id when it is gone).
+func (s *Server) campaignName(c *gin.Context, id string) string {
+	if cp, err := s.store.GetCampaign(c.Request.Context(), id); err == nil {
+		return "\"" + cp.Name + "\" (" + id + ")"
+	}
+	return id
+}
+
+// sessionAudit is the audit action of a WhatsApp session action.
+func sessionAudit(action string) string {
+	if action == "logout" {
+		return "whatsapp.logout"
+	}
+	return "whatsapp.action"
+}

@@ -17,6 +17,7 @@ import (
 func (s *Server) backupDownload(c *gin.Context) {
 	now := time.Now()
 	name := backup.FileName(backup.PrefixScheduled, now)
+	s.audit(c, "backup.download", name)
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
@@ -29,6 +30,7 @@ func (s *Server) backupDownload(c *gin.Context) {
 
 // backupFile sends one of the saved backups.
 func (s *Server) backupFile(c *gin.Context) {
+	s.audit(c, "backup.download", c.Param("name"))
 	path, ok := backup.Path(s.cfg.BackupDir(), c.Param("name"))
 	if !ok {
 		s.renderError(c, http.StatusNotFound, "Not found", "There is no backup of that name.")

@@ -68,6 +68,7 @@ func (s *Server) backupRestore(c *gin.Context) {
 		msg += fmt.Sprintf(" %d campaign(s) that were running are paused; resume them when ready.", res.Paused)
 	}
 	s.recordEvent(models.Event{Kind: models.EventBackup, State: "restored", Subject: name, Detail: msg})
+	s.audit(c, "backup.restore", name)
 	flash(c, "notice", msg+" The data from before is saved as "+filepath.Base(saved)+".")
 	redirect(c, "/backup")
 }

@@ -20,12 +20,12 @@ import (
 // campaignForm holds the new/edit form's fields as typed, so a rejected form
 // comes back as it was.
 type campaignForm struct {
-	Name, Template              string
-	GroupIDs                    map[string]bool
-	Phones                      string // extra contacts, one phone per line
+	Name, Template string
+	GroupIDs       map[string]bool
+	Phones         string // extra contacts, one phone per line
 	// maskedContacts maps each masked number shown to a user who may not
 	// see numbers to its contact (the campaign's extra contacts).
-	maskedContacts map[string]string
+	maskedContacts              map[string]string
 	Preset                      string
 	MinDelay, MaxDelay          string // seconds, decimals allowed
 	PauseEvery, PauseMinutes    string

@@ -9,5 +9,6 @@ func (s *Server) campaignPause(c *gin.Context) {
 		s.pageCampaignError(c, id, err)
 		return
 	}
+	s.audit(c, "campaign.pause", s.campaignName(c, id))
 	campaignBack(c, id, "notice", "Paused.")
 }

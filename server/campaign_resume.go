@@ -28,6 +28,7 @@ func (s *Server) campaignResume(c *gin.Context) {
 		s.pageCampaignError(c, id, err)
 		return
 	}
+	s.audit(c, "campaign.resume", s.campaignName(c, id))
 	if !badge.CanSend {
 		campaignBack(c, id, "warn", "WhatsApp is not connected ("+badge.Label+"): the campaign waits for it and goes on by itself once it is.")
 		return

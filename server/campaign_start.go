@@ -14,6 +14,7 @@ func (s *Server) campaignStart(c *gin.Context) {
 		s.pageCampaignError(c, id, err)
 		return
 	}
+	s.audit(c, "campaign.start", s.campaignName(c, id))
 	msg := fmt.Sprintf("Started: %d recipients.", res.Planned)
 	if res.OptedOut > 0 {
 		msg = fmt.Sprintf("Started: %d recipients; %d opted-out contacts left out.", res.Planned, res.OptedOut)

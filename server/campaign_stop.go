@@ -9,5 +9,6 @@ func (s *Server) campaignStop(c *gin.Context) {
 		s.pageCampaignError(c, id, err)
 		return
 	}
+	s.audit(c, "campaign.stop", s.campaignName(c, id))
 	campaignBack(c, id, "notice", "Stopped. Messages not sent yet will not be sent.")
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -29,6 +30,7 @@ func (s *Server) contactImportCommit(c *gin.Context) {
 		redirect(c, "/contacts/import/"+up.Token)
 		return
 	}
+	s.audit(c, "contacts.import", fmt.Sprintf("%q (%s)", up.Name, up.Mode))
 	job := s.startImport(up, groups)
 	select {
 	case <-job.done:

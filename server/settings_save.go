@@ -41,6 +41,7 @@ func (s *Server) settingsSave(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
+	s.audit(c, "settings.change", "settings")
 	flash(c, "notice", "Settings saved. Campaign defaults apply to new campaigns now; the others when Sambad next starts.")
 	redirect(c, "/settings")
 }

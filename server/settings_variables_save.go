@@ -25,6 +25,7 @@ func (s *Server) settingsVariablesSave(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
+	s.audit(c, "settings.change", "variable names")
 	flash(c, "notice", "Variable names saved. Messages still use {{v1}}…{{v10}}, and exports keep the v1…v10 columns.")
 	redirect(c, "/settings#variables")
 }

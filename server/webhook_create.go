@@ -24,5 +24,6 @@ func (s *Server) webhookCreate(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
+	s.audit(c, "webhook.create", w.URL)
 	s.renderWebhook(c, w.ID, w.Secret)
 }

@@ -31,6 +31,7 @@ func (s *Server) webhookUpdate(c *gin.Context) {
 		return
 	}
 	s.webhooks.Notify()
+	s.audit(c, "webhook.update", id)
 	flash(c, "notice", "Webhook saved.")
 	redirect(c, "/webhooks/"+id)
 }
@@ -41,6 +42,7 @@ func (s *Server) webhookDelete(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
+	s.audit(c, "webhook.delete", c.Param("id"))
 	flash(c, "notice", "Webhook deleted.")
 	redirect(c, "/webhooks")
 }

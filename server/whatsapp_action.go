@@ -42,6 +42,8 @@ func (s *Server) whatsappAction(c *gin.Context) {
 		return
 	case err != nil:
 		flash(c, "error", "WhatsApp: "+err.Error())
+	default:
+		s.audit(c, sessionAudit(c.Param("action")), c.Param("action"))
 	}
 	redirect(c, "/whatsapp")
 }

@@ -29,6 +29,7 @@ func (s *Server) whatsappLinkCode(c *gin.Context) {
 	if err != nil {
 		flash(c, "error", "WhatsApp: "+err.Error())
 	} else {
+		s.audit(c, "whatsapp.link", "link code asked for")
 		flash(c, "notice", "On your phone choose “Link with phone number instead” and enter "+code)
 	}
 	redirect(c, "/whatsapp")
