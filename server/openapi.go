@@ -209,16 +209,38 @@ func OpenAPI() obj {
 		"/webhooks/{id}/test": obj{"post": op("Send a webhook.test event now", one(idParam), nil, ok("How the delivery went.", "WebhookDelivery"))},
 		"/webhooks/{id}/deliveries/{delivery}/again": obj{"post": op("Send a logged event again (same id and body)",
 			one(idParam, obj{"name": "delivery", "in": "path", "required": true, "schema": integer()}), nil, ok("How the delivery went.", "WebhookDelivery"))},
+		"/users": obj{
+			"get":  op("List users (admins only)", nil, nil, obj{"200": answer("Every user.", object([]string{"users"}, obj{"users": arr(ref("User"))}))}),
+			"post": op("Add a user (admins only); role is admin or staff (default staff)", nil, jsonBody(ref("UserInput")), created("User")),
+		},
+		"/users/{id}": obj{
+			"patch": op("Change a user (admins only): name, role, see_numbers, or a new password (their sessions end). Demoting the last admin is 409",
+				one(idParam), jsonBody(ref("UserPatch")), ok("The user.", "User")),
+			"delete": op("Delete a user with their sessions and tokens (admins only); deleting the last admin is 409", one(idParam), nil, noContent),
+		},
+		"/tokens": obj{
+			"get": op("List your API tokens; an admin sees everyone's (user_id= for one user's)",
+				one(queryParam("user_id", "Only this user's tokens (admins).", str())), nil,
+				obj{"200": answer("The tokens (never the tokens themselves).", object([]string{"tokens"}, obj{"tokens": arr(ref("APIToken"))}))}),
+			"post": op("Make a personal API token for yourself (an admin may give user_id); the answer carries token, the only time it is shown",
+				nil, jsonBody(object([]string{"name"}, obj{"name": str(), "user_id": str()})), created("NewAPIToken")),
+		},
+		"/tokens/{id}": obj{"delete": op("Revoke a token: your own, or anyone's for an admin", one(idParam), nil, noContent)},
+		"/audit": obj{"get": op("The audit log, newest first (admins only)",
+			one(queryParam("user", "Only this user's entries.", str()), queryParam("action", "An action (campaign.start) or a family ending in a dot (campaign.).", str()),
+				queryParam("page", "From 1.", integer()), queryParam("per_page", "Entries a page (50; up to 500).", integer())), nil,
+			obj{"200": answer("A page of entries.", object([]string{"entries", "total", "page", "per_page"},
+				obj{"entries": arr(ref("AuditEntry")), "total": integer(), "page": integer(), "per_page": integer()}))})},
 	}
 	return obj{
 		"openapi": "3.1.0",
 		"info": obj{"title": "Sambad API", "version": "1",
-			"description": "Sambad's JSON API. Send `Authorization: Bearer <SAMBAD_API_TOKEN>`. Errors are `{\"error\": \"...\"}` with a message a person can act on. Webhook deliveries are described in the README (events, signature)."},
+			"description": "Sambad's JSON API. Send `Authorization: Bearer <token>`: a personal token (made on the Account page or POST /tokens; it acts as its user, with their role and masked numbers for staff who may not see them) or SAMBAD_API_TOKEN (an admin). Staff get 403 on admin routes. Errors are `{\"error\": \"...\"}` with a message a person can act on. Webhook deliveries are described in the README (events, signature)."},
 		"servers":  []obj{{"url": "/api/v1"}},
 		"security": []obj{{"bearerAuth": []string{}}},
 		"paths":    paths,
 		"components": obj{
-			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer", "description": "The value of SAMBAD_API_TOKEN."}},
+			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer", "description": "A personal token (sbd_…) or the value of SAMBAD_API_TOKEN."}},
 			"responses":       obj{"Error": answer("The request failed; error says why.", ref("Error"))},
 			"schemas":         openAPISchemas(),
 		},
@@ -229,6 +251,21 @@ func openAPISchemas() obj {
 	ts := strFmt("date-time")
 	return obj{
 		"Error": object([]string{"error"}, obj{"error": str()}),
+		"User": object([]string{"id", "name", "role", "see_numbers", "created_at", "updated_at"}, obj{
+			"id": str(), "name": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}},
+			"see_numbers": obj{"type": "boolean", "description": "Staff see phone numbers whole only with this; admins always do."},
+			"created_at": ts, "updated_at": ts}),
+		"UserInput": object([]string{"name", "password"}, obj{"name": str(), "password": obj{"type": "string", "description": "8 characters to 72 bytes."},
+			"role": obj{"type": "string", "enum": []string{"admin", "staff"}}, "see_numbers": boolean()}),
+		"UserPatch": object(nil, obj{"name": str(), "password": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}}, "see_numbers": boolean()}),
+		"APIToken": object([]string{"id", "user_id", "user_name", "name", "prefix", "created_at", "last_used_at"}, obj{
+			"id": str(), "user_id": str(), "user_name": str(), "name": str(), "prefix": obj{"type": "string", "description": "The token's first characters."},
+			"created_at": ts, "last_used_at": nullable("string")}),
+		"NewAPIToken": object([]string{"id", "name", "user_id", "prefix", "created_at", "token"}, obj{
+			"id": str(), "name": str(), "user_id": str(), "user_name": str(), "prefix": str(), "created_at": ts,
+			"token": obj{"type": "string", "description": "Send as Authorization: Bearer <token>. Shown only in this answer; Sambad keeps its SHA-256."}}),
+		"AuditEntry": object([]string{"id", "at", "user", "action", "detail", "ip", "user_agent"}, obj{
+			"id": str(), "at": ts, "user_id": str(), "user": str(), "action": str(), "detail": str(), "ip": str(), "user_agent": str()}),
 		"Contact": object([]string{"id", "phone", "name", "variables", "attributes", "opted_out", "created_at", "updated_at"}, obj{
 			"id": str(), "phone": obj{"type": "string", "description": "E.164, such as +919876543210."}, "name": str(),
 			"variables": strMap(), "attributes": strMap(), "opted_out": boolean(), "created_at": ts, "updated_at": ts}),
