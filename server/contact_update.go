@@ -1,10 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/phone"
 )
 
 // contactUpdate saves the edit form.
@@ -15,9 +19,8 @@ func (s *Server) contactUpdate(c *gin.Context) {
 		return
 	}
 	in, err := contactInputFromForm(c)
-	if strings.TrimSpace(in.Phone) == "" && masksNumbers(c) {
-		// The form showed the number masked and sent none: it stays.
-		in.Phone = contact.Phone
+	if masksNumbers(c) {
+		keepMasked(&in, contact)
 	}
 	m := membershipsFromForm(c)
 	if err == nil {
@@ -36,4 +39,28 @@ func (s *Server) contactUpdate(c *gin.Context) {
 	}
 	flash(c, "notice", "Contact "+contact.Phone+" saved.")
 	redirect(c, "/contacts")
+}
+
+// keepMasked undoes the masking of the edit form for a user who may not see
+// numbers: no number sent keeps the stored one, and a field sent back as
+// the form showed it masked keeps its stored value.
+func keepMasked(in *models.ContactInput, stored *models.Contact) {
+	if strings.TrimSpace(in.Phone) == "" {
+		in.Phone = stored.Phone
+	}
+	same := func(sent, was string) bool { return sent != was && sent == strings.TrimSpace(phone.MaskText(was)) }
+	if same(strings.TrimSpace(in.Name), stored.Name) {
+		in.Name = stored.Name
+	}
+	for i, was := range stored.Variables() {
+		k := fmt.Sprintf("v%d", i+1)
+		if same(in.Variables[k], was) {
+			in.Variables[k] = was
+		}
+	}
+	for k, was := range stored.Attributes {
+		if v, ok := in.Attributes[k]; ok && same(v, was) {
+			in.Attributes[k] = was
+		}
+	}
 }

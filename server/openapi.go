@@ -254,7 +254,7 @@ func openAPISchemas() obj {
 		"User": object([]string{"id", "name", "role", "see_numbers", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}},
 			"see_numbers": obj{"type": "boolean", "description": "Staff see phone numbers whole only with this; admins always do."},
-			"created_at": ts, "updated_at": ts}),
+			"created_at":  ts, "updated_at": ts}),
 		"UserInput": object([]string{"name", "password"}, obj{"name": str(), "password": obj{"type": "string", "description": "8 characters to 72 bytes."},
 			"role": obj{"type": "string", "enum": []string{"admin", "staff"}}, "see_numbers": boolean()}),
 		"UserPatch": object(nil, obj{"name": str(), "password": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}}, "see_numbers": boolean()}),
