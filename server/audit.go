@@ -69,3 +69,18 @@ func sessionAudit(action string) string {
 	}
 	return "whatsapp.action"
 }
+
+// auditFailedSignIn records a failed sign-in under the user it named. A
+// name that is no user is not written: people type their password into the
+// name field by mistake, and the log must not keep it.
+func (s *Server) auditFailedSignIn(c *gin.Context, name string) {
+	u, err := s.store.UserByName(c.Request.Context(), name)
+	switch {
+	case name == "":
+		s.auditAs(c, "", "", "auth.sign_in_failed", "wrong password for the first admin")
+	case err == nil:
+		s.auditAs(c, u.ID, u.Name, "auth.sign_in_failed", "wrong password")
+	default:
+		s.auditAs(c, "", "", "auth.sign_in_failed", "no such user name")
+	}
+}

@@ -41,8 +41,12 @@ func (s *Server) loginSubmit(c *gin.Context) {
 		s.render(c, http.StatusTooManyRequests, pageLogin, "auth", view)
 	case errors.Is(err, auth.ErrWrongPassword):
 		logrus.WithFields(logrus.Fields{"client": c.ClientIP()}).Warn("server: wrong password at sign-in")
-		s.auditAs(c, "", view.Name, "auth.sign_in_failed", "wrong user name or password")
-		flashNow(c, "Wrong user name or password.")
+		s.auditFailedSignIn(c, name)
+		if name == "" {
+			flashNow(c, "Wrong password.") // the first admin's: no name to be wrong
+		} else {
+			flashNow(c, "Wrong user name or password.")
+		}
 		s.render(c, http.StatusUnauthorized, pageLogin, "auth", view)
 	case syncer.IsUnreachable(err):
 		_, msg := classify(c, err)

@@ -86,10 +86,17 @@ func (s *Server) userPasswordReset(c *gin.Context) {
 	redirect(c, "/users")
 }
 
-// userDelete removes a user, their sessions and tokens.
+// userDelete removes a user, their sessions and tokens, after a
+// confirmation page (so it works without JavaScript).
 func (s *Server) userDelete(c *gin.Context) {
 	ctx := c.Request.Context()
 	u, err := s.store.GetUser(ctx, c.Param("id"))
+	if err == nil && c.PostForm("confirm") != "yes" {
+		s.render(c, http.StatusOK, pageConfirm, "users", confirmView{Title: "Delete " + u.Name + "?",
+			Message: "They can no longer sign in, and their API tokens stop working. The audit log keeps what they did.",
+			Button: "Delete " + u.Name, Action: "/users/" + u.ID + "/delete", Back: "/users"})
+		return
+	}
 	if err == nil {
 		err = s.store.DeleteUser(ctx, u.ID)
 	}
