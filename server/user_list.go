@@ -94,7 +94,7 @@ func (s *Server) userDelete(c *gin.Context) {
 	if err == nil && c.PostForm("confirm") != "yes" {
 		s.render(c, http.StatusOK, pageConfirm, "users", confirmView{Title: "Delete " + u.Name + "?",
 			Message: "They can no longer sign in, and their API tokens stop working. The audit log keeps what they did.",
-			Button: "Delete " + u.Name, Action: "/users/" + u.ID + "/delete", Back: "/users"})
+			Button:  "Delete " + u.Name, Action: "/users/" + u.ID + "/delete", Back: "/users"})
 		return
 	}
 	if err == nil {
