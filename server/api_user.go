@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/models"
 )
 
@@ -58,16 +59,19 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 	if !decodeJSON(c, &b) {
 		return
 	}
-	ctx := c.Request.Context()
-	id := c.Param("id")
+	patch := models.UserPatch{Name: b.Name, Role: b.Role, SeeNumbers: b.SeeNumbers}
 	if b.Password != nil {
-		if _, err := s.ops.auth.ResetPassword(ctx, id, *b.Password, ""); err != nil {
+		hash, err := auth.HashPassword(*b.Password)
+		if err != nil {
 			status, msg := userError(c, err)
 			apiError(c, status, msg)
 			return
 		}
+		patch.PasswordHash = &hash
 	}
-	u, err := s.store.UpdateUser(ctx, id, models.UserPatch{Name: b.Name, Role: b.Role, SeeNumbers: b.SeeNumbers})
+	// One transaction: a refused change (the last admin) changes nothing,
+	// the password included.
+	u, err := s.store.UpdateUser(c.Request.Context(), c.Param("id"), patch)
 	if err != nil {
 		status, msg := userError(c, err)
 		apiError(c, status, msg)

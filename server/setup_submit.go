@@ -33,7 +33,7 @@ func (s *Server) setupSubmit(c *gin.Context) {
 		flash(c, "notice", "Password set. Sambad now asks for it on every new browser.")
 		redirect(c, "/")
 	case errors.As(err, &ve):
-		flashNow(c, "The user name "+ve.Message+".")
+		flashNow(c, "User name: "+ve.Message+".")
 		s.render(c, http.StatusUnprocessableEntity, pageSetup, "auth", view)
 	case errors.Is(err, auth.ErrPasswordSet):
 		redirect(c, "/login")

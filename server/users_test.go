@@ -550,6 +550,9 @@ func TestUsersAPI(t *testing.T) {
 	if r.status != 409 || !strings.Contains(r.body, "at least one admin") {
 		t.Fatalf("demote the last admin: %d %s", r.status, r.body)
 	}
+	// A refused change changes nothing, a password sent with it included.
+	admin.api("PATCH", "/api/v1/users/"+o.boss.ID, map[string]any{"role": "staff", "password": "not applied pw"})
+	o.browser("boss", bossPassword)
 	if r := admin.api("DELETE", "/api/v1/users/"+o.boss.ID, nil); r.status != 409 {
 		t.Fatalf("delete the last admin: %d %s", r.status, r.body)
 	}
