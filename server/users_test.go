@@ -483,6 +483,22 @@ func TestStaffSeeNumbersMasked(t *testing.T) {
 	if c, _ := o.store.GetContact(ctx, known.ID); c.Phone != knownNumber || c.Name != "Asha K." || c.Attributes["alt"] != knownNumber || c.Attributes["note"] != "VIP" {
 		t.Fatalf("after a staff edit: %+v", c)
 	}
+	// The draft's extra contact is shown masked on its form; saved back as
+	// shown, it stays the same contact.
+	if r := ravi.get("/campaigns/" + draft.ID + "/edit"); !strings.Contains(r.body, "98••• ••210") {
+		t.Fatalf("campaign form lacks the masked extra contact")
+	}
+	r = ravi.form("/campaigns/"+draft.ID, url.Values{"name": {"Draft 2"}, "template": {"Hello {{name}}"}, "phones": {"+91 98••• ••210"}, "preset": {"medium"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("staff saves the draft: %d %s", r.status, r.body)
+	}
+	if cpd, _ := o.store.GetCampaign(ctx, draft.ID); cpd.Name != "Draft 2" || len(cpd.ContactIDs) != 1 || cpd.ContactIDs[0] != known.ID {
+		t.Fatalf("draft after a staff edit: %+v", cpd)
+	}
+	r = ravi.form("/campaigns/"+draft.ID, url.Values{"name": {"Draft 3"}, "template": {"Hello {{name}}"}, "phones": {"+91 97••• ••111"}, "preset": {"medium"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "type the whole number") {
+		t.Fatalf("a masked number of no contact: %d", r.status)
+	}
 	// A staff user allowed to see numbers sees them: the walk reaches them.
 	meena := o.browser("meena", seerPassword)
 	seen := 0
