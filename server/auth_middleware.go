@@ -70,6 +70,7 @@ func (s *Server) requireSignIn() gin.HandlerFunc {
 		if !s.ops.auth.PasswordSet() {
 			if s.openLocal() {
 				// Local install without a password: open, as on first run.
+				c.Set(ctxUser, localAdmin)
 				c.Next()
 				return
 			}

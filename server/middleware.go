@@ -85,6 +85,7 @@ func (s *Server) requireAPIToken() gin.HandlerFunc {
 			ok = true
 		}
 		if !ok && want == "" && s.openLocal() {
+			c.Set(ctxUser, localAdmin)
 			ok = true
 		}
 		if ok {

@@ -58,16 +58,22 @@ func init() {
 		"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id")
 }
 
-// requestUser returns who the request acts as. On a local install without
-// a password nobody signs in and the one person using it is an admin.
+// requestUser returns who the request acts as: the user requireSignIn or
+// requireAPIToken found, or, when neither let the request through as
+// someone (a public page such as /login), nobody: no name, no admin, no
+// numbers.
 func requestUser(c *gin.Context) *models.User {
 	if u, ok := c.Get(ctxUser); ok {
 		return u.(*models.User)
 	}
-	return localAdmin
+	return nobody
 }
 
-// localAdmin is who acts on an open local install (no user yet).
+// nobody is who a request that is not signed in acts as.
+var nobody = &models.User{Role: models.RoleStaff}
+
+// localAdmin is who acts on an open local install (no user yet): nobody
+// signs in there, and the one person using it is an admin.
 var localAdmin = &models.User{Name: "local", Role: models.RoleAdmin, SeeNumbers: true}
 
 // apiTokenAdmin is who SAMBAD_API_TOKEN acts as.
