@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sambad/sambad/models"
 )
 
 // TestBrowserUsersPages signs in through the real login form and uses the
@@ -80,5 +82,38 @@ func TestBrowserUsersPages(t *testing.T) {
 	}
 	if !strings.Contains(page.MustElement("table.tokens").MustText(), "Reports script") {
 		t.Fatal("account page does not list the token")
+	}
+	// Staff: numbers masked in the real browser, admin pages refused with a
+	// page that says why.
+	ctx := t.Context()
+	var c models.Contact
+	models.ContactInput{Phone: knownNumber, Name: "Asha Known"}.Apply(&c, "IN")
+	if err := o.store.CreateContact(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	staffPage := launchChromium(t).MustPage(o.url + "/login").Timeout(60 * time.Second)
+	defer staffPage.Close()
+	staffPage.MustWaitLoad()
+	staffPage.MustElement("#name").MustInput("ravi")
+	staffPage.MustElement("#password").MustInput(staffPassword)
+	wait = staffPage.MustWaitNavigation()
+	staffPage.MustElement(`button[type="submit"]`).MustClick()
+	wait()
+	for _, width := range []int{390, 1280} {
+		staffPage.MustSetViewport(width, 844, 1, width < 800)
+		staffPage.MustNavigate(o.url + "/contacts").MustWaitLoad()
+		if text := staffPage.MustElement("main").MustText(); !strings.Contains(text, "+91 98••• ••210") || strings.Contains(text, "43210") {
+			t.Fatalf("staff contacts page at %d px:\n%s", width, text)
+		}
+		if dir != "" {
+			shotFullPage(t, staffPage, filepath.Join(dir, fmt.Sprintf("staff-contacts-%d.png", width)))
+		}
+		staffPage.MustNavigate(o.url + "/settings").MustWaitLoad()
+		if !strings.Contains(staffPage.MustElement("main h1").MustText(), "Only an admin") {
+			t.Fatal("staff on /settings: no refusal page")
+		}
+		if dir != "" {
+			shotFullPage(t, staffPage, filepath.Join(dir, fmt.Sprintf("staff-refused-%d.png", width)))
+		}
 	}
 }
