@@ -2,6 +2,7 @@ package browser
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -311,5 +312,46 @@ func TestSendFileInterruptedThenRecent(t *testing.T) {
 	}
 	if len(recent) != 1 || recent[0].Media != "photo" || recent[0].Text != caption || !strings.HasSuffix(recent[0].ID, l[0].ID) {
 		t.Fatalf("RecentOutgoing = %+v, want the photo with its caption", recent)
+	}
+}
+
+// An editor left open (a send that stopped after attaching) is closed
+// before anything else, and nothing was sent by it.
+func TestLeftoverMediaEditorIsClosed(t *testing.T) {
+	m := sharedManager(t)
+	ctx := sendCtx(t)
+	path, _ := storeFile(t, pngBytes(t, 40, 40, 9))
+	const phone = "919870000301"
+	err := m.withPage(ctx, "test", []State{StateReady}, func(ctx context.Context, pd *pageDriver) error {
+		if _, err := m.openChatPrepared(ctx, pd, phone, "", true); err != nil {
+			return err
+		}
+		named := filepath.Join(t.TempDir(), "left.png")
+		if err := os.Link(path, named); err != nil {
+			return err
+		}
+		if err := m.attachFile(ctx, pd, KindPhoto, named); err != nil {
+			return err
+		}
+		r, err := pd.mediaWait(ctx, "editorSend", KindPhoto, 10*time.Second)
+		if err != nil || !r.Editor {
+			return fmt.Errorf("no editor: %+v, %v", r, err)
+		}
+		if err := m.closeMediaEditor(ctx, pd); err != nil {
+			return err
+		}
+		if r, err = pd.mediaWait(ctx, "closed", "", 0); err != nil || r.Editor {
+			return fmt.Errorf("the editor is still open: %+v, %v", r, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ledgerFor(phone)); n != 0 {
+		t.Fatalf("closing the editor sent %d messages", n)
+	}
+	if _, err := m.SendText(ctx, "+"+phone, "after the editor"); err != nil {
+		t.Fatal(err)
 	}
 }
