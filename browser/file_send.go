@@ -343,8 +343,9 @@ func (m *Manager) attachFile(ctx context.Context, pd *pageDriver, kind, path str
 					return err
 				}
 			}
-			// The menu comes late, and its inputs after it.
-			if r, err = pd.mediaWait(ctx, "input", kind, 2500*time.Millisecond); err != nil {
+			// The menu comes late, and its inputs after it; a click while
+			// it is coming may close it, so each try waits longer.
+			if r, err = pd.mediaWait(ctx, "input", kind, time.Duration(1200+1200*try)*time.Millisecond); err != nil {
 				return err
 			}
 			if err := m.notReady(r); err != nil {
