@@ -52,6 +52,20 @@ func pngBytes(t testing.TB, w, h int, seed uint64) []byte {
 	return buf.Bytes()
 }
 
+// freshPhone returns digits no earlier test run (-count=N) sent to: the
+// shared simulator keeps its ledger for the whole test binary.
+func freshPhone(t testing.TB, digits string) string {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		p := digits[:len(digits)-2] + fmt.Sprintf("%02d", i)
+		if len(ledgerFor(p)) == 0 {
+			return p
+		}
+	}
+	t.Fatalf("no fresh phone number like %s", digits)
+	return ""
+}
+
 func pdfBytes(n int) []byte {
 	return append([]byte("%PDF-1.4\n% price list\n"), bytes.Repeat([]byte("item 42 price 999 "), n)...)
 }
@@ -83,7 +97,7 @@ func TestSendFilePhotoWithCaption(t *testing.T) {
 	m := sharedManager(t)
 	ctx := sendCtx(t)
 	path, sum := storeFile(t, pngBytes(t, 120, 90, 1))
-	const phone = "919870000001"
+	phone := freshPhone(t, "919870010000")
 	caption := "Namaste Asha 🙏\nNew shoes: ₹999 only"
 	res, err := m.SendFile(ctx, "+"+phone, File{Path: path, Name: "shoe.png", Kind: KindPhoto, Caption: caption})
 	if err != nil {
@@ -108,7 +122,7 @@ func TestSendFileDocumentKeepsName(t *testing.T) {
 	m := sharedManager(t)
 	ctx := sendCtx(t)
 	path, sum := storeFile(t, pdfBytes(20000))
-	const phone = "919870000002"
+	phone := freshPhone(t, "919870020000")
 	const name = "Price list (Dec 2026) – final.pdf"
 	res, err := m.SendFile(ctx, "+"+phone, File{Path: path, Name: name, Kind: KindDocument})
 	if err != nil {
@@ -127,17 +141,20 @@ func TestSendFileDocumentKeepsName(t *testing.T) {
 	}
 }
 
+// A 5 MB video: the page is still processing it when the editor's send
+// button shows, so the first click does nothing; the driver sees no row and
+// the file still in the editor, and clicks once more. One video arrives.
 func TestSendFileVideo(t *testing.T) {
 	m := sharedManager(t)
 	ctx := sendCtx(t)
-	path, sum := storeFile(t, mp4Bytes(300_000, 3))
-	const phone = "919870000003"
+	path, sum := storeFile(t, mp4Bytes(5<<20, 3))
+	phone := freshPhone(t, "919870030000")
 	if _, err := m.SendFile(ctx, "+"+phone, File{Path: path, Name: "demo", Kind: KindVideo, Caption: "Watch the demo"}); err != nil {
 		t.Fatal(err)
 	}
-	got := fileLedger(phone)
-	if len(got) != 1 || got[0].Kind != "video" || got[0].SHA256 != sum || got[0].Text != "Watch the demo" {
-		t.Fatalf("ledger %+v, want the video with sha256 %s", got, sum)
+	time.Sleep(500 * time.Millisecond) // a second video would show by now
+	if got := fileLedger(phone); len(got) != 1 || got[0].Kind != "video" || got[0].SHA256 != sum || got[0].Text != "Watch the demo" {
+		t.Fatalf("ledger %+v, want the video once with sha256 %s", got, sum)
 	}
 }
 
@@ -149,7 +166,7 @@ func TestSendFileRefusedBeforeActing(t *testing.T) {
 	big := append(pngBytes(t, 16, 16, 4), make([]byte, 17<<20)...)
 	bigPath, _ := storeFile(t, big)
 	pdf, _ := storeFile(t, pdfBytes(10))
-	const phone = "919870000004"
+	phone := freshPhone(t, "919870040000")
 	cases := []struct {
 		name string
 		f    File
@@ -188,7 +205,7 @@ func TestSendFileRefusedBeforeActing(t *testing.T) {
 func TestSendFileInvalidNumber(t *testing.T) {
 	m := sharedManager(t)
 	ctx := sendCtx(t)
-	const phone = "919870000005"
+	phone := freshPhone(t, "919870050000")
 	sim.SetUnknown(phone)
 	defer sim.SetKnown(phone)
 	path, _ := storeFile(t, pngBytes(t, 20, 20, 5))
@@ -199,7 +216,7 @@ func TestSendFileInvalidNumber(t *testing.T) {
 		t.Fatalf("%d messages reached the server", n)
 	}
 	// The modal was dismissed: the next file goes.
-	if _, err := m.SendFile(ctx, "+919870000006", File{Path: path, Name: "p.png", Kind: KindPhoto, Caption: "after invalid"}); err != nil {
+	if _, err := m.SendFile(ctx, "+"+freshPhone(t, "919870060000"), File{Path: path, Name: "p.png", Kind: KindPhoto, Caption: "after invalid"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -212,7 +229,7 @@ func TestSendFilesInARow(t *testing.T) {
 	ctx := sendCtx(t)
 	photo, photoSum := storeFile(t, pngBytes(t, 200, 150, 6))
 	doc, docSum := storeFile(t, pdfBytes(3000))
-	phones := []string{"919870000101", "919870000102"}
+	phones := []string{freshPhone(t, "919870070000"), freshPhone(t, "919870080000")}
 	type sent struct {
 		kind, caption, sum string
 	}
@@ -269,7 +286,7 @@ func TestSendFileInterruptedThenRecent(t *testing.T) {
 	linkAndWait(t, m)
 	ctx := sendCtx(t)
 	path, sum := storeFile(t, pngBytes(t, 300, 300, 8))
-	const phone = "919870000201"
+	phone := freshPhone(t, "919870090000")
 	const caption = "Interrupted offer"
 	pid := m.session().chrome.PID
 	type result struct {
@@ -321,7 +338,7 @@ func TestLeftoverMediaEditorIsClosed(t *testing.T) {
 	m := sharedManager(t)
 	ctx := sendCtx(t)
 	path, _ := storeFile(t, pngBytes(t, 40, 40, 9))
-	const phone = "919870000301"
+	phone := freshPhone(t, "919870100000")
 	err := m.withPage(ctx, "test", []State{StateReady}, func(ctx context.Context, pd *pageDriver) error {
 		if _, err := m.openChatPrepared(ctx, pd, phone, "", true); err != nil {
 			return err

@@ -83,7 +83,9 @@
 // button does nothing before the chat is wired, a second click while the
 // menu is coming cancels it, the menu and its inputs attach late, the
 // editor renders late and its caption box is wired late: text typed into it
-// before its send button shows is dropped.
+// before its send button shows is dropped, and a click on send while a
+// video is still being processed (300 ms per MB after the button shows, at
+// most 3 s) does nothing.
 //
 // The page talks to its server through a private API under /wa/ (the real
 // site uses a websocket); the driver must never call it nor /__sim/.

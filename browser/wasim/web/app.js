@@ -1235,6 +1235,10 @@
       if (chat.media !== ed) return;
       attachEditor(caption, function () { items[ed.cur].caption = caption.__getText(); }, function () { sendMedia(chat, ed); }, items[ed.cur].caption);
       ed.wired = true;
+      // A large video is still being processed when the send button shows:
+      // a click before that does nothing (300 ms per MB, at most 3 s).
+      var big = ed.items.reduce(function (n, it) { return n + (it.kind === 'video' ? it.file.size : 0); }, 0);
+      ed.readyAt = Date.now() + (TIMING.off ? 0 : Math.min(3000, 300 * big / (1024 * 1024)));
       var send = h('div', { role: 'button', tabindex: '0', 'aria-label': 'Send', c: 'me-send' }, h('span', { 'aria-hidden': 'true', 'data-icon': BOOT.sendIcon || 'send', c: 'send-i' }, icon('send-svg')));
       send.addEventListener('click', function () { sendMedia(chat, ed); });
       sendSlot.appendChild(send);
@@ -1251,7 +1255,7 @@
 
   // sendMedia sends one message per file, each with its own caption.
   function sendMedia(chat, ed) {
-    if (chat.media !== ed || !ed.wired || conflict || conflictClosed) return;
+    if (chat.media !== ed || !ed.wired || Date.now() < ed.readyAt || conflict || conflictClosed) return;
     ed.items[ed.cur].caption = ed.caption.__getText();
     closeMediaEditor(chat);
     ed.items.forEach(function (it) {
