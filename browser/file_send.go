@@ -259,6 +259,7 @@ func (m *Manager) notReady(r mediaResult) error {
 // as sent only when a new outgoing row of its kind with its caption (and,
 // for a document, its name) shows.
 func (m *Manager) sendFileOnPage(ctx context.Context, pd *pageDriver, digits string, f File, path string, res *SendResult) error {
+	sess := m.session() // the one withPage holds: to tell a death after the click
 	if _, err := m.openChatPrepared(ctx, pd, digits, "", true); err != nil {
 		return err
 	}
@@ -293,7 +294,7 @@ func (m *Manager) sendFileOnPage(ctx context.Context, pd *pageDriver, digits str
 	if err := m.typeCaption(ctx, pd, f.Caption); err != nil {
 		return err
 	}
-	act, err := m.actMedia(ctx, pd, f, nil)
+	act, err := m.actMedia(ctx, sess, pd, f, nil)
 	if err != nil {
 		sent = true // clicked, or unknown: never touch the editor again
 		return err
@@ -302,7 +303,7 @@ func (m *Manager) sendFileOnPage(ctx context.Context, pd *pageDriver, digits str
 		return fmt.Errorf("browser: file not sent: %s", act.Reason)
 	}
 	sent = true
-	return m.confirmFileSent(ctx, pd, f, act, res)
+	return m.confirmFileSent(ctx, sess, pd, f, act, res)
 }
 
 // attachFile opens the attach menu and sets path on its input for kind. The
@@ -428,7 +429,7 @@ func (m *Manager) typeCaption(ctx context.Context, pd *pageDriver, caption strin
 // clicks the editor's send and waits for our row in the same call. known,
 // for a second try, are the rows noted before the first click: a row of
 // ours among the new ones means the first click took, and nothing is done.
-func (m *Manager) actMedia(ctx context.Context, pd *pageDriver, f File, known []string) (actResult, error) {
+func (m *Manager) actMedia(ctx context.Context, sess *session, pd *pageDriver, f File, known []string) (actResult, error) {
 	arg := map[string]any{
 		"caption": f.Caption, "media": f.Kind,
 		"wait": map[string]any{"minAck": int(AckSent), "timeout": m.opts.SendTimeout.Milliseconds(), "rowWithin": min(confirmWindow, m.opts.SendTimeout).Milliseconds()},
@@ -444,9 +445,12 @@ func (m *Manager) actMedia(ctx context.Context, pd *pageDriver, f File, known []
 		if isContextGone(err) {
 			return act, fmt.Errorf("browser: the page reloaded during the send, outcome unknown: %w", ErrTimeout)
 		}
+		if ctx.Err() != nil {
+			return act, err // withPage tells a dead browser from a deadline: both unknown
+		}
 		// Unknown outcome either way; say whether the browser died (the
 		// failed call may come a moment before the death is signalled).
-		if s := m.session(); s != nil {
+		if s := sess; s != nil {
 			select {
 			case <-s.died:
 			case <-time.After(300 * time.Millisecond):
@@ -464,11 +468,11 @@ func (m *Manager) actMedia(ctx context.Context, pd *pageDriver, f File, known []
 // When no row showed and the editor is still open with the caption, the
 // click did not take: it clicks once more, after checking again (in the
 // same call) that no row of ours appeared. Any other doubt is ErrTimeout.
-func (m *Manager) confirmFileSent(ctx context.Context, pd *pageDriver, f File, act actResult, res *SendResult) error {
+func (m *Manager) confirmFileSent(ctx context.Context, sess *session, pd *pageDriver, f File, act actResult, res *SendResult) error {
 	start := time.Now()
 	r := act.probeResult
 	if r.NoRow {
-		again, err := m.actMedia(ctx, pd, f, act.Known)
+		again, err := m.actMedia(ctx, sess, pd, f, act.Known)
 		if err != nil {
 			return fmt.Errorf("browser: no message row after clicking send, outcome unknown: %w (%v)", ErrTimeout, err)
 		}
