@@ -15,6 +15,11 @@ import (
 func benchLinked(b *testing.B, seed uint64) (*wasim.Server, *Manager) {
 	o := simOptions()
 	o.Timing = wasim.Timing{Seed: seed}
+	return benchLinkedWith(b, o)
+}
+
+// benchLinkedWith is benchLinked on a simulator configured by o.
+func benchLinkedWith(b *testing.B, o wasim.Options) (*wasim.Server, *Manager) {
 	s := wasim.New(o)
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {
@@ -114,4 +119,62 @@ func mean(d []time.Duration) time.Duration {
 		sum += x
 	}
 	return sum / time.Duration(max(len(d), 1))
+}
+
+// BenchmarkSendPathMedia measures the time of one message by kind on the
+// simulator, with its timings on (compose and attach timings, seeded) and,
+// for reference, off (what the driver itself costs): per round a text, a
+// photo (a 400×300 PNG, ~360 KB) and a PDF document (~250 KB) with a
+// caption, each to the next of 25 numbers, all through one browser.
+// -benchtime Nx is the number of rounds:
+//
+//	go test ./browser -run '^$' -bench SendPathMedia -benchtime 20x -v
+func BenchmarkSendPathMedia(b *testing.B) {
+	b.Run("timings-on", func(b *testing.B) {
+		seed := wasim.New(wasim.Options{}).Seed()
+		o := simOptions()
+		o.Timing = wasim.Timing{Seed: seed}
+		b.Logf("simulator: compose and attach timings seed %d", seed)
+		benchMedia(b, o)
+	})
+	b.Run("timings-off", func(b *testing.B) {
+		o := simOptions()
+		o.Timing = wasim.Timing{Off: true}
+		benchMedia(b, o)
+	})
+}
+
+func benchMedia(b *testing.B, o wasim.Options) {
+	_, m := benchLinkedWith(b, o)
+	photo, _ := storeFile(b, pngBytes(b, 400, 300, 11))
+	doc, _ := storeFile(b, pdfBytes(14000))
+	ctx := context.Background()
+	var text, ph, dc []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		phone := fmt.Sprintf("+91989%07d", i%25+1)
+		start := time.Now()
+		if _, err := m.SendText(ctx, phone, fmt.Sprintf("bench text %d", i)); err != nil {
+			b.Fatalf("text %d: %v", i, err)
+		}
+		text = append(text, time.Since(start))
+		start = time.Now()
+		if _, err := m.SendFile(ctx, phone, File{Path: photo, Name: "offer.png", Kind: KindPhoto, Caption: fmt.Sprintf("bench photo %d", i)}); err != nil {
+			b.Fatalf("photo %d: %v", i, err)
+		}
+		ph = append(ph, time.Since(start))
+		start = time.Now()
+		if _, err := m.SendFile(ctx, phone, File{Path: doc, Name: "Price list.pdf", Kind: KindDocument, Caption: fmt.Sprintf("bench document %d", i)}); err != nil {
+			b.Fatalf("document %d: %v", i, err)
+		}
+		dc = append(dc, time.Since(start))
+	}
+	b.StopTimer()
+	for _, k := range []struct {
+		name string
+		d    []time.Duration
+	}{{"text", text}, {"photo", ph}, {"document", dc}} {
+		b.ReportMetric(ms(percentile(k.d, 0.5)), k.name+"-median-ms")
+		b.Logf("%-8s n=%d median %.0f ms p95 %.0f ms mean %.0f ms", k.name, len(k.d), ms(percentile(k.d, 0.5)), ms(percentile(k.d, 0.95)), ms(mean(k.d)))
+	}
 }

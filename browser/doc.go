@@ -16,6 +16,9 @@
 //	case errors.Is(err, browser.ErrBrowserDied),   // outcome unknown:
 //		errors.Is(err, browser.ErrTimeout):        // reconcile with RecentOutgoing
 //	}
+//	// A file: through the attach menu and the media editor, same outcomes.
+//	res, err = m.SendFile(ctx, "+919812345678", browser.File{
+//		Path: stored, Name: "Price list.pdf", Kind: browser.KindDocument, Caption: "hello"})
 //	_ = m.Stop(ctx)
 //
 // Commands are serialised on the single page. The worker goroutine owns the
