@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -13,8 +14,33 @@ import (
 type ContactQuery struct {
 	Q       string // matched against name, phone and v1..v10
 	GroupID string // only members of this group
-	Page    int    // 1-based
-	PerPage int
+	// OnWhatsApp keeps contacts by what the last number check found:
+	// "true", "false" or "unknown" (never checked, or it could not tell);
+	// "" keeps all.
+	OnWhatsApp string
+	Page       int // 1-based
+	PerPage    int
+}
+
+// OnWhatsAppFilters are the values ContactQuery.OnWhatsApp accepts.
+var OnWhatsAppFilters = []string{"true", "false", "unknown"}
+
+// ValidOnWhatsAppFilter reports whether v is "" or one of OnWhatsAppFilters.
+func ValidOnWhatsAppFilter(v string) bool {
+	return v == "" || slices.Contains(OnWhatsAppFilters, v)
+}
+
+// onWhatsAppCond is the SQL condition of the OnWhatsApp filter; "" for none.
+func (q ContactQuery) onWhatsAppCond() string {
+	switch q.OnWhatsApp {
+	case "true":
+		return "on_whatsapp = TRUE"
+	case "false":
+		return "on_whatsapp = FALSE"
+	case "unknown":
+		return "on_whatsapp IS NULL"
+	}
+	return ""
 }
 
 // MaxPerPage bounds a page of contacts.
@@ -45,6 +71,9 @@ func (s *Store) contactScope(ctx context.Context, q ContactQuery) *gorm.DB {
 	}
 	if q.GroupID != "" {
 		tx = tx.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", q.GroupID)
+	}
+	if cond := q.onWhatsAppCond(); cond != "" {
+		tx = tx.Where(cond)
 	}
 	return tx
 }
