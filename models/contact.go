@@ -132,3 +132,15 @@ func (c *Contact) BeforeSave(*gorm.DB) error {
 	c.refreshSearch()
 	return nil
 }
+
+// WhatsApp is what the last number check found: "yes", "no", or "" when
+// not known.
+func (c Contact) WhatsApp() string {
+	switch {
+	case c.OnWhatsApp == nil:
+		return ""
+	case *c.OnWhatsApp:
+		return "yes"
+	}
+	return "no"
+}
