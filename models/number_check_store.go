@@ -197,4 +197,3 @@ func (s *Store) ContactsForCheck(ctx context.Context, ids []string, match *Conta
 	}
 	return out, nil
 }
-
