@@ -1,6 +1,9 @@
 package server
 
 import (
+	"fmt"
+	"strings"
+	"time"
 	"net/http"
 	"net/url"
 
@@ -34,6 +37,16 @@ func (v numberCheckView) StateWord() string {
 		return "Cancelled"
 	}
 	return v.Check.State
+}
+
+// PaceLabel is the job's pace in words.
+func (v numberCheckView) PaceLabel() string {
+	for _, p := range campaign.Presets {
+		if p.Name == v.Check.Pacing.Preset {
+			return "pace: " + strings.ToLower(p.Label[:1]) + p.Label[1:]
+		}
+	}
+	return fmt.Sprintf("pace: %s–%s", time.Duration(v.Check.Pacing.MinDelayMS)*time.Millisecond, time.Duration(v.Check.Pacing.MaxDelayMS)*time.Millisecond)
 }
 
 // ResultWord is one number's result in words.
