@@ -78,7 +78,7 @@ func TestBrowserCheckNumbers(t *testing.T) {
 
 	g.gate <- struct{}{}
 	g.gate <- struct{}{}
-	page.Timeout(30*time.Second).MustElement(`#check-progress[data-check-state="done"]`)
+	page.Timeout(30 * time.Second).MustElement(`#check-progress[data-check-state="done"]`)
 	text := page.MustElement("main").MustText()
 	for _, want := range []string{"2 on WhatsApp, 2 not on WhatsApp", "Asha Rao", "not on WhatsApp"} {
 		if !strings.Contains(text, want) {

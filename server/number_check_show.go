@@ -2,10 +2,10 @@ package server
 
 import (
 	"fmt"
-	"strings"
-	"time"
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 

@@ -121,7 +121,7 @@ func TestAPINumberCheck(t *testing.T) {
 	var got checkReply
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		s.get("/api/v1/numbers/check/" + job.ID).json(t, &got)
+		s.get("/api/v1/numbers/check/"+job.ID).json(t, &got)
 		if got.Check.State == models.NumberCheckDone || time.Now().After(deadline) {
 			break
 		}
