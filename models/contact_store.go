@@ -189,6 +189,15 @@ func (s *Store) updateContactTx(tx *gorm.DB, c *Contact) error {
 	if n > 0 {
 		return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
 	}
+	// A new number has not been checked: what a number check found was
+	// about the old one.
+	var oldPhone string
+	if err := tx.Model(&Contact{}).Where("id = ?", c.ID).Pluck("phone", &oldPhone).Error; err != nil {
+		return err
+	}
+	if oldPhone != "" && oldPhone != c.Phone {
+		c.OnWhatsApp, c.OnWhatsAppCheckedAt = nil, nil
+	}
 	c.UpdatedAt = s.now()
 	c.refreshSearch()
 	res := tx.Model(&Contact{}).Where("id = ?", c.ID).Select("*").Omit("id", "created_at").Updates(c)

@@ -102,6 +102,21 @@ func TestNumberCheckStore(t *testing.T) {
 		if err := s.CreateNumberCheck(ctx, &models.NumberCheck{}, big); !errors.As(err, &ve) || !strings.Contains(ve.Error(), "at most 1000") {
 			t.Fatalf("1001 numbers: %v", err)
 		}
+		// A contact edited to a new phone forgets the old number's result;
+		// an edit that keeps the phone keeps it.
+		c1, _ := s.GetContact(ctx, cs[1].ID)
+		c1.Name = "renamed"
+		s.UpdateContact(ctx, c1)
+		if got, _ := s.GetContact(ctx, cs[1].ID); got.WhatsApp() != "no" {
+			t.Errorf("a rename lost the result: %q", got.WhatsApp())
+		}
+		c1.Phone = "+919876599999"
+		if err := s.UpdateContact(ctx, c1); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.GetContact(ctx, cs[1].ID); got.WhatsApp() != "" || got.OnWhatsAppCheckedAt != nil {
+			t.Errorf("a new phone kept the old number's result: %q at %v", got.WhatsApp(), got.OnWhatsAppCheckedAt)
+		}
 	})
 }
 
