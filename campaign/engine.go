@@ -340,7 +340,11 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 		return res, err
 	}
 	e.live.bump(c.ID)
-	e.live.event(c.ID, Event{At: e.clock.Now(), State: "started", Detail: fmt.Sprintf("%d recipients, %d opted out", res.Planned, res.OptedOut)})
+	detail := fmt.Sprintf("%d recipients, %d opted out", res.Planned, res.OptedOut)
+	if res.Skipped > 0 {
+		detail += fmt.Sprintf(", %d skipped (not on WhatsApp)", res.Skipped)
+	}
+	e.live.event(c.ID, Event{At: e.clock.Now(), State: "started", Detail: detail})
 	e.wake()
 	return res, nil
 }

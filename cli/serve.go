@@ -13,6 +13,7 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/logging"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/syncer"
 )
 
 // runServe starts Sambad and serves until ctx is done. Shutdown order (see
@@ -105,7 +106,17 @@ func openDB(ctx context.Context, cfg *config.Config) (*models.DB, error) {
 		return models.OpenDB(ctx, models.OpenOptions{DatabaseURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode})
 	default:
 		// local; hybrid also reads and writes the local SQLite file.
-		return models.OpenDB(ctx, models.OpenOptions{SQLitePath: cfg.SQLitePath()})
+		db, err := models.OpenDB(ctx, models.OpenOptions{SQLitePath: cfg.SQLitePath()})
+		if err != nil {
+			return nil, err
+		}
+		// Before anything writes: an outbox that is on records the columns
+		// this version's migrations added (also in local mode).
+		if err := syncer.RefreshOutbox(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		return db, nil
 	}
 }
 

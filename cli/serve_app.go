@@ -35,6 +35,7 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 	}
 	worker := newSyncWorker(cfg, db)
 	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), sd)
+	deps.NumberChecks = startNumberChecks(ctx, store, wa, sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
 	}

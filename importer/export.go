@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -18,8 +20,10 @@ type ExportStore interface {
 }
 
 // Export writes the contacts q selects as CSV or XLSX: phone, name, v1..v10,
-// groups, then one column per attribute. It streams; the import reads the
-// file back to the same contacts.
+// groups, one column per attribute, then what the last number check found
+// (on_whatsapp: true, false or empty for not known, and its date). It
+// streams; the import reads the file back to the same contacts (it leaves
+// the number check's columns alone: only a check sets them).
 type Export struct {
 	keys []string
 	st   ExportStore
@@ -47,7 +51,8 @@ func (e *Export) header() []string {
 	for i := 1; i <= models.VariableCount; i++ {
 		h = append(h, fmt.Sprintf("v%d", i))
 	}
-	return append(append(h, "groups"), e.keys...)
+	h = append(append(h, "groups"), e.keys...)
+	return append(h, "on_whatsapp", "on_whatsapp_checked_at")
 }
 
 func (e *Export) row(c *models.Contact, groups []string, cell func(string) string) []string {
@@ -71,7 +76,14 @@ func (e *Export) row(c *models.Contact, groups []string, cell func(string) strin
 	for _, k := range e.keys {
 		r = append(r, cell(c.Attributes[k]))
 	}
-	return r
+	on, at := "", ""
+	if c.OnWhatsApp != nil {
+		on = strconv.FormatBool(*c.OnWhatsApp)
+	}
+	if c.OnWhatsAppCheckedAt != nil {
+		at = c.OnWhatsAppCheckedAt.UTC().Format(time.RFC3339)
+	}
+	return append(r, on, at)
 }
 
 // WriteCSV writes the export as CSV, each cell that a spreadsheet would run

@@ -89,7 +89,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}
 		raw, _ := os.ReadFile(csvPath)
 		text := string(raw)
-		if !strings.HasPrefix(text, "phone,name,v1,v2,v3,v4,v5,v6,v7,v8,v9,v10,groups,Company,city,note\n") {
+		if !strings.HasPrefix(text, "phone,name,v1,v2,v3,v4,v5,v6,v7,v8,v9,v10,groups,Company,city,note,on_whatsapp,on_whatsapp_checked_at\n") {
 			t.Fatalf("CSV header: %q", strings.SplitN(text, "\n", 2)[0])
 		}
 		for _, cell := range []string{`"'=HYPERLINK(""http://x"",""click"")"`, "'-5", "'@home", "'+1 call", "''=already quoted", `"'=evil(),""Pune, West"",VIP"`} {

@@ -95,6 +95,8 @@ func parseHeader(line int, cells []string) (*layout, error) {
 			col, err = column{kind: colGroups}, claim("groups", i, h)
 		case key == "id":
 			ns.add("column %q is ignored: Sambad gives each contact its own id", h)
+		case key == "onwhatsapp" || key == "onwhatsappcheckedat":
+			ns.add("column %q is ignored: only a number check sets whether a contact is on WhatsApp", h)
 		default:
 			name, ok := attributeName(h)
 			if !ok {
@@ -157,7 +159,7 @@ func reserved(k string) bool {
 		return true
 	}
 	switch strings.ToLower(k) {
-	case "id", "phone", "name", "number", "mobile", "fullname", "groups":
+	case "id", "phone", "name", "number", "mobile", "fullname", "groups", "on_whatsapp", "on_whatsapp_checked_at":
 		return true
 	}
 	return false

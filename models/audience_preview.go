@@ -14,7 +14,7 @@ const maxPreviewIDs = 1000
 // saved campaign, and returns its first contact who is not opted out (nil
 // when there is none).
 // audienceColumns are the contact columns scanContact reads.
-const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out"
+const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out, c.on_whatsapp, c.on_whatsapp_checked_at"
 
 func (s *Store) AudiencePreview(ctx context.Context, groupIDs, contactIDs []string) (total, optedOut int64, first *Contact, err error) {
 	if len(groupIDs)+len(contactIDs) == 0 {

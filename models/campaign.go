@@ -35,11 +35,14 @@ const (
 	RecipientInvalid   = "invalid_number"
 	RecipientFailed    = "failed"
 	RecipientUnknown   = "unknown"
+	// RecipientSkipped is never sent to: the campaign skips numbers known
+	// not to be on WhatsApp. Set when the plan is written, never changed.
+	RecipientSkipped = "skipped"
 )
 
 // RecipientStates lists every recipient state in display order.
 var RecipientStates = []string{RecipientPending, RecipientSending, RecipientSent, RecipientDelivered,
-	RecipientRead, RecipientInvalid, RecipientFailed, RecipientUnknown}
+	RecipientRead, RecipientInvalid, RecipientFailed, RecipientUnknown, RecipientSkipped}
 
 // ValidRecipientState reports whether s names a recipient state.
 func ValidRecipientState(s string) bool {
@@ -90,10 +93,13 @@ type Campaign struct {
 	Run         int        `json:"run"`
 	Planned     int64      `json:"planned"`
 	OptedOut    int64      `gorm:"column:opted_out" json:"opted_out"`
-	StartedAt   *time.Time `json:"started_at,omitempty"`
-	FinishedAt  *time.Time `json:"finished_at,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// SkipNotOnWhatsApp leaves out, as "skipped" recipients, the contacts a
+	// number check found not to be on WhatsApp.
+	SkipNotOnWhatsApp bool       `gorm:"column:skip_not_on_whatsapp" json:"skip_not_on_whatsapp"`
+	StartedAt         *time.Time `json:"started_at,omitempty"`
+	FinishedAt        *time.Time `json:"finished_at,omitempty"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
 
 	GroupIDs   []string `gorm:"-" json:"group_ids"`
 	ContactIDs []string `gorm:"-" json:"contact_ids"`

@@ -11,7 +11,22 @@ import (
 
 // scanContact reads a row of the audience queries.
 func scanContact(rows *sql.Rows, c *Contact) error {
-	return rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10, &c.Attributes, &c.OptedOut)
+	c.OnWhatsApp, c.OnWhatsAppCheckedAt = nil, nil
+	return rows.Scan(&c.ID, &c.Phone, &c.Name, &c.V1, &c.V2, &c.V3, &c.V4, &c.V5, &c.V6, &c.V7, &c.V8, &c.V9, &c.V10, &c.Attributes, &c.OptedOut,
+		&c.OnWhatsApp, &c.OnWhatsAppCheckedAt)
+}
+
+// skipReason is the error a skipped recipient carries, or "" when the
+// contact is to be sent to: with skip on, a contact a number check found
+// not to be on WhatsApp is skipped.
+func skipReason(c *Contact, skip bool) string {
+	if !skip || c.OnWhatsApp == nil || *c.OnWhatsApp {
+		return ""
+	}
+	if c.OnWhatsAppCheckedAt != nil {
+		return "not on WhatsApp (checked " + c.OnWhatsAppCheckedAt.UTC().Format("2006-01-02") + ")"
+	}
+	return "not on WhatsApp"
 }
 
 // AudienceCounts returns how many contacts a campaign's audience holds and how
@@ -44,18 +59,27 @@ func (s *Store) AudienceSample(ctx context.Context, id string, limit int) ([]Con
 
 // PlanResult is what freezing a campaign's recipients produced.
 type PlanResult struct {
+	// Planned counts every recipient row written, skipped ones included.
 	Planned  int64
 	OptedOut int64
+	// Skipped counts the recipients written as "skipped" (known not to be
+	// on WhatsApp, with the campaign's skip option on).
+	Skipped int64
 }
 
-// planBatch is how many recipients go into one multi-row INSERT (7 values
+// planBatch is how many recipients go into one multi-row INSERT (9 values
 // each; well under SQLite's and Postgres's parameter limits).
 const planBatch = 500
+
+// planValues is how many values one recipient row of the plan has.
+const planValues = 9
 
 // PlanRecipients freezes a draft or scheduled campaign's audience into one
 // recipient row per contact, with the phone and the text render returns for
 // it, and moves the campaign to running (run 1). Opted-out contacts are left
-// out and counted. It all happens in one transaction: a failure leaves the
+// out and counted. With the campaign's skip option, contacts known not to be
+// on WhatsApp get a row in state "skipped" and are never sent to; an
+// audience with nobody left to send to is refused. It all happens in one transaction: a failure leaves the
 // campaign as it was. Contacts are streamed, never all held in memory.
 func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Contact) (string, error)) (PlanResult, error) {
 	var res PlanResult
@@ -83,15 +107,19 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		}
 		return res, &StateError{Action: ActionStart, State: c.State}
 	}
+	var skip bool
+	if err := tx.QueryRowContext(ctx, s.q.PlanSkipOption, id).Scan(&skip); err != nil {
+		return res, fmt.Errorf("store: unable to plan campaign: %w", err)
+	}
 	// The contacts are read on another connection while this transaction writes.
 	rows, err := s.sqlDB().QueryContext(ctx, s.q.Audience, id)
 	if err != nil {
 		return res, fmt.Errorf("store: unable to read the audience: %w", err)
 	}
 	defer rows.Close()
-	args := make([]any, 0, planBatch*7)
+	args := make([]any, 0, planBatch*planValues)
 	insertSQL := func(n int) string {
-		return s.q.PlanInsertHead + " " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
+		return s.q.PlanInsertHead + " " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
 	}
 	// Full batches reuse one prepared statement (SQLite parses it once).
 	full, err := tx.PrepareContext(ctx, insertSQL(planBatch))
@@ -107,7 +135,7 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 		if len(args) == cap(args) {
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, insertSQL(len(args)/7), args...)
+			_, err = tx.ExecContext(ctx, insertSQL(len(args)/planValues), args...)
 		}
 		args = args[:0]
 		return err
@@ -126,7 +154,12 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 			return res, err
 		}
 		res.Planned++
-		args = append(args, id, res.Planned, c.ID, c.Phone, c.Name, body, 1)
+		state, why := RecipientPending, skipReason(&c, skip)
+		if why != "" {
+			state = RecipientSkipped
+			res.Skipped++
+		}
+		args = append(args, id, res.Planned, c.ID, c.Phone, c.Name, body, 1, state, why)
 		if len(args) == cap(args) {
 			if err := flush(); err != nil {
 				return res, fmt.Errorf("store: unable to write recipients: %w", err)
@@ -140,8 +173,8 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 	if err := flush(); err != nil {
 		return res, fmt.Errorf("store: unable to write recipients: %w", err)
 	}
-	if res.Planned == 0 {
-		return res, emptyAudience(res.OptedOut)
+	if res.Planned == res.Skipped {
+		return res, emptyAudience(res)
 	}
 	_, err = tx.ExecContext(ctx, s.q.PlanStart, CampaignRunning, res.Planned, res.OptedOut, now, id)
 	if err != nil {
@@ -159,10 +192,15 @@ func (s *Store) PlanRecipients(ctx context.Context, id string, render func(*Cont
 
 var errNotStartable = errors.New("not startable")
 
-func emptyAudience(optedOut int64) error {
+func emptyAudience(res PlanResult) error {
 	msg := "the audience is empty: choose at least one group or contact"
-	if optedOut > 0 {
-		msg = fmt.Sprintf("all %d contacts in the audience opted out", optedOut)
+	switch {
+	case res.Skipped > 0 && res.OptedOut > 0:
+		msg = fmt.Sprintf("nobody to send to: %d contacts in the audience opted out and %d are known not to be on WhatsApp", res.OptedOut, res.Skipped)
+	case res.Skipped > 0:
+		msg = fmt.Sprintf("all %d contacts in the audience are known not to be on WhatsApp", res.Skipped)
+	case res.OptedOut > 0:
+		msg = fmt.Sprintf("all %d contacts in the audience opted out", res.OptedOut)
 	}
 	return &ValidationError{Field: "audience", Message: msg}
 }

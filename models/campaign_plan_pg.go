@@ -24,6 +24,8 @@ type planSource struct {
 	err      error
 	planned  int64
 	optedOut int64
+	skip     bool
+	skipped  int64
 }
 
 func (p *planSource) Next() bool {
@@ -46,7 +48,12 @@ func (p *planSource) Next() bool {
 			return false
 		}
 		p.planned++
-		p.vals = []any{p.id, p.planned, pgtype.UUID{Bytes: cid, Valid: true}, p.c.Phone, p.c.Name, body, int32(1)}
+		state, why := RecipientPending, skipReason(&p.c, p.skip)
+		if why != "" {
+			state = RecipientSkipped
+			p.skipped++
+		}
+		p.vals = []any{p.id, p.planned, pgtype.UUID{Bytes: cid, Valid: true}, p.c.Phone, p.c.Name, body, int32(1), state, why}
 		return true
 	}
 	if p.err == nil {
@@ -88,15 +95,19 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 			userErr = errNotStartable
 			return nil
 		}
+		var skip bool
+		if err := tx.QueryRow(ctx, s.q.PlanSkipOption, id).Scan(&skip); err != nil {
+			return err
+		}
 		// The audience is read on another connection while this one copies.
 		rows, err := s.sqlDB().QueryContext(ctx, s.q.Audience, id)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		src := &planSource{rows: rows, id: pgtype.UUID{Bytes: cid, Valid: true}, render: render}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"campaign_recipients"}, []string{"campaign_id", "seq", "contact_id", "phone", "name", "body", "run"}, src)
-		res.Planned, res.OptedOut = src.planned, src.optedOut
+		src := &planSource{rows: rows, id: pgtype.UUID{Bytes: cid, Valid: true}, render: render, skip: skip}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"campaign_recipients"}, []string{"campaign_id", "seq", "contact_id", "phone", "name", "body", "run", "state", "error"}, src)
+		res.Planned, res.OptedOut, res.Skipped = src.planned, src.optedOut, src.skipped
 		if err != nil {
 			if src.err != nil {
 				if _, ok := src.err.(*ValidationError); ok {
@@ -107,8 +118,8 @@ func (s *Store) planPostgres(ctx context.Context, id string, render func(*Contac
 			}
 			return err
 		}
-		if res.Planned == 0 {
-			userErr = emptyAudience(res.OptedOut)
+		if res.Planned == res.Skipped {
+			userErr = emptyAudience(res)
 			return nil
 		}
 		if _, err := tx.Exec(ctx, s.q.PlanStart, CampaignRunning, res.Planned, res.OptedOut, now, id); err != nil {

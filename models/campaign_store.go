@@ -208,6 +208,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 			}
 			fields["template"] = c.Template
 			fields["scheduled_at"] = c.ScheduledAt
+			fields["skip_not_on_whatsapp"] = c.SkipNotOnWhatsApp
 			if err := writeAudience(tx, c); err != nil {
 				return err
 			}

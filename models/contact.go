@@ -53,8 +53,12 @@ type Contact struct {
 	Attributes Attributes `gorm:"type:text" json:"attributes"`
 	OptedOut   bool       `json:"opted_out"`
 	SearchText string     `json:"-"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// OnWhatsApp is what the last number check found; nil is not known.
+	OnWhatsApp *bool `gorm:"column:on_whatsapp" json:"on_whatsapp"`
+	// OnWhatsAppCheckedAt is when it was found; nil when never checked.
+	OnWhatsAppCheckedAt *time.Time `gorm:"column:on_whatsapp_checked_at" json:"on_whatsapp_checked_at"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
 }
 
 // Variables returns v1..v10 as a slice, index 0 being v1.
@@ -127,4 +131,16 @@ func (c *Contact) refreshSearch() {
 func (c *Contact) BeforeSave(*gorm.DB) error {
 	c.refreshSearch()
 	return nil
+}
+
+// WhatsApp is what the last number check found: "yes", "no", or "" when
+// not known.
+func (c Contact) WhatsApp() string {
+	switch {
+	case c.OnWhatsApp == nil:
+		return ""
+	case *c.OnWhatsApp:
+		return "yes"
+	}
+	return "no"
 }

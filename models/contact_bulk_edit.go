@@ -235,6 +235,9 @@ func bulkTargets(tx *gorm.DB, e BulkEdit) ([]string, error) {
 	if e.Match.GroupID != "" {
 		q = q.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", e.Match.GroupID)
 	}
+	if cond := e.Match.onWhatsAppCond(); cond != "" {
+		q = q.Where(cond)
+	}
 	err := q.Order("id").Pluck("id", &ids).Error
 	return ids, err
 }

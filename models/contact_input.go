@@ -129,7 +129,7 @@ func VariableIndex(key string) int {
 
 func reservedField(k string) bool {
 	switch strings.ToLower(k) {
-	case "id", "phone", "name", "number", "mobile", "fullname", "groups":
+	case "id", "phone", "name", "number", "mobile", "fullname", "groups", "on_whatsapp", "on_whatsapp_checked_at":
 		return true
 	}
 	return false

@@ -21,6 +21,9 @@ func (s *Store) listContactsSQLite(ctx context.Context, q ContactQuery) ([]Conta
 		where = append(where, "id IN (SELECT contact_id FROM group_members WHERE group_id = ?)")
 		args = append(args, q.GroupID)
 	}
+	if c := q.onWhatsAppCond(); c != "" {
+		where = append(where, c)
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -13,8 +14,12 @@ import (
 type ContactQuery struct {
 	Q       string // matched against name, phone and v1..v10
 	GroupID string // only members of this group
-	Page    int    // 1-based
-	PerPage int
+	// OnWhatsApp keeps contacts by what the last number check found:
+	// "true", "false" or "unknown" (never checked, or it could not tell);
+	// "" keeps all.
+	OnWhatsApp string
+	Page       int // 1-based
+	PerPage    int
 	// NumberHidden is set for a searcher who may not see numbers: Q then
 	// matches a number only when it is that whole number (ExactPhone, the
 	// term as E.164), never a part of one, so searching cannot reveal the
@@ -37,6 +42,27 @@ func (q ContactQuery) searchCond() (string, []any) {
 	// into the number from a neighbouring field.
 	p := likePattern(strings.ReplaceAll(t, "\x1f", " "))
 	return `((search_text LIKE ? ESCAPE '\' AND phone NOT LIKE ? ESCAPE '\') OR phone = ?)`, []any{p, p, q.ExactPhone}
+}
+
+// OnWhatsAppFilters are the values ContactQuery.OnWhatsApp accepts.
+var OnWhatsAppFilters = []string{"true", "false", "unknown"}
+
+// ValidOnWhatsAppFilter reports whether v is "" or one of OnWhatsAppFilters.
+func ValidOnWhatsAppFilter(v string) bool {
+	return v == "" || slices.Contains(OnWhatsAppFilters, v)
+}
+
+// onWhatsAppCond is the SQL condition of the OnWhatsApp filter; "" for none.
+func (q ContactQuery) onWhatsAppCond() string {
+	switch q.OnWhatsApp {
+	case "true":
+		return "on_whatsapp = TRUE"
+	case "false":
+		return "on_whatsapp = FALSE"
+	case "unknown":
+		return "on_whatsapp IS NULL"
+	}
+	return ""
 }
 
 // MaxPerPage bounds a page of contacts.
@@ -67,6 +93,9 @@ func (s *Store) contactScope(ctx context.Context, q ContactQuery) *gorm.DB {
 	}
 	if q.GroupID != "" {
 		tx = tx.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", q.GroupID)
+	}
+	if cond := q.onWhatsAppCond(); cond != "" {
+		tx = tx.Where(cond)
 	}
 	return tx
 }
@@ -181,6 +210,15 @@ func (s *Store) updateContactTx(tx *gorm.DB, c *Contact) error {
 	}
 	if n > 0 {
 		return fmt.Errorf("%w: %w", ErrDuplicate, &ValidationError{Field: "phone", Message: fmt.Sprintf("%s is already another contact", c.Phone)})
+	}
+	// A new number has not been checked: what a number check found was
+	// about the old one.
+	var oldPhone string
+	if err := tx.Model(&Contact{}).Where("id = ?", c.ID).Pluck("phone", &oldPhone).Error; err != nil {
+		return err
+	}
+	if oldPhone != "" && oldPhone != c.Phone {
+		c.OnWhatsApp, c.OnWhatsAppCheckedAt = nil, nil
 	}
 	c.UpdatedAt = s.now()
 	c.refreshSearch()

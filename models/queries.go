@@ -51,6 +51,7 @@ type queries struct {
 	PlanClaim         string `query:"plan-claim"`
 	PlanInsertHead    string `query:"plan-insert-head,sqlite"`
 	PlanStart         string `query:"plan-start"`
+	PlanSkipOption    string `query:"plan-skip-option"`
 	PlanAddRun        string `query:"plan-add-run"`
 	RetryStart        string `query:"retry-start"`
 	RetryRecipients   string `query:"retry-recipients"`

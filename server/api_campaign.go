@@ -15,6 +15,8 @@ type campaignBody struct {
 	ContactIDs  []string      `json:"contact_ids"`
 	Pacing      models.Pacing `json:"pacing"`
 	ScheduledAt *time.Time    `json:"scheduled_at"`
+	// SkipNotOnWhatsApp leaves out contacts known not to be on WhatsApp.
+	SkipNotOnWhatsApp bool `json:"skip_not_on_whatsapp"`
 }
 
 // campaignJSON is a campaign with its counts per recipient state and what

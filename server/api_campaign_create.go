@@ -31,7 +31,8 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 		apiCampaignError(c, err)
 		return
 	}
-	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p}
+	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p,
+		SkipNotOnWhatsApp: b.SkipNotOnWhatsApp}
 	if b.ScheduledAt != nil {
 		err = s.campaigns.CreateScheduled(ctx, m, *b.ScheduledAt)
 	} else {

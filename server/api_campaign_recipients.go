@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,7 +20,7 @@ func (s *Server) apiCampaignRecipients(c *gin.Context) {
 	q := models.RecipientQuery{CampaignID: cp.ID, Page: intQuery(c, "page", 1), PerPage: intQuery(c, "per_page", 50), Run: intQuery(c, "run", 0)}
 	if st := c.Query("state"); st != "" {
 		if !models.ValidRecipientState(st) {
-			apiError(c, http.StatusBadRequest, "state must be one of pending, sending, sent, delivered, read, invalid_number, failed, unknown")
+			apiError(c, http.StatusBadRequest, "state must be one of "+strings.Join(models.RecipientStates, ", "))
 			return
 		}
 		q.States = []string{st}

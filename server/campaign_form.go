@@ -32,6 +32,7 @@ type campaignForm struct {
 	DailyCap, MaxFailures       string
 	QuietStart, QuietEnd        string
 	ScheduledAt                 string // datetime-local, in the configured zone
+	SkipNotOnWhatsApp           bool
 	TemplateError               *campaign.TemplateError
 	ErrorLine                   string
 	AudienceOnly, FrozenMessage bool
@@ -54,6 +55,7 @@ func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) c
 		Name: c.Name, Template: c.Template, GroupIDs: map[string]bool{}, Phones: strings.Join(phones, "\n"),
 		Preset: p.Preset, MinDelay: seconds(p.MinDelayMS), MaxDelay: seconds(p.MaxDelayMS),
 		QuietStart: p.QuietStart, QuietEnd: p.QuietEnd, FrozenMessage: c.State == models.CampaignPaused,
+		SkipNotOnWhatsApp: c.SkipNotOnWhatsApp,
 	}
 	for _, g := range c.GroupIDs {
 		f.GroupIDs[g] = true
@@ -82,6 +84,7 @@ func readCampaignForm(c *gin.Context) campaignForm {
 		PauseEvery: c.PostForm("pause_every"), PauseMinutes: c.PostForm("pause_minutes"),
 		DailyCap: c.PostForm("daily_cap"), MaxFailures: c.PostForm("max_failures"),
 		QuietStart: c.PostForm("quiet_start"), QuietEnd: c.PostForm("quiet_end"), ScheduledAt: c.PostForm("scheduled_at"),
+		SkipNotOnWhatsApp: c.PostForm("skip_not_on_whatsapp") != "",
 	}
 	for _, g := range c.PostFormArray("group_ids") {
 		f.GroupIDs[g] = true
@@ -133,7 +136,7 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 			return nil, nil, err
 		}
 	}
-	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p}
+	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p, SkipNotOnWhatsApp: f.SkipNotOnWhatsApp}
 	for g := range f.GroupIDs {
 		m.GroupIDs = append(m.GroupIDs, g)
 	}

@@ -18,6 +18,7 @@ var recipientWords = map[string]string{
 	models.RecipientFailed:    "failed",
 	models.RecipientInvalid:   "not on WhatsApp",
 	models.RecipientUnknown:   "unknown",
+	models.RecipientSkipped:   "skipped",
 }
 
 // stateWord is a state in words; campaign states and activity (running,
@@ -44,7 +45,7 @@ func (v *monitorView) Funnel() []funnelStep { return funnel(v.Counts) }
 // funnel is the outcome steps of any counts (one campaign's, or the
 // reports page's totals).
 func funnel(k models.StateCounts) []funnelStep {
-	return []funnelStep{
+	steps := []funnelStep{
 		{"sent", "sent", k.Sent(), "sent,delivered,read"},
 		{"delivered", "delivered", k[models.RecipientDelivered] + k[models.RecipientRead], "delivered,read"},
 		{"read", "read", k[models.RecipientRead], "read"},
@@ -53,6 +54,12 @@ func funnel(k models.StateCounts) []funnelStep {
 		{"unknown", stateWord(models.RecipientUnknown), k[models.RecipientUnknown], "unknown"},
 		{"pending", stateWord(models.RecipientPending), k[models.RecipientPending] + k[models.RecipientSending], "pending,sending"},
 	}
+	// Skipped (known not to be on WhatsApp, with the campaign's option on)
+	// shows only when there are some: most campaigns never skip.
+	if n := k[models.RecipientSkipped]; n > 0 {
+		steps = append(steps, funnelStep{"skipped", "skipped: not on WhatsApp", n, models.RecipientSkipped})
+	}
+	return steps
 }
 
 // parseStateFilter reads the recipients list's filter: one state or several

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -18,6 +19,9 @@ func (s *Server) campaignStart(c *gin.Context) {
 	msg := fmt.Sprintf("Started: %d recipients.", res.Planned)
 	if res.OptedOut > 0 {
 		msg = fmt.Sprintf("Started: %d recipients; %d opted-out contacts left out.", res.Planned, res.OptedOut)
+	}
+	if res.Skipped > 0 {
+		msg = strings.TrimSuffix(msg, ".") + fmt.Sprintf("; %d skipped, known not to be on WhatsApp.", res.Skipped)
 	}
 	campaignBack(c, id, "notice", msg)
 }

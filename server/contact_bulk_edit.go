@@ -16,13 +16,13 @@ import (
 // list's search and group, in one transaction; the flash says how many
 // changed and the list offers to undo it. A plain form: no JavaScript.
 func (s *Server) contactBulkEdit(c *gin.Context) {
-	back := contactListURL(c.PostForm("q"), c.PostForm("group"))
+	back := contactListURL(c.PostForm("q"), c.PostForm("group"), c.PostForm("on_whatsapp"))
 	e := models.BulkEdit{Field: c.PostForm("field"), Clear: c.PostForm("op") == "clear", Value: c.PostForm("value")}
 	if e.Field == "attr" {
 		e.Field = "attr:" + c.PostForm("attribute")
 	}
 	if c.PostForm("scope") == "matching" {
-		m := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.PostForm("q")), GroupID: c.PostForm("group")})
+		m := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.PostForm("q")), GroupID: c.PostForm("group"), OnWhatsApp: onWhatsAppFilter(c.PostForm("on_whatsapp"))})
 		e.Match = &m
 	} else {
 		e.IDs = c.PostFormArray("ids")
@@ -57,7 +57,7 @@ func (s *Server) contactBulkEdit(c *gin.Context) {
 
 // contactBulkUndo puts back what the last bulk edit changed.
 func (s *Server) contactBulkUndo(c *gin.Context) {
-	back := contactListURL(c.PostForm("q"), c.PostForm("group"))
+	back := contactListURL(c.PostForm("q"), c.PostForm("group"), c.PostForm("on_whatsapp"))
 	n, err := s.store.UndoBulkEdit(c.Request.Context())
 	if errors.Is(err, models.ErrNotFound) {
 		flash(c, "error", "There is no bulk edit to undo (it was undone already).")
@@ -72,14 +72,17 @@ func (s *Server) contactBulkUndo(c *gin.Context) {
 	redirect(c, back)
 }
 
-// contactListURL is the contacts list as it was searched.
-func contactListURL(q, group string) string {
+// contactListURL is the contacts list as it was searched and filtered.
+func contactListURL(q, group, onWhatsApp string) string {
 	v := url.Values{}
 	if q = strings.TrimSpace(q); q != "" {
 		v.Set("q", q)
 	}
 	if group != "" {
 		v.Set("group", group)
+	}
+	if f := onWhatsAppFilter(onWhatsApp); f != "" {
+		v.Set("on_whatsapp", f)
 	}
 	if len(v) == 0 {
 		return "/contacts"
@@ -93,4 +96,12 @@ func contactCount(n int64) string {
 		return "1 contact"
 	}
 	return fmt.Sprintf("%d contacts", n)
+}
+
+// onWhatsAppFilter is the list's "on WhatsApp" filter, "" when v is not one.
+func onWhatsAppFilter(v string) string {
+	if models.ValidOnWhatsAppFilter(v) {
+		return v
+	}
+	return ""
 }

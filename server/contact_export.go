@@ -17,7 +17,16 @@ import (
 // XLSX download. Page CSVs start with a UTF-8 byte-order mark, so Excel reads
 // names in any script; the API's do not.
 func (s *Server) exportContacts(c *gin.Context, format string) {
-	q := s.forViewer(c, models.ContactQuery{Q: c.Query("q"), GroupID: c.Query("group_id")})
+	q := s.forViewer(c, models.ContactQuery{Q: c.Query("q"), GroupID: c.Query("group_id"), OnWhatsApp: c.Query("on_whatsapp")})
+	if !models.ValidOnWhatsAppFilter(q.OnWhatsApp) {
+		msg := "on_whatsapp must be true, false or unknown"
+		if isAPI(c) {
+			apiError(c, http.StatusBadRequest, msg)
+		} else {
+			s.renderError(c, http.StatusBadRequest, "Please check the address", msg+".")
+		}
+		return
+	}
 	exp, err := importer.NewExport(c.Request.Context(), s.store, q)
 	if err != nil {
 		if isAPI(c) {

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,6 +14,7 @@ import (
 
 type contactListView struct {
 	Q           string
+	OnWhatsApp  string        // the "on WhatsApp" filter: "", "true", "false" or "unknown"
 	Group       *models.Group // the group filter, nil for all
 	Items       []models.Contact
 	InGroups    map[string][]string // contact id -> names of its groups
@@ -40,13 +42,14 @@ const contactsPerPage = 50
 // contactList shows the searchable, paged contacts list.
 func (s *Server) contactList(c *gin.Context) {
 	ctx := c.Request.Context()
-	q := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), GroupID: c.Query("group"), Page: intQuery(c, "page", 1), PerPage: contactsPerPage})
+	q := s.forViewer(c, models.ContactQuery{Q: strings.TrimSpace(c.Query("q")), GroupID: c.Query("group"), OnWhatsApp: onWhatsAppFilter(c.Query("on_whatsapp")),
+		Page: intQuery(c, "page", 1), PerPage: contactsPerPage})
 	groups, err := s.store.ListGroups(ctx)
 	if err != nil {
 		s.pageStoreError(c, err)
 		return
 	}
-	v := contactListView{Q: q.Q, Groups: groups}
+	v := contactListView{Q: q.Q, OnWhatsApp: q.OnWhatsApp, Groups: groups}
 	if v.Labels, err = settings.LoadVarLabels(ctx, s.store); err != nil {
 		s.pageStoreError(c, err)
 		return
@@ -80,4 +83,23 @@ func (s *Server) contactList(c *gin.Context) {
 	}
 	v.Page, v.Pages = q.Page, pageCount(v.Total, contactsPerPage)
 	s.render(c, http.StatusOK, pageContacts, "contacts", v)
+}
+
+// Filtered reports whether the list is searched or filtered.
+func (v contactListView) Filtered() bool { return v.Q != "" || v.Group != nil || v.OnWhatsApp != "" }
+
+// ExportQuery is the list's search and filters as the exports' query
+// string (the exports name the group group_id).
+func (v contactListView) ExportQuery() string {
+	q := url.Values{}
+	if v.Q != "" {
+		q.Set("q", v.Q)
+	}
+	if v.Group != nil {
+		q.Set("group_id", v.Group.ID)
+	}
+	if v.OnWhatsApp != "" {
+		q.Set("on_whatsapp", v.OnWhatsApp)
+	}
+	return q.Encode()
 }

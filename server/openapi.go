@@ -127,7 +127,9 @@ func OpenAPI() obj {
 
 		"/contacts": obj{
 			"get": op("List contacts", with(pageParams, one(queryParam("q", "Search name, phone and variables.", str()),
-				queryParam("group_id", "Only members of this group.", str()))), nil, ok("A page of contacts.", "ContactPage")),
+				queryParam("group_id", "Only members of this group.", str()),
+				queryParam("on_whatsapp", "Only contacts a number check found on WhatsApp (true), not on it (false), or never checked (unknown).", strEnum(models.OnWhatsAppFilters...)))),
+				nil, ok("A page of contacts.", "ContactPage")),
 			"post": op("Create a contact", nil, jsonBody(ref("ContactInput")), created("Contact")),
 		},
 		"/contacts/{id}": obj{
@@ -141,8 +143,17 @@ func OpenAPI() obj {
 			multipart(obj{"file": strFmt("binary"), "mode": strEnum("update", "skip"), "dry_run": boolean(),
 				"add_to_groups": obj{"type": "string", "description": "Group names, comma-separated; missing ones are created."}}, "file"),
 			ok("The import report.", "ImportReport"))},
-		"/contacts/export.csv": obj{"get": op("Export contacts as CSV", one(queryParam("q", "Search.", str()), queryParam("group_id", "Only this group.", str())), nil,
+		"/contacts/export.csv": obj{"get": op("Export contacts as CSV (with on_whatsapp and on_whatsapp_checked_at last)", one(queryParam("q", "Search.", str()), queryParam("group_id", "Only this group.", str()),
+			queryParam("on_whatsapp", "Only contacts with this number check result.", strEnum(models.OnWhatsAppFilters...))), nil,
 			obj{"200": fileAnswer("The contacts.", "text/csv")})},
+
+		"/numbers/check": obj{"post": op("Check up to 1,000 numbers or contacts on WhatsApp: starts a paced job; follow it with GET",
+			nil, jsonBody(ref("NumberCheckInput")), obj{"202": answer("The job, queued.", ref("NumberCheck"))})},
+		"/numbers/check/{id}": obj{"get": op("A number check job: state, progress and each number's result so far", one(idParam), nil,
+			obj{"200": answer("The job and its results.", object([]string{"check", "done", "results"}, obj{
+				"check": ref("NumberCheck"), "done": integer(), "results": arr(ref("NumberCheckResult"))}))})},
+		"/numbers/check/{id}/cancel": obj{"post": op("Cancel a number check job; the results found so far are kept", one(idParam), nil,
+			obj{"200": answer("The job, cancelled.", ref("NumberCheck")), "409": obj{"$ref": "#/components/responses/Error"}})},
 
 		"/groups": obj{
 			"get":  op("List groups", nil, nil, ok("Every group.", "GroupPage")),
@@ -268,7 +279,22 @@ func openAPISchemas() obj {
 			"id": str(), "at": ts, "user_id": str(), "user": str(), "action": str(), "detail": str(), "ip": str(), "user_agent": str()}),
 		"Contact": object([]string{"id", "phone", "name", "variables", "attributes", "opted_out", "created_at", "updated_at"}, obj{
 			"id": str(), "phone": obj{"type": "string", "description": "E.164, such as +919876543210."}, "name": str(),
-			"variables": strMap(), "attributes": strMap(), "opted_out": boolean(), "created_at": ts, "updated_at": ts}),
+			"variables": strMap(), "attributes": strMap(), "opted_out": boolean(), "created_at": ts, "updated_at": ts,
+			"on_whatsapp":            obj{"type": []string{"boolean", "null"}, "description": "What the last number check found; null: not known."},
+			"on_whatsapp_checked_at": obj{"type": []string{"string", "null"}, "format": "date-time", "description": "When; null: never checked."}}),
+		"NumberCheckInput": object(nil, obj{
+			"numbers":     obj{"type": "array", "items": str(), "description": "Phone numbers (E.164, or national in the default region); a number that is a contact's updates that contact."},
+			"contact_ids": obj{"type": "array", "items": str(), "description": "Contacts whose numbers to check. Numbers and contacts together: at most 1,000."},
+			"account_id":  obj{"type": "string", "description": "The WhatsApp account to check through; absent or \"default\": the first (today the only) account."},
+			"pacing":      ref("Pacing")}),
+		"NumberCheck": object([]string{"id", "state", "total", "counts", "created_at"}, obj{
+			"id": str(), "state": strEnum(models.NumberCheckQueued, models.NumberCheckRunning, models.NumberCheckWaiting, models.NumberCheckDone, models.NumberCheckCancelled),
+			"account_id": str(), "pacing": ref("Pacing"), "total": integer(),
+			"detail":     obj{"type": "string", "description": "Why the job waits (WhatsApp not ready), or its outcome."},
+			"counts":     object(nil, obj{"pending": integer(), "on_whatsapp": integer(), "not_on_whatsapp": integer(), "error": integer()}),
+			"created_at": ts, "started_at": ts, "finished_at": ts, "updated_at": ts}),
+		"NumberCheckResult": object([]string{"seq", "phone", "result"}, obj{"seq": integer(), "contact_id": str(), "phone": str(),
+			"result": strEnum(models.NumberPending, models.NumberOnWhatsApp, models.NumberNotOnWA, models.NumberCheckFailed), "error": str(), "checked_at": ts}),
 		"ContactInput": object([]string{"phone"}, obj{"phone": str(), "name": str(), "variables": strMap(), "attributes": strMap(), "opted_out": boolean()}),
 		"ContactPatch": object(nil, obj{"phone": str(), "name": str(), "variables": strMap(), "attributes": strMap(), "opted_out": boolean()}),
 		"ContactPage":  listPage("Contact"),
@@ -284,12 +310,13 @@ func openAPISchemas() obj {
 		"Pacing": object(nil, obj{"preset": str(), "min_delay_ms": integer(), "max_delay_ms": integer(), "pause_every": integer(), "pause_ms": integer(),
 			"daily_cap": integer(), "quiet_start": str(), "quiet_end": str(), "max_failures": integer()}),
 		"CampaignInput": object([]string{"name", "template"}, obj{"name": str(), "template": obj{"type": "string", "description": "Text with {{name}}, {{v1}}…, {{attribute|fallback}} and {a|b} spin."},
-			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string")}),
+			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string"),
+			"skip_not_on_whatsapp": obj{"type": "boolean", "description": "Leave out contacts a number check found not on WhatsApp: they count as skipped, not failed."}}),
 		"Campaign": object([]string{"id", "name", "template", "state", "pacing", "run", "planned", "counts", "total", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "template": str(), "state": strEnum(models.CampaignDraft, models.CampaignScheduled, models.CampaignRunning,
 				models.CampaignPaused, models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed),
 			"pause_reason": str(), "last_error": str(), "pacing": ref("Pacing"), "scheduled_at": ts, "run": integer(), "planned": integer(),
-			"opted_out": integer(), "started_at": ts, "finished_at": ts, "created_at": ts, "updated_at": ts,
+			"opted_out": integer(), "skip_not_on_whatsapp": boolean(), "started_at": ts, "finished_at": ts, "created_at": ts, "updated_at": ts,
 			"group_ids": nullable("array"), "contact_ids": nullable("array"),
 			"counts": obj{"type": "object", "additionalProperties": integer(), "description": "Recipients per state."},
 			"total":  integer(), "status": obj{"type": "string", "description": "What the sender is doing now."},

@@ -15,7 +15,7 @@ import (
 
 // reportHeader names the columns of the reports page's export.
 var reportHeader = []string{"campaign", "campaign_state", "run", "kind", "started_at", "finished_at", "recipients",
-	"sent", "delivered", "read", "failed", "invalid_number", "unknown", "pending"}
+	"sent", "delivered", "read", "failed", "invalid_number", "unknown", "pending", "skipped"}
 
 // reportRow is one run as exported; counts as on the page (sent includes
 // delivered and read, delivered includes read).
@@ -28,7 +28,8 @@ func reportRow(r *models.RunReport) []string {
 	n := func(x int64) string { return strconv.FormatInt(x, 10) }
 	return []string{neutralizeCell(r.CampaignName), r.CampaignState, strconv.Itoa(r.Run), r.Kind, r.StartedAt.UTC().Format(time.RFC3339), fin,
 		n(r.Recipients), n(k.Sent()), n(k[models.RecipientDelivered] + k[models.RecipientRead]), n(k[models.RecipientRead]),
-		n(k[models.RecipientFailed]), n(k[models.RecipientInvalid]), n(k[models.RecipientUnknown]), n(k[models.RecipientPending] + k[models.RecipientSending])}
+		n(k[models.RecipientFailed]), n(k[models.RecipientInvalid]), n(k[models.RecipientUnknown]), n(k[models.RecipientPending] + k[models.RecipientSending]),
+		n(k[models.RecipientSkipped])}
 }
 
 // reportRows reads the page's filters and its runs; it answers the

@@ -56,6 +56,8 @@ func init() {
 		"POST /api/v1/media", "GET /api/v1/media", "GET /api/v1/media/:id", "GET /api/v1/media/:id/content",
 		"GET /api/v1/media/:id/thumbnail", "DELETE /api/v1/media/:id",
 		"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id")
+	staff("POST /contacts/check-numbers", "GET /numbers/checks/:id", "GET /numbers/checks/:id/progress", "POST /numbers/checks/:id/cancel",
+		"POST /api/v1/numbers/check", "GET /api/v1/numbers/check/:id", "POST /api/v1/numbers/check/:id/cancel")
 }
 
 // requestUser returns who the request acts as: the user requireSignIn or

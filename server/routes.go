@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	api.POST("/messages", s.apiMessageSend)
 	api.GET("/openapi.json", s.apiOpenAPI)
 	s.campaignRoutes(r, api)
+	s.numberCheckRoutes(r, api)
 	r.GET("/reports", s.reportList)
 	r.GET("/reports.csv", s.reportExportCSV)
 	r.GET("/reports.xlsx", s.reportExportXLSX)

@@ -17,6 +17,7 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
+	"github.com/sambad/sambad/numbercheck"
 	"github.com/sambad/sambad/webhook"
 )
 
@@ -38,6 +39,8 @@ type Deps struct {
 	Diagnose  func(ctx context.Context) ([]byte, error)
 	Sync      SyncService      // hybrid mode only
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
+	// NumberChecks runs number check jobs; nil: checking answers 503.
+	NumberChecks *numbercheck.Runner
 	// BodyTimeout is how long a request body (other than an upload) may
 	// take to arrive; 0 is 15 s.
 	BodyTimeout time.Duration
@@ -58,6 +61,7 @@ type Server struct {
 	sync        SyncService
 
 	campaigns *campaign.Engine
+	numbers   *numbercheck.Runner
 	media     *media.Library
 	webhooks  *webhook.Dispatcher
 	// activityCache keeps the home chart's finished days.
@@ -80,7 +84,7 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
-		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns, numbers: d.NumberChecks}
 	s.media = newMediaLibrary(d.Config, d.Store)
 	s.bodyTimeout = d.BodyTimeout
 	if s.bodyTimeout <= 0 {

@@ -62,7 +62,11 @@ var (
 			Name: "contacts", PK: []string{"id"}, Mode: ModeLWW,
 			Columns: append(append(textCols("id", "phone", "name", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"),
 				Column{"attributes", KindJSON}, Column{"opted_out", KindBool}, Column{"search_text", KindText}),
-				Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+				Column{"created_at", KindTime}, Column{"updated_at", KindTime},
+				// Schema 17: the number checker's result. Older installs
+				// neither send nor read them; field-level LWW keeps them
+				// when such an install edits the contact.
+				Column{"on_whatsapp", KindBool}, Column{"on_whatsapp_checked_at", KindTime}),
 		},
 		{
 			Name: "contact_groups", PK: []string{"id"}, Mode: ModeLWW,
@@ -79,7 +83,8 @@ var (
 			Name: "campaigns", PK: []string{"id"}, Mode: ModeLWW,
 			Columns: append(textCols("id", "name", "template", "state", "pause_reason", "last_error", "pacing"),
 				Column{"scheduled_at", KindTime}, Column{"run", KindInt}, Column{"planned", KindInt}, Column{"opted_out", KindInt},
-				Column{"started_at", KindTime}, Column{"finished_at", KindTime}, Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
+				Column{"started_at", KindTime}, Column{"finished_at", KindTime}, Column{"created_at", KindTime}, Column{"updated_at", KindTime},
+				Column{"skip_not_on_whatsapp", KindBool}), // schema 17
 		},
 		{Name: "campaign_groups", PK: []string{"campaign_id", "group_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "group_id")},
 		{Name: "campaign_contacts", PK: []string{"campaign_id", "contact_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "contact_id")},

@@ -198,3 +198,27 @@ func setState(ctx context.Context, tx execer, key, value string) error {
 	}
 	return nil
 }
+
+// RefreshOutbox brings an outbox that is on up to this version of Sambad
+// right after the database is migrated, whatever the storage mode: it
+// regenerates the triggers from the registry (so a column a migration added
+// to a synced table, such as contacts.on_whatsapp, is recorded from the
+// first write) and records the new schema version ops are written in. An
+// install that never turned the outbox on is left alone. Without it, a
+// local-mode install that was hybrid once would keep its old triggers and
+// lose the new columns' changes when it goes back to hybrid.
+func RefreshOutbox(ctx context.Context, local *models.DB) error {
+	if local.Dialect() != models.DialectSQLite {
+		return nil
+	}
+	var on string
+	err := local.SQL().QueryRowContext(ctx, qOutboxOn).Scan(&on)
+	if err == sql.ErrNoRows || (err == nil && on != "on") {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("syncer: unable to read the outbox state: %w", err)
+	}
+	_, err = Enable(ctx, local)
+	return err
+}

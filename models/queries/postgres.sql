@@ -101,7 +101,8 @@ WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
    OR c.id IN (SELECT cc.contact_id FROM campaign_contacts cc WHERE cc.campaign_id = $1)
 
 -- name: audience-sample
-SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out,
+    c.on_whatsapp, c.on_whatsapp_checked_at
 FROM contacts c
 WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
                JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = $1)
@@ -110,7 +111,8 @@ ORDER BY c.name, c.id LIMIT $2
 
 -- name: audience
 -- The whole audience in id order, streamed into COPY while the plan is written.
-SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out,
+    c.on_whatsapp, c.on_whatsapp_checked_at
 FROM contacts c
 WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
                JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = $1)
@@ -122,6 +124,11 @@ ORDER BY c.id
 -- then finds the campaign no longer startable. The states a start may begin
 -- from come from models' campaign rules, as a text array.
 UPDATE campaigns SET updated_at = $1 WHERE id = $2 AND state = ANY($3::text[])
+
+-- name: plan-skip-option
+-- Whether the campaign skips numbers known not to be on WhatsApp, read in
+-- the plan's transaction. Args: campaign.
+SELECT skip_not_on_whatsapp FROM campaigns WHERE id = $1
 
 -- name: plan-start
 UPDATE campaigns SET state = $1, run = 1, planned = $2, opted_out = $3, started_at = $4,

@@ -113,7 +113,8 @@ WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
 
 -- name: audience-sample
 -- Args: campaign, limit.
-SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out,
+    c.on_whatsapp, c.on_whatsapp_checked_at
 FROM contacts c
 WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
                JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?1)
@@ -122,7 +123,8 @@ ORDER BY c.name, c.id LIMIT ?2
 
 -- name: audience
 -- The whole audience in id order, streamed while the plan is written.
-SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out
+SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out,
+    c.on_whatsapp, c.on_whatsapp_checked_at
 FROM contacts c
 WHERE c.id IN (SELECT gm.contact_id FROM group_members gm
                JOIN campaign_groups cg ON cg.group_id = gm.group_id WHERE cg.campaign_id = ?1)
@@ -138,8 +140,13 @@ UPDATE campaigns SET updated_at = ?
 WHERE id = ? AND state IN (SELECT value FROM json_each(?))
 
 -- name: plan-insert-head
--- Followed by one (?, ?, ?, ?, ?, ?, ?) per recipient, planBatch at most.
-INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run) VALUES
+-- Followed by one (?, ?, ?, ?, ?, ?, ?, ?, ?) per recipient, planBatch at most.
+INSERT INTO campaign_recipients (campaign_id, seq, contact_id, phone, name, body, run, state, error) VALUES
+
+-- name: plan-skip-option
+-- Whether the campaign skips numbers known not to be on WhatsApp, read in
+-- the plan's transaction. Args: campaign.
+SELECT skip_not_on_whatsapp FROM campaigns WHERE id = ?
 
 -- name: plan-start
 -- Args: running, planned, opted out, now, campaign.
