@@ -38,6 +38,7 @@ type pages struct{ byPage map[*page]*template.Template }
 var funcs = template.FuncMap{
 	"stateWord": stateWord,
 	"phone":     phone.Readable,
+	"lastTime":  lastTime,
 	"add":       func(a, b int) int { return a + b },
 	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {
