@@ -13,12 +13,16 @@ package pdfprint
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/sambad/sambad/launcher"
@@ -28,8 +32,9 @@ import (
 // before it finished.
 var ErrBusy = errors.New("pdfprint: another PDF is being made; try again in a moment")
 
-// Printer makes PDFs. One document at a time: a printing Chromium holds
-// 100-200 MiB, and two at once on a small machine would starve the
+// Printer makes PDFs. One document at a time: Chromium's renderer holds
+// every page's paint while it prints (about 1 GiB for a 5,000-row table,
+// BENCHMARKS.md), and two at once on a small machine would starve the
 // WhatsApp browser.
 type Printer struct {
 	opts launcher.Options
@@ -87,25 +92,35 @@ func (p *Printer) Print(ctx context.Context, html string, pg Page, w io.Writer) 
 	if err != nil {
 		return fmt.Errorf("pdfprint: unable to open a page: %w", err)
 	}
-	if err := page.SetDocumentContent(html); err != nil {
+	// A file parses at the HTML parser's speed; document.write of a large
+	// document (SetDocumentContent) took seconds.
+	doc := filepath.Join(profile, "document.html")
+	if err := os.WriteFile(doc, []byte(html), 0o600); err != nil {
+		return fmt.Errorf("pdfprint: unable to write the document: %w", err)
+	}
+	if err := page.Navigate((&url.URL{Scheme: "file", Path: doc}).String()); err != nil {
+		return fmt.Errorf("pdfprint: unable to load the document: %w", err)
+	}
+	if err := page.WaitLoad(); err != nil {
 		return fmt.Errorf("pdfprint: unable to load the document: %w", err)
 	}
 	// Fonts load asynchronously; printing before they are ready gives blank glyphs.
 	if _, err := page.Eval(`() => document.fonts.ready.then(() => true)`); err != nil {
 		return fmt.Errorf("pdfprint: unable to wait for fonts: %w", err)
 	}
-	r, err := page.PDF(&proto.PagePrintToPDF{
+	r, err := printToPDF(page, printParams{
 		Landscape:           pg.Landscape,
 		PrintBackground:     true,
-		PaperWidth:          ptr(8.27), // A4
-		PaperHeight:         ptr(11.69),
-		MarginTop:           ptr(0.5),
-		MarginBottom:        ptr(0.6),
-		MarginLeft:          ptr(0.5),
-		MarginRight:         ptr(0.5),
+		PaperWidth:          8.27, // A4
+		PaperHeight:         11.69,
+		MarginTop:           0.5,
+		MarginBottom:        0.6,
+		MarginLeft:          0.5,
+		MarginRight:         0.5,
 		DisplayHeaderFooter: true,
 		HeaderTemplate:      "<span></span>",
 		FooterTemplate:      footer(pg.Footer),
+		TransferMode:        "ReturnAsStream",
 	})
 	if err != nil {
 		return fmt.Errorf("pdfprint: unable to print: %w", err)
@@ -116,4 +131,41 @@ func (p *Printer) Print(ctx context.Context, html string, pg Page, w io.Writer) 
 	return nil
 }
 
-func ptr(f float64) *float64 { return &f }
+// printParams are Page.printToPDF's parameters. rod's PagePrintToPDF drops
+// a false generateTaggedPDF (omitempty), and Chromium's default is a tagged
+// PDF, whose structure tree made a 5,000-row report take 15 s instead of
+// a few (BENCHMARKS.md): so the call is made with these fields, all sent.
+type printParams struct {
+	Landscape           bool    `json:"landscape"`
+	PrintBackground     bool    `json:"printBackground"`
+	PaperWidth          float64 `json:"paperWidth"`
+	PaperHeight         float64 `json:"paperHeight"`
+	MarginTop           float64 `json:"marginTop"`
+	MarginBottom        float64 `json:"marginBottom"`
+	MarginLeft          float64 `json:"marginLeft"`
+	MarginRight         float64 `json:"marginRight"`
+	DisplayHeaderFooter bool    `json:"displayHeaderFooter"`
+	HeaderTemplate      string  `json:"headerTemplate"`
+	FooterTemplate      string  `json:"footerTemplate"`
+	TransferMode        string  `json:"transferMode"`
+	GenerateTaggedPDF   bool    `json:"generateTaggedPDF"`
+	GenerateOutline     bool    `json:"generateDocumentOutline"`
+}
+
+// printToPDF prints the page and returns the PDF as a stream.
+func printToPDF(page *rod.Page, params printParams) (io.Reader, error) {
+	raw, err := page.Call(page.GetContext(), string(page.SessionID), "Page.printToPDF", params)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Stream proto.IOStreamHandle `json:"stream"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, err
+	}
+	if res.Stream == "" {
+		return nil, errors.New("Chromium returned no PDF stream")
+	}
+	return rod.NewStreamReader(page, res.Stream), nil
+}

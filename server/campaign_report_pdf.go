@@ -15,11 +15,11 @@ import (
 	"github.com/sambad/sambad/pdfprint"
 )
 
-// maxPDFRows bounds the recipients table of a PDF report (about 190 pages
-// of A4): Chromium lays the whole document out at once, so the bound is what
-// keeps its memory and time in check (BENCHMARKS.md). The rest is in the CSV,
-// as the PDF says.
-const maxPDFRows = 10000
+// maxPDFRows bounds the recipients table of a PDF report (about 130 pages
+// of A4): Chromium paints the whole document at once, its memory growing
+// with the rows (about 1 GiB at 5,000, BENCHMARKS.md), so the bound is what
+// keeps memory and time in check. The rest is in the CSV, as the PDF says.
+const maxPDFRows = 5000
 
 // pdfReportView is the PDF report: the page's report and its recipients.
 type pdfReportView struct {
