@@ -38,7 +38,7 @@ func TestRestoreCommand(t *testing.T) {
 	add("9876500001", "Asha")
 	file := filepath.Join(t.TempDir(), "one.zip")
 	f, _ := os.Create(file)
-	if _, err := backup.Write(ctx, f, store, time.Now()); err != nil {
+	if _, err := backup.Write(ctx, f, store, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
