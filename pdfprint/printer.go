@@ -63,7 +63,8 @@ type Page struct {
 }
 
 // Print renders html (a whole document, styles inline: nothing is fetched)
-// and writes the PDF to w. Nothing is written to w unless printing worked.
+// and writes the PDF to w. An error while the PDF streams in leaves part of
+// it in w: a caller that answers a request prints into a buffer first.
 func (p *Printer) Print(ctx context.Context, html string, pg Page, w io.Writer) error {
 	select {
 	case p.slot <- struct{}{}:
