@@ -11,11 +11,12 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
     CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/sambad .
 
 FROM debian:bookworm-slim AS runtime
-# Chromium, fonts for every script WhatsApp shows (emoji, CJK), tini to reap
+# Chromium, fonts for every script WhatsApp shows and the PDF reports print
+# (Noto: Devanagari, Arabic and the other scripts; emoji; CJK), tini to reap
 # Chromium's child processes, CA certificates for web.whatsapp.com and Supabase.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      chromium fonts-noto-color-emoji fonts-noto-cjk fonts-liberation \
+      chromium fonts-noto-core fonts-noto-color-emoji fonts-noto-cjk fonts-liberation \
       tini ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 # Docker's default seccomp profile blocks the namespaces Chromium's sandbox

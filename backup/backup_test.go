@@ -135,7 +135,7 @@ func snap(t testing.TB, s *models.Store) snapshot {
 func write(t testing.TB, s *models.Store) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := backup.Write(context.Background(), &buf, s, time.Now()); err != nil {
+	if _, err := backup.Write(context.Background(), &buf, s, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -166,7 +166,7 @@ func TestRestoreRoundTrip(t *testing.T) {
 
 				dst := kinds[to](t)
 				seed(t, dst, "Old") // replaced, not merged
-				res, err := backup.Restore(context.Background(), dst, file, t.TempDir())
+				res, err := backup.Restore(context.Background(), dst, nil, file, t.TempDir())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -219,7 +219,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		}
 		for name, c := range cases {
 			t.Run(name, func(t *testing.T) {
-				_, err := backup.Restore(context.Background(), s, toFile(t, c.data), t.TempDir())
+				_, err := backup.Restore(context.Background(), s, nil, toFile(t, c.data), t.TempDir())
 				var be *backup.Error
 				if !errors.As(err, &be) {
 					t.Fatalf("restore = %v, want a refusal", err)
@@ -241,7 +241,7 @@ func TestRestoreRefusesWhileACampaignRuns(t *testing.T) {
 		file := toFile(t, write(t, s))
 		testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'running'")
 		before := snap(t, s)
-		_, err := backup.Restore(context.Background(), s, file, t.TempDir())
+		_, err := backup.Restore(context.Background(), s, nil, file, t.TempDir())
 		var be *backup.Error
 		if !errors.As(err, &be) || !strings.Contains(be.Msg, "A campaign is running") {
 			t.Fatalf("restore while running = %v", err)
@@ -259,7 +259,7 @@ func TestRestoreParksRunningCampaigns(t *testing.T) {
 	seed(t, src, "Src")
 	testdb.Gorm(src).Exec("UPDATE campaigns SET state = 'running'")
 	dst := testdb.SQLite(t)
-	res, err := backup.Restore(context.Background(), dst, toFile(t, write(t, src)), t.TempDir())
+	res, err := backup.Restore(context.Background(), dst, nil, toFile(t, write(t, src)), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestRestoreMigratesAnOlderBackup(t *testing.T) {
 	for name, open := range map[string]func(testing.TB) *models.Store{"sqlite": testdb.SQLite, "postgres": testdb.Postgres} {
 		t.Run(name, func(t *testing.T) {
 			live := open(t)
-			if _, err := backup.Restore(ctx, live, toFile(t, data), t.TempDir()); err != nil {
+			if _, err := backup.Restore(ctx, live, nil, toFile(t, data), t.TempDir()); err != nil {
 				t.Fatal(err)
 			}
 			got, want := snap(t, live), snap(t, old)

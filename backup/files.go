@@ -27,7 +27,7 @@ func FileName(prefix string, t time.Time) string {
 
 // Save writes a backup into dir (created 0700) as prefix + time + .zip. It
 // writes a temporary file and renames it, so dir never holds half a backup.
-func Save(ctx context.Context, store *models.Store, dir, prefix string, now time.Time) (string, error) {
+func Save(ctx context.Context, store *models.Store, files MediaFiles, dir, prefix string, now time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("backup: unable to make %s: %w", dir, err)
 	}
@@ -36,7 +36,7 @@ func Save(ctx context.Context, store *models.Store, dir, prefix string, now time
 		return "", fmt.Errorf("backup: unable to write into %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := Write(ctx, tmp, store, now); err != nil {
+	if _, err := Write(ctx, tmp, store, files, now); err != nil {
 		tmp.Close()
 		return "", err
 	}

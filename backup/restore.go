@@ -88,8 +88,12 @@ type Result struct {
 // archive is first loaded into a staging SQLite file in tmpDir at the schema
 // it was made with and migrated to this build's; only then does one
 // transaction replace the live data. A bad file, a running campaign or any
-// failure leaves the live data untouched.
-func Restore(ctx context.Context, live *models.Store, path, tmpDir string) (*Result, error) {
+// failure leaves the live data untouched. The media files come back into
+// files before the data does (checked against their SHA-256; a file already
+// there is kept), so restored media rows never name a missing file; files
+// of a refused restore are orphans the media library removes at its next
+// Reconcile.
+func Restore(ctx context.Context, live *models.Store, files MediaFiles, path, tmpDir string) (*Result, error) {
 	m, zr, err := Inspect(path)
 	if err != nil {
 		return nil, err
@@ -117,6 +121,13 @@ func Restore(ctx context.Context, live *models.Store, path, tmpDir string) (*Res
 	if res.Paused, err = staging.ParkRunningCampaigns(ctx); err != nil {
 		return nil, err
 	}
+	if files != nil {
+		for _, f := range m.Files {
+			if err := restoreFile(zr, files, f); err != nil {
+				return nil, err
+			}
+		}
+	}
 	res.Rows, err = live.ReplaceFrom(ctx, staging)
 	if errors.Is(err, models.ErrCampaignRunning) {
 		return nil, refuse(err, "A campaign is running. Pause or stop it, then restore. Nothing was changed.")
@@ -125,6 +136,19 @@ func Restore(ctx context.Context, live *models.Store, path, tmpDir string) (*Res
 		return nil, err
 	}
 	return res, nil
+}
+
+// restoreFile puts one media file back.
+func restoreFile(zr *zip.ReadCloser, files MediaFiles, f File) error {
+	r, err := zr.Open(f.File)
+	if err != nil {
+		return refuse(err, "This backup is incomplete: %s is missing. Nothing was changed.", f.File)
+	}
+	defer r.Close()
+	if err := files.PutFile(f.SHA256, f.Size, r); err != nil {
+		return refuse(err, "This backup is damaged: media file %s cannot be restored (%v). Nothing was changed.", f.File, err)
+	}
+	return nil
 }
 
 // loadTable copies one table file into the staging database, checking that

@@ -15,6 +15,7 @@ import (
 // second one the same day.
 type Scheduler struct {
 	Store *models.Store
+	Media MediaFiles // the media library's files (nil: left out)
 	Dir   string
 	Keep  int
 	Every time.Duration    // default 24h
@@ -65,7 +66,7 @@ func (s *Scheduler) due(now time.Time, every time.Duration) bool {
 }
 
 func (s *Scheduler) makeOne(ctx context.Context, now time.Time) {
-	path, err := Save(ctx, s.Store, s.Dir, PrefixScheduled, now)
+	path, err := Save(ctx, s.Store, s.Media, s.Dir, PrefixScheduled, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			logrus.WithFields(logrus.Fields{"error": err, "dir": s.Dir}).Error("backup: the scheduled backup failed")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sambad/sambad/backup"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 )
 
@@ -38,13 +39,14 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout, 
 		return err
 	}
 	defer store.Close()
-	saved, err := backup.Save(ctx, store, cfg.BackupDir(), backup.PrefixPreRestore, time.Now())
+	files := media.New(store, media.Options{Dir: cfg.MediaDir()})
+	saved, err := backup.Save(ctx, store, files, cfg.BackupDir(), backup.PrefixPreRestore, time.Now())
 	if err != nil {
 		return fmt.Errorf("the current data could not be backed up first, so nothing was restored: %w", err)
 	}
 	backup.Prune(cfg.BackupDir(), backup.PrefixPreRestore, max(cfg.BackupKeep, 1))
 	fmt.Fprintf(stdout, "Saved the current data as %s\n", saved)
-	res, err := backup.Restore(ctx, store, file, cfg.DataDir)
+	res, err := backup.Restore(ctx, store, files, file, cfg.DataDir)
 	if err != nil {
 		return err
 	}

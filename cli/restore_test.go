@@ -11,6 +11,8 @@ import (
 
 	"github.com/sambad/sambad/backup"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/internal/mediatest"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 )
 
@@ -38,7 +40,7 @@ func TestRestoreCommand(t *testing.T) {
 	add("9876500001", "Asha")
 	file := filepath.Join(t.TempDir(), "one.zip")
 	f, _ := os.Create(file)
-	if _, err := backup.Write(ctx, f, store, time.Now()); err != nil {
+	if _, err := backup.Write(ctx, f, store, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -77,5 +79,46 @@ func TestRestoreCommand(t *testing.T) {
 	}
 	if err := runRestore(ctx, cfg, nil, &out, &out); err == nil || !strings.Contains(err.Error(), "sambad restore FILE") {
 		t.Fatalf("restore without a file: %v", err)
+	}
+}
+
+// TestRestoreCommandMedia: `sambad restore FILE` into a fresh data
+// directory brings the media library's files back, byte for byte.
+func TestRestoreCommandMedia(t *testing.T) {
+	ctx := context.Background()
+	load := func() *config.Config {
+		cfg, err := config.Load(map[string]string{"SAMBAD_DATA_DIR": t.TempDir()}, func(string) (string, bool) { return "", false })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	src := load()
+	store, err := openStore(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := media.New(store, media.Options{Dir: src.MediaDir()})
+	doc := mediatest.PDF(200_000)
+	m, _, err := lib.Save(ctx, "prices.pdf", bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "media.zip")
+	f, _ := os.Create(file)
+	if _, err := backup.Write(ctx, f, store, lib, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	store.Close()
+
+	dst := load()
+	var out bytes.Buffer
+	if err := runRestore(ctx, dst, []string{file}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dst.MediaDir(), m.SHA256[:2], m.SHA256))
+	if err != nil || !bytes.Equal(got, doc) {
+		t.Fatalf("the restored file: %d bytes, %v; said:\n%s", len(got), err, out.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sambad/sambad/backup"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 )
 
@@ -18,7 +19,7 @@ func startBackups(ctx context.Context, cfg *config.Config, store *models.Store, 
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
-	s := &backup.Scheduler{Store: store, Dir: cfg.BackupDir(), Keep: cfg.BackupKeep}
+	s := &backup.Scheduler{Store: store, Media: media.New(store, media.Options{Dir: cfg.MediaDir()}), Dir: cfg.BackupDir(), Keep: cfg.BackupKeep}
 	go func() { s.Run(runCtx); close(done) }()
 	sd.add(stageSync, "backups", func(stopCtx context.Context) error {
 		cancel()

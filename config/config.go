@@ -329,6 +329,9 @@ func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sambad.d
 // data it replaces, are kept.
 func (c *Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
 
+// MediaDir is where the media library keeps its files.
+func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
+
 // LogPath is the error log.
 func (c *Config) LogPath() string { return filepath.Join(c.DataDir, "error.log") }
 

@@ -32,6 +32,10 @@ type Options struct {
 	ExtraFlags map[string]string
 	// LaunchTimeout bounds starting the process and connecting; zero means 30 s.
 	LaunchTimeout time.Duration
+	// Profile overrides the profile directory: a throwaway one for a browser
+	// that is not WhatsApp's (the PDF printer). Empty means ProfileDir's
+	// <DataDir>/whatsapp-session.
+	Profile string
 
 	// exeDir overrides the executable's directory (tests).
 	exeDir string
@@ -40,8 +44,12 @@ type Options struct {
 	systemPaths []string
 }
 
-// ProfileDir is the persistent WhatsApp session profile, <DataDir>/whatsapp-session.
+// ProfileDir is the persistent WhatsApp session profile, <DataDir>/whatsapp-session,
+// unless Profile names another.
 func (o Options) ProfileDir() string {
+	if o.Profile != "" {
+		return o.Profile
+	}
 	return filepath.Join(o.DataDir, "whatsapp-session")
 }
 

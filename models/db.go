@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,6 +58,9 @@ type Store struct {
 	dialect string
 	conn    *DB
 	q       *queries // the hand-written SQL, queries/<dialect>.sql
+	// runCounts caches campaigns' counts per run for the reports page
+	// (runCountsOf).
+	runCounts sync.Map
 }
 
 // DB is one open, migrated database: the connection pool the composition

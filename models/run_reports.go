@@ -58,10 +58,11 @@ func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, 
 		Recipients                    int64
 		StartedAt                     time.Time
 		FinishedAt                    *time.Time
+		UpdatedAt                     time.Time
 	}
 	// The runs first (few), then their counts from the recipients'
 	// (campaign_id, state, seq) index, one grouped statement per campaign.
-	err := s.db.WithContext(ctx).Raw(`SELECT r.campaign_id, c.name, c.state, r.kind, r.run, r.recipients, r.started_at, r.finished_at
+	err := s.db.WithContext(ctx).Raw(`SELECT r.campaign_id, c.name, c.state, r.kind, r.run, r.recipients, r.started_at, r.finished_at, c.updated_at
 		FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id`+cond+`
 		ORDER BY r.started_at DESC, r.campaign_id, r.run DESC LIMIT ?`, append(args, q.Limit)...).Scan(&runs).Error
 	if err != nil {
@@ -72,7 +73,7 @@ func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, 
 	for _, r := range runs {
 		byRun, ok := counts[r.CampaignID]
 		if !ok {
-			if byRun, err = s.countStatesByRun(ctx, r.CampaignID); err != nil {
+			if byRun, err = s.runCountsOf(ctx, r.CampaignID, r.UpdatedAt); err != nil {
 				return nil, err
 			}
 			counts[r.CampaignID] = byRun
@@ -86,6 +87,36 @@ func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, 
 			Counts:      c})
 	}
 	return out, nil
+}
+
+// runCountsTTL is how long the reports page reuses a campaign's counts per
+// run: counting a 100k-recipient campaign reads 100k index entries, and a
+// reports page lists every campaign. A campaign whose row changed (started,
+// paused, finished, retried) is counted afresh at once; acks and sends in
+// between show within the TTL.
+const runCountsTTL = 15 * time.Second
+
+type runCounts struct {
+	at      time.Time // when counted
+	version time.Time // the campaign's updated_at then
+	byRun   map[int]StateCounts
+}
+
+// runCountsOf is countStatesByRun through the store's short-lived cache.
+func (s *Store) runCountsOf(ctx context.Context, id string, version time.Time) (map[int]StateCounts, error) {
+	if v, ok := s.runCounts.Load(id); ok {
+		e := v.(runCounts)
+		if e.version.Equal(version) && time.Since(e.at) < runCountsTTL {
+			return e.byRun, nil
+		}
+	}
+	at := time.Now()
+	byRun, err := s.countStatesByRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.runCounts.Store(id, runCounts{at: at, version: version, byRun: byRun})
+	return byRun, nil
 }
 
 // countStatesByRun counts a campaign's recipients per run and state.

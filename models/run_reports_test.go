@@ -75,3 +75,31 @@ func TestRunReports(t *testing.T) {
 		}
 	})
 }
+
+// TestRunReportsRecountWhenCampaignChanges: the reports' counts are cached
+// per campaign, but a change of the campaign's row (here it completes)
+// counts it afresh at once.
+func TestRunReportsRecountWhenCampaignChanges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := t.Context()
+		a := newContact(t, s, "9876500001", "Asha", nil)
+		c := &models.Campaign{Name: "Holi", Template: "Hi", ContactIDs: []string{a.ID}}
+		if err := s.CreateCampaign(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PlanRecipients(ctx, c.ID, func(*models.Contact) (string, error) { return "Hi", nil }); err != nil {
+			t.Fatal(err)
+		}
+		runs, err := s.RunReports(ctx, models.RunReportQuery{})
+		if err != nil || len(runs) != 1 || runs[0].Counts["pending"] != 1 {
+			t.Fatalf("before: %+v, %v", runs, err)
+		}
+		db := testdb.Gorm(s)
+		db.Exec(`UPDATE campaign_recipients SET state = 'read' WHERE campaign_id = ?`, c.ID)
+		db.Exec(`UPDATE campaigns SET state = 'completed', updated_at = ? WHERE id = ?`, time.Now().UTC().Add(time.Second), c.ID)
+		runs, err = s.RunReports(ctx, models.RunReportQuery{})
+		if err != nil || len(runs) != 1 || runs[0].Counts["read"] != 1 || runs[0].Counts["pending"] != 0 {
+			t.Fatalf("after the campaign completed: %+v, %v", runs, err)
+		}
+	})
+}

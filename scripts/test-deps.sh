@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs and starts what Sambad's tests need on a Debian machine:
-# Chromium (browser tests), pgbouncer (pooler tests) and a PostgreSQL
-# listening on 127.0.0.1:5432 when none answers there.
+# Chromium (browser tests), poppler-utils and fonts (PDF reports),
+# pgbouncer (pooler tests) and a PostgreSQL listening on 127.0.0.1:5432 when none answers there.
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-color-emoji)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+# The PDF report tests read the PDF back with poppler's pdftotext, and lay
+# out Devanagari, Arabic and emoji names with the fonts the Docker image has.
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
 pg_up || command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)

@@ -22,7 +22,7 @@ func (s *Server) backupDownload(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	if _, err := backup.Write(c.Request.Context(), c.Writer, s.store, now); err != nil {
+	if _, err := backup.Write(c.Request.Context(), c.Writer, s.store, s.media, now); err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: the backup download failed")
 		c.Abort()
 	}

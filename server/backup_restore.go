@@ -49,14 +49,14 @@ func (s *Server) backupRestore(c *gin.Context) {
 	}
 	zr.Close()
 	ctx := c.Request.Context()
-	saved, err := backup.Save(ctx, s.store, s.cfg.BackupDir(), backup.PrefixPreRestore, time.Now())
+	saved, err := backup.Save(ctx, s.store, s.media, s.cfg.BackupDir(), backup.PrefixPreRestore, time.Now())
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to back up the data before a restore")
 		fail("The current data could not be backed up first, so nothing was restored; the details are in error.log.")
 		return
 	}
 	backup.Prune(s.cfg.BackupDir(), backup.PrefixPreRestore, max(s.cfg.BackupKeep, 1))
-	res, err := backup.Restore(ctx, s.store, path, s.cfg.DataDir)
+	res, err := backup.Restore(ctx, s.store, s.media, path, s.cfg.DataDir)
 	if err != nil {
 		fail(restoreMessage(err))
 		return

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -33,21 +34,28 @@ type runRow struct {
 
 // campaignReport shows a campaign's results per campaign and per run.
 func (s *Server) campaignReport(c *gin.Context) {
-	ctx := c.Request.Context()
-	mv, err := s.monitorView(ctx, c.Param("id"))
+	v, err := s.reportData(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.pageStoreError(c, err)
 		return
+	}
+	s.render(c, http.StatusOK, pageCampaignReport, "campaigns", v)
+}
+
+// reportData gathers a campaign's report: the monitor's counts, the chart,
+// each run's counts and the send ledger. The page and the PDF share it.
+func (s *Server) reportData(ctx context.Context, id string) (reportView, error) {
+	mv, err := s.monitorView(ctx, id)
+	if err != nil {
+		return reportView{}, err
 	}
 	runs, err := s.store.ListRuns(ctx, mv.C.ID)
 	if err != nil {
-		s.pageStoreError(c, err)
-		return
+		return reportView{}, err
 	}
 	v := reportView{M: mv, Width: 460}
 	if v.Sends, v.Repeated, err = s.store.SendLedger(ctx, mv.C.ID); err != nil {
-		s.pageStoreError(c, err)
-		return
+		return reportView{}, err
 	}
 	for _, r := range runs {
 		if len(runs) == 1 {
@@ -56,14 +64,13 @@ func (s *Server) campaignReport(c *gin.Context) {
 		}
 		counts, err := s.store.CountStates(ctx, mv.C.ID, r.Run)
 		if err != nil {
-			s.pageStoreError(c, err)
-			return
+			return reportView{}, err
 		}
 		v.Runs = append(v.Runs, runRow{r, counts})
 	}
 	// The chart shows the monitor's numbers, in its words (one source).
 	v.Bars = deliveryBars(mv.Funnel(), mv.Total, v.Width)
-	s.render(c, http.StatusOK, pageCampaignReport, "campaigns", v)
+	return v, nil
 }
 
 // Delivered counts a run's delivered and read messages.

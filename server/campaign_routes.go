@@ -34,6 +34,7 @@ func (s *Server) campaignRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	pg.GET("/:id/recipients", s.campaignRecipients)
 	pg.GET("/:id/report.csv", s.campaignExportCSV)
 	pg.GET("/:id/report.xlsx", s.campaignExportXLSX)
+	pg.GET("/:id/report.pdf", s.campaignReportPDF)
 
 	ag := api.Group("/campaigns", s.requireEngine())
 	ag.GET("", s.apiCampaignList)
@@ -43,6 +44,7 @@ func (s *Server) campaignRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	ag.POST("/:id/:action", s.apiCampaignControl)
 	ag.GET("/:id/recipients", s.apiCampaignRecipients)
 	ag.GET("/:id/report.csv", s.campaignExportCSV)
+	ag.GET("/:id/report.pdf", s.campaignReportPDF)
 }
 
 // requireEngine answers 503 when Sambad runs without a campaign engine.

@@ -32,6 +32,7 @@ type memSender struct {
 	mu      sync.Mutex
 	sent    map[string][]string
 	invalid map[string]bool
+	failed  map[string]string // phone → the reason WhatsApp gave
 	n       int
 	down    atomic.Bool // WhatsApp not connected
 }
@@ -42,6 +43,9 @@ func (m *memSender) SendText(_ context.Context, phone, text string) (campaign.Se
 	defer m.mu.Unlock()
 	if m.invalid[phone] {
 		return campaign.SendResult{Status: campaign.StatusInvalidNumber}, nil
+	}
+	if reason, ok := m.failed[phone]; ok {
+		return campaign.SendResult{Status: campaign.StatusFailed, Reason: reason}, nil
 	}
 	m.n++
 	m.sent[phone] = append(m.sent[phone], text)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"os"
-	"path/filepath"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,7 +14,7 @@ import (
 // their bytes are also stored as chunk rows, so that other installs can
 // send them.
 func newMediaLibrary(cfg *config.Config, store *models.Store) *media.Library {
-	dir := filepath.Join(cfg.DataDir, "media")
+	dir := cfg.MediaDir()
 	if cfg.DataDir == "" {
 		if d, err := os.MkdirTemp("", "sambad-media-"); err == nil {
 			dir = d

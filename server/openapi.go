@@ -183,6 +183,10 @@ func OpenAPI() obj {
 			one(queryParam("state", "Only recipients in this state.", strEnum(models.RecipientStates...)), queryParam("run", "Only this run.", integer()))), nil,
 			ok("A page of recipients.", "RecipientPage"))},
 		"/campaigns/{id}/report.csv": obj{"get": op("A campaign's report as CSV", one(idParam), nil, obj{"200": fileAnswer("One row per recipient.", "text/csv")})},
+		"/campaigns/{id}/report.pdf": obj{"get": op("A campaign's report as PDF: totals, the delivery chart, the runs and the recipients (the first 5,000; the CSV has all)",
+			with(one(idParam), one(queryParam("only", "failed: only the failed, not-on-WhatsApp and unknown recipients.", strEnum("failed")))), nil,
+			obj{"200": fileAnswer("The PDF, printed by a headless Chromium of its own (WhatsApp need not be linked).", "application/pdf"),
+				"503": obj{"$ref": "#/components/responses/Error"}})},
 
 		"/media": obj{
 			"get": op("List media files", pageParams, nil, ok("A page of files.", "MediaPage")),

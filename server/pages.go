@@ -75,4 +75,5 @@ var (
 	fragmentFormPreview         = pageCampaignForm.fragment("form_preview")
 	fragmentSessionLive         = pageWhatsApp.fragment("session_live")
 	fragmentWhatsAppBadge       = pageWhatsApp.fragment("wa_badge")
+	fragmentReportPDF           = pageCampaignReport.fragment("report_pdf")
 )

@@ -46,6 +46,7 @@ var funcs = template.FuncMap{
 	"stateWord": stateWord,
 	"phone":     phone.Readable,
 	"masktext":  func(s string) string { return s },
+	"lastTime":  lastTime,
 	"add":       func(a, b int) int { return a + b },
 	"sub":       func(a, b int) int { return a - b },
 	"pct": func(part, whole int64) int64 {

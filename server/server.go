@@ -15,9 +15,11 @@ import (
 	"github.com/sambad/sambad/auth"
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/launcher"
 	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/numbercheck"
+	"github.com/sambad/sambad/pdfprint"
 	"github.com/sambad/sambad/webhook"
 )
 
@@ -41,6 +43,9 @@ type Deps struct {
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
 	// NumberChecks runs number check jobs; nil: checking answers 503.
 	NumberChecks *numbercheck.Runner
+	// PDF prints the PDF reports; nil builds a pdfprint.Printer on the
+	// configured Chromium (its own throwaway profile, not WhatsApp's).
+	PDF PDFPrinter
 	// BodyTimeout is how long a request body (other than an upload) may
 	// take to arrive; 0 is 15 s.
 	BodyTimeout time.Duration
@@ -64,6 +69,7 @@ type Server struct {
 	numbers   *numbercheck.Runner
 	media     *media.Library
 	webhooks  *webhook.Dispatcher
+	pdf       PDFPrinter
 	// activityCache keeps the home chart's finished days.
 	activityCache activityCache
 	homeCache     homeCache
@@ -91,6 +97,10 @@ func New(d Deps) (*Server, error) {
 		s.bodyTimeout = defaultBodyTimeout
 	}
 	s.webhooks = newWebhooks(d.Config, d.Store)
+	s.pdf = d.PDF
+	if s.pdf == nil {
+		s.pdf = pdfprint.New(launcher.Options{DataDir: d.Config.DataDir, ChromePath: d.Config.ChromePath})
+	}
 	if err := s.setupOps(d); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,17 @@ document.addEventListener("submit", function (e) {
   var msg = e.submitter && e.submitter.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
+// Enter in a text field of a part of a form that has its own button (the
+// contacts list's bulk edit) presses that button, not the form's first one
+// ("Add to group"), which the browser would press.
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Enter" || e.isComposing || e.target.tagName !== "INPUT") return;
+  var part = e.target.closest("[data-enter-button]");
+  var btn = part && part.querySelector(part.getAttribute("data-enter-button"));
+  if (!btn || !btn.form) return;
+  e.preventDefault();
+  btn.form.requestSubmit(btn);
+});
 // Campaign form: warn as soon as the custom delay is under a second.
 document.addEventListener("input", function (e) {
   if (!e.target.form || !/^(min_delay|preset)$/.test(e.target.name)) return;
