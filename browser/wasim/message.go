@@ -27,10 +27,12 @@ type message struct {
 
 // LedgerEntry is one message that reached the simulated WhatsApp server.
 type LedgerEntry struct {
-	Phone string    `json:"phone"`
-	Text  string    `json:"text"`
-	Time  time.Time `json:"time"`
-	ID    string    `json:"id"`
+	// Account is the sender's own number: which linked account sent it.
+	Account string    `json:"account"`
+	Phone   string    `json:"phone"`
+	Text    string    `json:"text"`
+	Time    time.Time `json:"time"`
+	ID      string    `json:"id"`
 }
 
 func (m *message) ack(now time.Time) int {
@@ -63,9 +65,9 @@ func (s *Server) knownPhone(phone string) bool {
 	return plausiblePhone.MatchString(phone) && !s.unknown[phone]
 }
 
-func (s *Server) accept(m *message, now time.Time) {
+func (s *Server) accept(a *account, m *message, now time.Time) {
 	m.queued = false
 	m.accepted = now
 	m.policy = s.acks
-	s.ledger = append(s.ledger, LedgerEntry{Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID})
+	s.ledger = append(s.ledger, LedgerEntry{Account: a.phone, Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID})
 }

@@ -41,21 +41,22 @@ func (s *Server) handleMessageSend(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errors.New("wasim: phone is not on WhatsApp"))
 		return
 	}
-	if s.acks.Drop || s.hasMessageLocked(req.Phone, req.ID) {
+	a := d.account
+	if s.acks.Drop || a.hasMessage(req.Phone, req.ID) {
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
 	now := time.Now()
 	m := &message{ID: req.ID, Phone: req.Phone, Text: req.Text, FromMe: true, Time: now, queued: true}
-	s.chats[req.Phone] = append(s.chats[req.Phone], m)
-	if !s.offline {
-		s.accept(m, now)
+	a.chats[req.Phone] = append(a.chats[req.Phone], m)
+	if !a.offline {
+		s.accept(a, m, now)
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *Server) hasMessageLocked(phone, id string) bool {
-	for _, m := range s.chats[phone] {
+func (a *account) hasMessage(phone, id string) bool {
+	for _, m := range a.chats[phone] {
 		if m.ID == id {
 			return true
 		}
