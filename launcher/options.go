@@ -11,6 +11,9 @@ type Options struct {
 	// DataDir is Sambad's data directory; the profile, temp files and any
 	// downloaded browser live under it.
 	DataDir string
+	// Profile is the browser profile directory; "" means
+	// <DataDir>/whatsapp-session (one WhatsApp account per profile).
+	Profile string
 	// ChromePath is an explicit browser binary (SAMBAD_CHROME_PATH).
 	ChromePath string
 	// AllowDownload lets Resolve fetch a Chromium build into <DataDir>/chrome
@@ -40,8 +43,12 @@ type Options struct {
 	systemPaths []string
 }
 
-// ProfileDir is the persistent WhatsApp session profile, <DataDir>/whatsapp-session.
+// ProfileDir is the persistent WhatsApp session profile: Profile, or
+// <DataDir>/whatsapp-session.
 func (o Options) ProfileDir() string {
+	if o.Profile != "" {
+		return o.Profile
+	}
 	return filepath.Join(o.DataDir, "whatsapp-session")
 }
 
