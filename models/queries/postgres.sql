@@ -74,6 +74,11 @@ WHERE campaign_id = $3 AND state = $4
 -- name: sent-since
 SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= $1
 
+-- name: sent-since-by-account
+-- Messages sent since a time, per account that holds the recipient ('' for
+-- recipients sent before accounts existed: the first account's).
+SELECT account_id, COUNT(*) FROM campaign_recipients WHERE sent_at >= $1 GROUP BY account_id
+
 -- ----------------------------------------------------------------- takeover
 
 -- name: count-in-doubt

@@ -78,6 +78,11 @@ WHERE campaign_id = ? AND state = ?
 -- Messages sent by every campaign since a time (the daily cap).
 SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= ?
 
+-- name: sent-since-by-account
+-- Messages sent since a time, per account that holds the recipient ('' for
+-- recipients sent before accounts existed: the first account's).
+SELECT account_id, COUNT(*) FROM campaign_recipients WHERE sent_at >= ? GROUP BY account_id
+
 -- ----------------------------------------------------------------- takeover
 
 -- name: count-in-doubt
