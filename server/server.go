@@ -28,6 +28,9 @@ type Deps struct {
 	// WhatsAppOffReason saying why.
 	WhatsApp          WhatsApp
 	WhatsAppOffReason string
+	// Accounts are the WhatsApp accounts (WhatsApp above is the first);
+	// nil with WhatsApp when the driver is off.
+	Accounts Accounts
 	// Auth signs the user in; nil builds one on Store.
 	Auth *auth.Service
 	// BrowserReady reports the WhatsApp browser's state for /readyz (nil: not
@@ -54,6 +57,7 @@ type Server struct {
 
 	wa          WhatsApp
 	waOffReason string
+	accounts    Accounts
 	ops         opsDeps
 	sync        SyncService
 
@@ -80,7 +84,7 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
-		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, accounts: d.Accounts, sync: d.Sync, campaigns: d.Campaigns}
 	s.media = newMediaLibrary(d.Config, d.Store)
 	s.bodyTimeout = d.BodyTimeout
 	if s.bodyTimeout <= 0 {
