@@ -1,0 +1,234 @@
+package whatsapp_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sambad/sambad/accounts"
+	"github.com/sambad/sambad/browser"
+	"github.com/sambad/sambad/browser/wasim"
+	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/internal/testdb"
+	"github.com/sambad/sambad/server"
+	"github.com/sambad/sambad/whatsapp"
+)
+
+const apiToken = "f3b1c2d4e5a6978812345678abcdef0123456789abcdef0123456789abcdef01"
+
+// accountsSite is the server on a registry of real browsers and a simulator.
+type accountsSite struct {
+	t   *testing.T
+	url string
+	sim *wasim.Server
+	reg *accounts.Registry
+}
+
+func newAccountsSite(t *testing.T) *accountsSite {
+	t.Helper()
+	sim := wasim.New(wasim.Options{LoadingDuration: 300 * time.Millisecond, FirstQRLifetime: 30 * time.Second, NextQRLifetime: 20 * time.Second,
+		PollInterval: 100 * time.Millisecond})
+	sim.ReportSeedOnFailure(t)
+	base, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	store := testdb.SQLite(t)
+	data := t.TempDir()
+	reg, err := accounts.Open(context.Background(), store, accounts.Options{
+		DataDir: data, Max: 3,
+		Browser: browser.Options{BaseURL: base, ChromePath: chromiumBin, Headless: true, TestHostRules: "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+			LoadTimeout: 20 * time.Second, SendTimeout: 15 * time.Second, PollInterval: 100 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		reg.Close(ctx)
+	})
+	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: data, DefaultRegion: "IN", APIToken: apiToken, MaxAccounts: 3}
+	srv, err := server.New(server.Deps{Config: cfg, Store: store, WhatsApp: whatsapp.FirstAccount{Registry: reg}, Accounts: whatsapp.Accounts{Registry: reg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &accountsSite{t: t, url: ts.URL, sim: sim, reg: reg}
+}
+
+// call sends a JSON request and decodes the answer into out (when not nil).
+func (s *accountsSite) call(method, path, body string, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, s.url+"/api/v1"+path, rd)
+	req.Header.Set("Authorization", "Bearer "+apiToken)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			s.t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+// expect checks a status and that an error answer says something.
+func (s *accountsSite) expect(method, path, body string, want int) map[string]any {
+	s.t.Helper()
+	var out map[string]any
+	got := s.call(method, path, body, &out)
+	if got != want {
+		s.t.Fatalf("%s %s %s: %d %v, want %d", method, path, body, got, out, want)
+	}
+	if want >= 400 {
+		if msg, _ := out["error"].(string); msg == "" {
+			s.t.Fatalf("%s %s: error answer without a message: %v", method, path, out)
+		}
+	}
+	return out
+}
+
+// link has the phone of number scan the QR account id shows (over the API).
+func (s *accountsSite) link(id, number string) {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	scanned := ""
+	for time.Now().Before(deadline) {
+		var a server.Account
+		s.call("GET", "/accounts/"+id, "", &a)
+		if a.State == "ready" {
+			return
+		}
+		if a.State == "qr" && a.Session.QR != nil && *a.Session.QR != "" && *a.Session.QR != scanned {
+			scanned = *a.Session.QR
+			if err := s.sim.ScanRefAs(scanned, number); err != nil {
+				s.t.Fatal(err)
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	s.t.Fatalf("account %s was not linked", id)
+}
+
+// The accounts API against real browsers: add (with validation and the
+// limit), link, send through each account (the ledger says which), rename,
+// stop and start, and remove with the profile.
+func TestAccountsAPI(t *testing.T) {
+	s := newAccountsSite(t)
+	var list struct {
+		Items []server.Account `json:"items"`
+		Total int              `json:"total"`
+		Max   int              `json:"max"`
+	}
+	if s.call("GET", "/accounts", "", &list) != 200 || list.Total != 1 || list.Max != 3 {
+		t.Fatalf("a fresh install lists %+v", list)
+	}
+	first := list.Items[0].ID
+
+	s.expect("POST", "/accounts", `{}`, 422)
+	s.expect("POST", "/accounts", `{"name": "  "}`, 422)
+	s.expect("POST", "/accounts", `{"name": "Shop", "quiet_start": "25:00", "quiet_end": "08:00"}`, 422)
+	s.expect("POST", "/accounts", `{"name": "Shop", "quiet_start": "22:00"}`, 422)
+	s.expect("POST", "/accounts", `{"name": "Shop", "daily_cap": -1}`, 422)
+	s.expect("POST", "/accounts", `{"name": "Shop", "colour": "red"}`, 400)
+	s.expect("POST", "/accounts", `{"name": "`+strings.Repeat("n", 61)+`"}`, 422)
+	var second, third server.Account
+	if code := s.call("POST", "/accounts", `{"name": "Support", "daily_cap": 150, "quiet_start": "21:30", "quiet_end": "8:00"}`, &second); code != 201 ||
+		second.DailyCap != 150 || second.QuietEnd != "08:00" || !second.Here {
+		t.Fatalf("create: %d %+v", code, second)
+	}
+	if code := s.call("POST", "/accounts", `{"name": "Offers"}`, &third); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	s.expect("POST", "/accounts", `{"name": "Fourth"}`, 409)
+
+	numbers := map[string]string{first: "919855500001", second.ID: "919855500002", third.ID: "919855500003"}
+	for _, id := range []string{first, second.ID, third.ID} {
+		s.link(id, numbers[id])
+	}
+	var got server.Account
+	s.call("GET", "/accounts/"+second.ID, "", &got)
+	if got.Phone != "+"+numbers[second.ID] || got.State != "ready" {
+		t.Fatalf("linked account: %+v", got)
+	}
+	var sess server.SessionStatus
+	if s.call("GET", "/session", "", &sess); sess.State != "ready" || sess.Phone != "+"+numbers[first] {
+		t.Fatalf("/session is not the first account: %+v", sess)
+	}
+
+	// Sends: through each account, and without account_id through the first.
+	const to = "+91 98765 33333"
+	for _, id := range []string{second.ID, third.ID} {
+		s.expect("POST", "/messages", `{"phone": "`+to+`", "text": "via `+id+`", "account_id": "`+id+`"}`, 200)
+	}
+	s.expect("POST", "/messages", `{"phone": "`+to+`", "text": "via the first"}`, 200)
+	s.expect("POST", "/messages", `{"phone": "`+to+`", "text": "x", "account_id": "01a23c07-0000-7000-8000-000000000000"}`, 404)
+	byText := map[string]string{}
+	for _, e := range s.sim.Ledger() {
+		byText[e.Text] = e.Account
+	}
+	if byText["via "+second.ID] != numbers[second.ID] || byText["via "+third.ID] != numbers[third.ID] || byText["via the first"] != numbers[first] {
+		t.Fatalf("ledger accounts: %v", byText)
+	}
+
+	// Rename and cap; bad input changes nothing.
+	s.expect("PATCH", "/accounts/"+second.ID, `{"name": "Support desk", "daily_cap": 80}`, 200)
+	s.expect("PATCH", "/accounts/"+second.ID, `{"daily_cap": 100001}`, 422)
+	s.expect("PATCH", "/accounts/"+second.ID, `{"quiet_start": "", "quiet_end": "07:00"}`, 422)
+	s.call("GET", "/accounts/"+second.ID, "", &got)
+	if got.Name != "Support desk" || got.DailyCap != 80 || got.QuietStart != "21:30" {
+		t.Fatalf("after the patches: %+v", got)
+	}
+	s.expect("PATCH", "/accounts/not-an-id", `{"name": "x"}`, 404)
+
+	// Session actions per account.
+	s.expect("POST", "/accounts/"+second.ID+"/session/dance", "", 404)
+	s.expect("POST", "/accounts/"+second.ID+"/session/link-code", `{"phone": "12ab"}`, 422)
+	if out := s.expect("POST", "/accounts/"+second.ID+"/session/stop", "", 200); out["state"] != "stopped" {
+		t.Fatalf("after stop: %v", out)
+	}
+	if s.call("GET", "/accounts/"+first, "", &got); got.State != "ready" {
+		t.Fatalf("stopping one account stopped the first: %s", got.State)
+	}
+	s.expect("POST", "/accounts/"+second.ID+"/session/start", "", 200)
+	s.link(second.ID, numbers[second.ID]) // back to ready from its profile: no QR
+	if s.sim.CurrentQR() != "" {
+		t.Fatal("a restarted account asked for a new QR code")
+	}
+
+	// Remove: the profile goes, the others stay; the last account stays.
+	s.expect("DELETE", "/accounts/"+third.ID, "", 204)
+	if _, err := os.Stat(s.reg.ProfileDir(third.ID)); !os.IsNotExist(err) {
+		t.Fatalf("the removed account's profile: %v", err)
+	}
+	if _, err := os.Stat(s.reg.ProfileDir(second.ID)); err != nil {
+		t.Fatalf("another account's profile: %v", err)
+	}
+	s.expect("GET", "/accounts/"+third.ID, "", 404)
+	s.expect("DELETE", "/accounts/"+third.ID, "", 404)
+	s.expect("DELETE", "/accounts/"+second.ID, "", 204)
+	s.expect("DELETE", "/accounts/"+first, "", 409)
+	s.call("GET", "/accounts", "", &list)
+	if list.Total != 1 || list.Items[0].ID != first {
+		t.Fatalf("after the removals: %+v", list)
+	}
+}
