@@ -35,6 +35,9 @@ func (s *Server) liveSource(src string) func(ctx context.Context, emit liveEmit)
 	if src == "/whatsapp/events" {
 		return s.streamSession
 	}
+	if src == "/accounts/events" {
+		return s.streamAccounts
+	}
 	if m := monitorSource.FindStringSubmatch(src); m != nil && s.campaigns != nil {
 		return func(ctx context.Context, emit liveEmit) { s.streamMonitor(ctx, m[1], emit) }
 	}

@@ -58,6 +58,7 @@ var (
 	pageWebhook            = declarePage("webhook")
 	pageWebhooks           = declarePage("webhooks")
 	pageReports            = declarePage("reports")
+	pageAccounts           = declarePage("accounts")
 )
 
 // The fragments.
@@ -70,4 +71,5 @@ var (
 	fragmentFormPreview     = pageCampaignForm.fragment("form_preview")
 	fragmentSessionLive     = pageWhatsApp.fragment("session_live")
 	fragmentWhatsAppBadge   = pageWhatsApp.fragment("wa_badge")
+	fragmentAccountLive     = pageAccounts.fragment("account_live")
 )

@@ -44,6 +44,12 @@ func (s *Server) routes() {
 	r.POST("/groups/:id/delete", s.groupDelete)
 	r.POST("/groups/:id/members/remove", s.groupMembersRemove)
 
+	r.GET("/accounts", s.accountList)
+	r.POST("/accounts", s.accountCreate)
+	r.POST("/accounts/:id", s.accountUpdate)
+	r.POST("/accounts/:id/delete", s.accountDelete)
+	r.POST("/accounts/:id/session/:action", s.accountAction)
+	r.POST("/accounts/:id/link-code", s.accountLinkCode)
 	r.GET("/whatsapp", s.whatsappShow)
 	r.GET("/whatsapp/events", s.whatsappEvents)
 	r.GET("/events", s.liveEvents)
