@@ -164,3 +164,27 @@ func (s *Store) SentSinceByAccount(ctx context.Context, t time.Time, first strin
 	}
 	return out, nil
 }
+
+// checkAccountIDs refuses a campaign's account list naming an account that
+// does not exist (422 with the id).
+func checkAccountIDs(tx *gorm.DB, ids []string) error {
+	if len(ids) > 50 {
+		return &ValidationError{Field: "account_ids", Message: "at most 50 accounts"}
+	}
+	for _, id := range ids {
+		if !ValidID(id) {
+			return &ValidationError{Field: "account_ids", Message: fmt.Sprintf("%q is not a WhatsApp account id", id)}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var found []string
+	if err := tx.Model(&WhatsAppAccount{}).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return err
+	}
+	if missing := firstMissing(ids, found); missing != "" {
+		return &ValidationError{Field: "account_ids", Message: fmt.Sprintf("no WhatsApp account with id %s", missing)}
+	}
+	return nil
+}

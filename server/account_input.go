@@ -146,3 +146,34 @@ func (s *Server) needAccounts(c *gin.Context) bool {
 	}
 	return false
 }
+
+// checkCampaignAccounts returns what is wrong with a campaign's
+// account_ids, or "". The ids are stored with the campaign (the store
+// checks that they exist), but the engine sends through the first account
+// only so far: a list naming any other account is refused rather than
+// quietly sent through the first.
+func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	if s.accounts == nil {
+		return "account_ids: the WhatsApp driver is not available: " + s.waOffReason
+	}
+	list, err := s.accounts.List(c.Request.Context())
+	if err != nil || len(list) == 0 {
+		return "account_ids: the WhatsApp accounts cannot be read now; try again"
+	}
+	for _, id := range ids {
+		known := false
+		for _, a := range list {
+			known = known || a.ID == id
+		}
+		if !known {
+			return fmt.Sprintf("account_ids: no WhatsApp account with id %s", id)
+		}
+		if id != list[0].ID {
+			return fmt.Sprintf("account_ids: campaigns send through the first account (%s, %q) only in this version; sending through another account or rotating is not built yet", list[0].ID, list[0].Name)
+		}
+	}
+	return ""
+}

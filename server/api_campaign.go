@@ -15,6 +15,8 @@ type campaignBody struct {
 	ContactIDs  []string      `json:"contact_ids"`
 	Pacing      models.Pacing `json:"pacing"`
 	ScheduledAt *time.Time    `json:"scheduled_at"`
+	// AccountIDs: the accounts to send through (absent: the first).
+	AccountIDs []string `json:"account_ids"`
 }
 
 // campaignJSON is a campaign with its counts per recipient state and what

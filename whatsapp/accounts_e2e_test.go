@@ -14,6 +14,7 @@ import (
 	"github.com/sambad/sambad/accounts"
 	"github.com/sambad/sambad/browser"
 	"github.com/sambad/sambad/browser/wasim"
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/internal/testdb"
 	"github.com/sambad/sambad/server"
@@ -56,7 +57,9 @@ func newAccountsSite(t *testing.T) *accountsSite {
 		reg.Close(ctx)
 	})
 	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: data, DefaultRegion: "IN", APIToken: apiToken, MaxAccounts: 3}
-	srv, err := server.New(server.Deps{Config: cfg, Store: store, WhatsApp: whatsapp.FirstAccount{Registry: reg}, Accounts: whatsapp.Accounts{Registry: reg}})
+	engine := campaign.New(campaign.Options{Store: store, Sender: whatsapp.FirstAccountSender{Registry: reg}})
+	srv, err := server.New(server.Deps{Config: cfg, Store: store, WhatsApp: whatsapp.FirstAccount{Registry: reg}, Accounts: whatsapp.Accounts{Registry: reg},
+		Campaigns: engine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,6 +192,29 @@ func TestAccountsAPI(t *testing.T) {
 	if byText["via "+second.ID] != numbers[second.ID] || byText["via "+third.ID] != numbers[third.ID] || byText["via the first"] != numbers[first] {
 		t.Fatalf("ledger accounts: %v", byText)
 	}
+
+	// Campaigns store their accounts; only the first can send so far.
+	var cp struct {
+		ID         string   `json:"id"`
+		AccountIDs []string `json:"account_ids"`
+	}
+	if code := s.call("POST", "/campaigns", `{"name": "On the first", "template": "Hi", "account_ids": ["`+first+`"]}`, &cp); code != 201 ||
+		len(cp.AccountIDs) != 1 || cp.AccountIDs[0] != first {
+		t.Fatalf("campaign on the first account: %d %+v", code, cp)
+	}
+	s.call("GET", "/campaigns/"+cp.ID, "", &cp)
+	if len(cp.AccountIDs) != 1 || cp.AccountIDs[0] != first {
+		t.Fatalf("stored account_ids: %+v", cp)
+	}
+	if code := s.call("POST", "/campaigns", `{"name": "Default", "template": "Hi"}`, &cp); code != 201 || len(cp.AccountIDs) != 0 {
+		t.Fatalf("campaign without accounts: %d %+v", code, cp)
+	}
+	out := s.expect("POST", "/campaigns", `{"name": "On the second", "template": "Hi", "account_ids": ["`+second.ID+`"]}`, 422)
+	if msg, _ := out["error"].(string); !strings.Contains(msg, "not built yet") {
+		t.Fatalf("a campaign on another account: %v", out)
+	}
+	s.expect("POST", "/campaigns", `{"name": "Nobody", "template": "Hi", "account_ids": ["01a23c07-0000-7000-8000-000000000000"]}`, 422)
+	s.expect("POST", "/campaigns", `{"name": "Bad", "template": "Hi", "account_ids": "all"}`, 400)
 
 	// Rename and cap; bad input changes nothing.
 	s.expect("PATCH", "/accounts/"+second.ID, `{"name": "Support desk", "daily_cap": 80}`, 200)
