@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/browser"
 )
 
 // loop stops browsers idle for Options.Idle and wakes sleeping ones that
@@ -45,10 +47,15 @@ func (r *Registry) checkIdle(ctx context.Context) {
 		}
 		if a.m.Running() {
 			// Work is a command on the page or a change of state (a QR
-			// that just appeared waits its full Idle for a scan).
+			// that just appeared waits its full Idle for a scan); a
+			// browser still starting is not idle.
 			last := a.m.LastUsed()
-			if since := a.m.Status().Since; since.After(last) {
-				last = since
+			st := a.m.Status()
+			if st.State == browser.StateStarting || st.State == browser.StateLoading || st.State == browser.StateRestarting {
+				continue
+			}
+			if st.Since.After(last) {
+				last = st.Since
 			}
 			if wanted[a.id] || time.Since(last) < r.opts.Idle {
 				continue

@@ -18,7 +18,9 @@ import (
 const chromiumBin = "/usr/bin/chromium"
 
 // startSim serves a simulator with quick timings for one test.
-func startSim(t *testing.T) (*wasim.Server, string) {
+func startSim(t *testing.T) (*wasim.Server, string) { return startSimB(t) }
+
+func startSimB(t testing.TB) (*wasim.Server, string) {
 	t.Helper()
 	s := wasim.New(wasim.Options{
 		LoadingDuration: 300 * time.Millisecond,
@@ -67,7 +69,7 @@ func openRegistry(t *testing.T, store accounts.Store, data, base string, mod fun
 	return r
 }
 
-func waitState(t *testing.T, a *accounts.Account, states ...browser.State) browser.Status {
+func waitState(t testing.TB, a *accounts.Account, states ...browser.State) browser.Status {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -79,7 +81,7 @@ func waitState(t *testing.T, a *accounts.Account, states ...browser.State) brows
 }
 
 // link has the phone of number scan the QR account a shows.
-func link(t *testing.T, sim *wasim.Server, a *accounts.Account, number string) {
+func link(t testing.TB, sim *wasim.Server, a *accounts.Account, number string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -83,6 +83,16 @@ func (m *Manager) Running() bool {
 	}
 }
 
+// Memory measures the running browser's process tree (PSS and its
+// anonymous part); zero while no browser runs.
+func (m *Manager) Memory() (launcher.Memory, error) {
+	s := m.session()
+	if s == nil {
+		return launcher.Memory{}, nil
+	}
+	return s.chrome.Memory()
+}
+
 // Resolution is the browser the manager launched (zero before the first launch).
 func (m *Manager) Resolution() launcher.Resolution {
 	m.mu.Lock()

@@ -25,7 +25,8 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 		return nil, err
 	}
 	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
-	reg, err := startWhatsApp(ctx, cfg, store, sd)
+	worker := newSyncWorker(cfg, db)
+	reg, err := startWhatsApp(ctx, cfg, store, hybridInstallID(ctx, worker, db), sd)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,6 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
-	worker := newSyncWorker(cfg, db)
 	deps.Campaigns = startCampaigns(ctx, cfg, store, reg, newCampaignLease(worker), sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil

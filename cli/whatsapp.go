@@ -32,16 +32,17 @@ func browserOptions(cfg *config.Config) browser.Options {
 // (it links with the saved profile by itself, or shows a QR code), unless
 // SAMBAD_NO_BROWSER is set; it registers their shutdown. A missing browser
 // shows as the failed state on the accounts page, not as a start-up error.
-func startWhatsApp(ctx context.Context, cfg *config.Config, store *models.Store, sd *shutdown) (*accounts.Registry, error) {
+func startWhatsApp(ctx context.Context, cfg *config.Config, store *models.Store, installID func() string, sd *shutdown) (*accounts.Registry, error) {
 	if cfg.NoBrowser {
 		return nil, nil
 	}
 	reg, err := accounts.Open(ctx, store, accounts.Options{
-		DataDir: cfg.DataDir,
-		Browser: browserOptions(cfg),
-		Max:     cfg.MaxAccounts,
-		Idle:    cfg.AccountIdle,
-		Wanted:  campaignsWanting(store),
+		DataDir:   cfg.DataDir,
+		Browser:   browserOptions(cfg),
+		Max:       cfg.MaxAccounts,
+		Idle:      cfg.AccountIdle,
+		Wanted:    campaignsWanting(store),
+		InstallID: installID,
 		DefaultCap: func() (int, string, string) {
 			d, err := settings.Campaign(context.Background(), store)
 			if err != nil {
