@@ -32,10 +32,12 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 // leases instead of pausing, so another install goes on with them.
 func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, reg *accounts.Registry, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
+	var senderFor func(*models.Campaign) campaign.Sender
 	if reg != nil {
 		sender = whatsapp.FirstAccountSender{Registry: reg}
+		senderFor = whatsapp.SenderFor(reg)
 	}
-	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location(), Lease: lease})
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

@@ -149,9 +149,8 @@ func (s *Server) needAccounts(c *gin.Context) bool {
 
 // checkCampaignAccounts returns what is wrong with a campaign's
 // account_ids, or "". The ids are stored with the campaign (the store
-// checks that they exist), but the engine sends through the first account
-// only so far: a list naming any other account is refused rather than
-// quietly sent through the first.
+// checks that they exist); the engine sends through one account, so a list
+// of several (a rotation) is refused rather than quietly sent through one.
 func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
 	if len(ids) == 0 {
 		return ""
@@ -171,9 +170,9 @@ func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
 		if !known {
 			return fmt.Sprintf("account_ids: no WhatsApp account with id %s", id)
 		}
-		if id != list[0].ID {
-			return fmt.Sprintf("account_ids: campaigns send through the first account (%s, %q) only in this version; sending through another account or rotating is not built yet", list[0].ID, list[0].Name)
-		}
+	}
+	if len(ids) > 1 {
+		return "account_ids: give one account; rotating a campaign across several accounts is not built yet in this version"
 	}
 	return ""
 }

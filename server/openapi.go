@@ -291,7 +291,7 @@ func openAPISchemas() obj {
 			"daily_cap": integer(), "quiet_start": str(), "quiet_end": str(), "max_failures": integer()}),
 		"CampaignInput": object([]string{"name", "template"}, obj{"name": str(), "template": obj{"type": "string", "description": "Text with {{name}}, {{v1}}…, {{attribute|fallback}} and {a|b} spin."},
 			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string"),
-			"account_ids": obj{"type": "array", "items": str(), "description": "WhatsApp accounts to send through, stored with the campaign: absent or empty is the first account. This version sends through the first account only, so any other id is refused (422)."}}),
+			"account_ids": obj{"type": "array", "items": str(), "description": "The WhatsApp account to send through, stored with the campaign: absent or empty is the first account, one id that account. Several ids (rotation) are refused (422) in this version."}}),
 		"Campaign": object([]string{"id", "name", "template", "state", "pacing", "run", "planned", "counts", "total", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "template": str(), "state": strEnum(models.CampaignDraft, models.CampaignScheduled, models.CampaignRunning,
 				models.CampaignPaused, models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed),

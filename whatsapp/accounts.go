@@ -318,3 +318,66 @@ func (f FirstAccountSender) Ready() bool {
 	s, err := f.sender()
 	return err == nil && s.Ready()
 }
+
+// AccountSender is the campaign engine's Sender on one account, looked up
+// at each call: a removed account is simply not ready.
+type AccountSender struct {
+	Registry *accounts.Registry
+	ID       string
+}
+
+var _ campaign.Sender = AccountSender{}
+
+func (s AccountSender) sender() (Sender, error) {
+	a := s.Registry.Get(s.ID)
+	if a == nil {
+		return Sender{}, fmt.Errorf("whatsapp: %w: the campaign's WhatsApp account %s is not on this install", campaign.ErrNotReady, s.ID)
+	}
+	return Sender{Manager: a.Manager()}, nil
+}
+
+// SendText sends through the account.
+func (s AccountSender) SendText(ctx context.Context, phone, text string) (campaign.SendResult, error) {
+	snd, err := s.sender()
+	if err != nil {
+		return campaign.SendResult{}, err
+	}
+	return snd.SendText(ctx, phone, text)
+}
+
+// SendFile sends a file through the account.
+func (s AccountSender) SendFile(ctx context.Context, phone string, file campaign.File) (campaign.SendResult, error) {
+	snd, err := s.sender()
+	if err != nil {
+		return campaign.SendResult{}, err
+	}
+	return snd.SendFile(ctx, phone, file)
+}
+
+// RecentOutgoing reads the chat on the account.
+func (s AccountSender) RecentOutgoing(ctx context.Context, phone string, n int) ([]campaign.OutgoingMessage, error) {
+	snd, err := s.sender()
+	if err != nil {
+		return nil, err
+	}
+	return snd.RecentOutgoing(ctx, phone, n)
+}
+
+// Ready reports whether the account can send now.
+func (s AccountSender) Ready() bool {
+	snd, err := s.sender()
+	return err == nil && snd.Ready()
+}
+
+// SenderFor is campaign.Options.SenderFor over the registry: a campaign
+// without accounts sends through the first account, one with an account
+// through that one.
+func SenderFor(reg *accounts.Registry) func(c *models.Campaign) campaign.Sender {
+	first := FirstAccountSender{Registry: reg}
+	return func(c *models.Campaign) campaign.Sender {
+		if len(c.AccountIDs) == 0 {
+			return first
+		}
+		return AccountSender{Registry: reg, ID: c.AccountIDs[0]}
+	}
+}

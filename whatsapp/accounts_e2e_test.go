@@ -17,6 +17,7 @@ import (
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/internal/testdb"
+	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/server"
 	"github.com/sambad/sambad/whatsapp"
 )
@@ -25,10 +26,11 @@ const apiToken = "f3b1c2d4e5a6978812345678abcdef0123456789abcdef0123456789abcdef
 
 // accountsSite is the server on a registry of real browsers and a simulator.
 type accountsSite struct {
-	t   *testing.T
-	url string
-	sim *wasim.Server
-	reg *accounts.Registry
+	t     *testing.T
+	url   string
+	sim   *wasim.Server
+	reg   *accounts.Registry
+	store *models.Store
 }
 
 func newAccountsSite(t *testing.T) *accountsSite {
@@ -57,7 +59,17 @@ func newAccountsSite(t *testing.T) *accountsSite {
 		reg.Close(ctx)
 	})
 	cfg := &config.Config{Addr: "127.0.0.1:8080", DataDir: data, DefaultRegion: "IN", APIToken: apiToken, MaxAccounts: 3}
-	engine := campaign.New(campaign.Options{Store: store, Sender: whatsapp.FirstAccountSender{Registry: reg}})
+	engine := campaign.New(campaign.Options{Store: store, Sender: whatsapp.FirstAccountSender{Registry: reg},
+		SenderFor: whatsapp.SenderFor(reg), IdlePoll: 100 * time.Millisecond})
+	ectx, ecancel := context.WithCancel(context.Background())
+	edone := make(chan struct{})
+	go func() { engine.Run(ectx); close(edone) }()
+	reg.Watch(func(a *accounts.Account) {
+		fctx, cancel := context.WithCancel(ectx)
+		context.AfterFunc(a.Context(), cancel)
+		go whatsapp.Feed(fctx, a.Manager(), engine)
+	})
+	t.Cleanup(func() { ecancel(); <-edone })
 	srv, err := server.New(server.Deps{Config: cfg, Store: store, WhatsApp: whatsapp.FirstAccount{Registry: reg}, Accounts: whatsapp.Accounts{Registry: reg},
 		Campaigns: engine})
 	if err != nil {
@@ -65,7 +77,7 @@ func newAccountsSite(t *testing.T) *accountsSite {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &accountsSite{t: t, url: ts.URL, sim: sim, reg: reg}
+	return &accountsSite{t: t, url: ts.URL, sim: sim, reg: reg, store: store}
 }
 
 // call sends a JSON request and decodes the answer into out (when not nil).
@@ -193,7 +205,7 @@ func TestAccountsAPI(t *testing.T) {
 		t.Fatalf("ledger accounts: %v", byText)
 	}
 
-	// Campaigns store their accounts; only the first can send so far.
+	// Campaigns store their account; a rotation is refused so far.
 	var cp struct {
 		ID         string   `json:"id"`
 		AccountIDs []string `json:"account_ids"`
@@ -209,9 +221,10 @@ func TestAccountsAPI(t *testing.T) {
 	if code := s.call("POST", "/campaigns", `{"name": "Default", "template": "Hi"}`, &cp); code != 201 || len(cp.AccountIDs) != 0 {
 		t.Fatalf("campaign without accounts: %d %+v", code, cp)
 	}
-	out := s.expect("POST", "/campaigns", `{"name": "On the second", "template": "Hi", "account_ids": ["`+second.ID+`"]}`, 422)
+	s.expect("POST", "/campaigns", `{"name": "On the second", "template": "Hi", "account_ids": ["`+second.ID+`"]}`, 201)
+	out := s.expect("POST", "/campaigns", `{"name": "Rotating", "template": "Hi", "account_ids": ["`+first+`", "`+second.ID+`"]}`, 422)
 	if msg, _ := out["error"].(string); !strings.Contains(msg, "not built yet") {
-		t.Fatalf("a campaign on another account: %v", out)
+		t.Fatalf("a rotating campaign: %v", out)
 	}
 	s.expect("POST", "/campaigns", `{"name": "Nobody", "template": "Hi", "account_ids": ["01a23c07-0000-7000-8000-000000000000"]}`, 422)
 	s.expect("POST", "/campaigns", `{"name": "Bad", "template": "Hi", "account_ids": "all"}`, 400)
@@ -256,5 +269,62 @@ func TestAccountsAPI(t *testing.T) {
 	s.call("GET", "/accounts", "", &list)
 	if list.Total != 1 || list.Items[0].ID != first {
 		t.Fatalf("after the removals: %+v", list)
+	}
+}
+
+// A campaign with an account sends every message through that account, one
+// without through the first; both run side by side on real browsers.
+func TestCampaignSendsThroughItsAccount(t *testing.T) {
+	s := newAccountsSite(t)
+	var list struct {
+		Items []server.Account `json:"items"`
+	}
+	s.call("GET", "/accounts", "", &list)
+	first := list.Items[0].ID
+	var second server.Account
+	if s.call("POST", "/accounts", `{"name": "Support"}`, &second) != 201 {
+		t.Fatal("create")
+	}
+	s.link(first, "919877700001")
+	s.link(second.ID, "919877700002")
+
+	ctx := context.Background()
+	var contactIDs []string
+	for i := 0; i < 6; i++ {
+		var c models.Contact
+		in := models.ContactInput{Phone: "+9198770" + string(rune('1'+i)) + "0000", Name: "Friend"}
+		if err := in.Apply(&c, "IN"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.store.CreateContact(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		contactIDs = append(contactIDs, c.ID)
+	}
+	ids := `["` + strings.Join(contactIDs[:3], `","`) + `"]`
+	idsB := `["` + strings.Join(contactIDs[3:], `","`) + `"]`
+	const fast = `{"preset": "custom", "min_delay_ms": 100, "max_delay_ms": 200}`
+	var onSecond, onFirst struct{ ID string }
+	if s.call("POST", "/campaigns", `{"name": "Support", "template": "Support says hi", "contact_ids": `+ids+`, "pacing": `+fast+`, "account_ids": ["`+second.ID+`"]}`, &onSecond) != 201 {
+		t.Fatal("create campaign")
+	}
+	if s.call("POST", "/campaigns", `{"name": "Default", "template": "Default says hi", "contact_ids": `+idsB+`, "pacing": `+fast+`}`, &onFirst) != 201 {
+		t.Fatal("create campaign")
+	}
+	s.expect("POST", "/campaigns/"+onSecond.ID+"/start", "", 200)
+	s.expect("POST", "/campaigns/"+onFirst.ID+"/start", "", 200)
+	deadline := time.Now().Add(90 * time.Second)
+	for len(s.sim.Ledger()) < 6 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	l := s.sim.Ledger()
+	if len(l) != 6 {
+		t.Fatalf("ledger has %d messages, want 6: %+v", len(l), l)
+	}
+	for _, e := range l {
+		want := map[string]string{"Support says hi": "919877700002", "Default says hi": "919877700001"}[e.Text]
+		if e.Account != want {
+			t.Fatalf("%q went out through %s, want %s", e.Text, e.Account, want)
+		}
 	}
 }
