@@ -187,9 +187,14 @@ func (x Accounts) view(row models.WhatsAppAccount) server.Account {
 	return out
 }
 
+// refusal turns the registry's refusals into the server's, with the
+// message a person reads.
 func refusal(err error) error {
-	if errors.Is(err, accounts.ErrLastAccount) || errors.Is(err, accounts.ErrNotHere) {
-		return &server.AccountRefusal{Message: err.Error()[len("accounts: "):]}
+	switch {
+	case errors.Is(err, accounts.ErrLastAccount):
+		return &server.AccountRefusal{Message: "Sambad needs at least one WhatsApp account; log this one out instead of removing it"}
+	case errors.Is(err, accounts.ErrNotHere):
+		return &server.AccountRefusal{Message: "this account's WhatsApp session is on another install; use that install"}
 	}
 	return err
 }
