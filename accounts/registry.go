@@ -71,6 +71,10 @@ type Registry struct {
 	mu       sync.Mutex
 	accounts map[string]*Account // held here, by id
 	watchers []func(*Account)
+	// firstID caches the first account held here: the engine asks for it
+	// before every send. Only Create and Remove change it (rows pulled from
+	// other installs are not held here).
+	firstID string
 
 	hub    statusHub
 	cancel context.CancelFunc
@@ -202,6 +206,12 @@ func (r *Registry) Get(id string) *Account {
 // First returns the first account held here (the one /api/v1/session and
 // campaigns without accounts use), or nil when none is.
 func (r *Registry) First(ctx context.Context) *Account {
+	r.mu.Lock()
+	if a := r.accounts[r.firstID]; a != nil {
+		r.mu.Unlock()
+		return a
+	}
+	r.mu.Unlock()
 	rows, err := r.store.ListWhatsAppAccounts(ctx)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"error": err}).Error("accounts: unable to list accounts")
@@ -210,6 +220,7 @@ func (r *Registry) First(ctx context.Context) *Account {
 	defer r.mu.Unlock()
 	for _, row := range rows {
 		if a := r.accounts[row.ID]; a != nil {
+			r.firstID = row.ID
 			return a
 		}
 	}
@@ -275,6 +286,9 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 	}
 	r.mu.Lock()
 	delete(r.accounts, id)
+	if r.firstID == id {
+		r.firstID = ""
+	}
 	r.mu.Unlock()
 	if a != nil {
 		a.cancel()

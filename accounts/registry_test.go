@@ -285,4 +285,18 @@ func TestRemoveDeletesOnlyThatProfile(t *testing.T) {
 	if err := reg.Remove(ctx, second.ID()); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("removing it twice: %v", err)
 	}
+	// Removing the first account makes the next one first.
+	third, err := reg.Create(ctx, "Third")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.First(ctx) != first {
+		t.Fatal("adding an account changed the first")
+	}
+	if err := reg.Remove(ctx, first.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if reg.First(ctx) != third {
+		t.Fatal("after removing the first account, the next is not first")
+	}
 }
