@@ -23,6 +23,9 @@ func (s *instantSender) Ready() bool { return true }
 func (s *instantSender) SendText(context.Context, string, string) (campaign.SendResult, error) {
 	return campaign.SendResult{Status: campaign.StatusSent, MessageID: "m" + strconv.FormatInt(s.n.Add(1), 10)}, nil
 }
+func (s *instantSender) SendFile(context.Context, string, campaign.File) (campaign.SendResult, error) {
+	return campaign.SendResult{Status: campaign.StatusSent, MessageID: fmt.Sprintf("f%d", s.n.Add(1))}, nil
+}
 func (s *instantSender) RecentOutgoing(context.Context, string, int) ([]campaign.OutgoingMessage, error) {
 	return nil, nil
 }
