@@ -137,10 +137,10 @@ func (s *Store) DeleteWhatsAppAccount(ctx context.Context, id string) error {
 	return nil
 }
 
-// SentSinceByAccount counts messages sent since t through each account:
-// recipients that record their account under its id, and those that
-// record none (sent before accounts existed, or through the first account)
-// under first.
+// SentSinceByAccount counts messages sent since t through each account: a
+// recipient counts for the account it records, else for its campaign's
+// account, else (campaigns without accounts, and sends from before
+// accounts existed) for first.
 func (s *Store) SentSinceByAccount(ctx context.Context, t time.Time, first string) (map[string]int64, error) {
 	rows, err := s.sqlDB().QueryContext(ctx, s.q.SentSinceByAccount, t.UTC())
 	if err != nil {
@@ -150,11 +150,16 @@ func (s *Store) SentSinceByAccount(ctx context.Context, t time.Time, first strin
 	out := map[string]int64{}
 	for rows.Next() {
 		var id string
+		var ids IDList
 		var n int64
-		if err := rows.Scan(&id, &n); err != nil {
+		if err := rows.Scan(&id, &ids, &n); err != nil {
 			return nil, fmt.Errorf("store: unable to count today's sends per account: %w", err)
 		}
-		if id == "" {
+		switch {
+		case id != "":
+		case len(ids) > 0:
+			id = ids[0]
+		default:
 			id = first
 		}
 		out[id] += n

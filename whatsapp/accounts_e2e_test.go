@@ -327,4 +327,16 @@ func TestCampaignSendsThroughItsAccount(t *testing.T) {
 			t.Fatalf("%q went out through %s, want %s", e.Text, e.Account, want)
 		}
 	}
+	// Today's sends are counted per account.
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		s.call("GET", "/accounts", "", &list)
+		if list.Items[0].SentToday == 3 && list.Items[1].SentToday == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sent today: first %d, second %d; want 3 and 3", list.Items[0].SentToday, list.Items[1].SentToday)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
