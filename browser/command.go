@@ -20,6 +20,9 @@ func (m *Manager) withPage(ctx context.Context, name string, allowed []State, fn
 		return fmt.Errorf("browser: %s: waiting for the page: %w", name, ErrTimeout)
 	}
 	defer func() { <-m.ops }()
+	m.mu.Lock()
+	m.lastUsed = time.Now()
+	m.mu.Unlock()
 
 	s := m.session()
 	st := m.Status().State

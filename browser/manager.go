@@ -30,6 +30,8 @@ type Manager struct {
 	tracked map[string]trackedMsg
 	// unknownSince is when the page stopped matching any known state.
 	unknownSince time.Time
+	// lastUsed is when a command or Start last asked for the page.
+	lastUsed time.Time
 }
 
 type trackedMsg struct {
@@ -55,6 +57,40 @@ func (m *Manager) Status() Status {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.status
+}
+
+// LastUsed is when a command (send, check, read, take over, ...) or Start
+// last asked for the page: what an idle stop measures.
+func (m *Manager) LastUsed() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lastUsed
+}
+
+// Running reports whether the supervised worker is running (the browser is
+// up or being restarted), as opposed to stopped or given up.
+func (m *Manager) Running() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.done == nil {
+		return false
+	}
+	select {
+	case <-m.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Memory measures the running browser's process tree (PSS and its
+// anonymous part); zero while no browser runs.
+func (m *Manager) Memory() (launcher.Memory, error) {
+	s := m.session()
+	if s == nil {
+		return launcher.Memory{}, nil
+	}
+	return s.chrome.Memory()
 }
 
 // Resolution is the browser the manager launched (zero before the first launch).
@@ -90,6 +126,9 @@ func (m *Manager) updateStatus(fn func(*Status)) {
 	if next.State != StateLoading {
 		next.Percent = 0
 	}
+	if next.State == StateQR || next.State == StateLoggedOut {
+		next.Phone = ""
+	}
 	changed := !reflect.DeepEqual(prev, next)
 	m.status = next
 	m.mu.Unlock()
@@ -116,6 +155,7 @@ func (m *Manager) setState(state State, reason string) {
 func (m *Manager) Start(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.lastUsed = time.Now()
 	if m.done != nil {
 		select {
 		case <-m.done: // the worker gave up (failed): start afresh

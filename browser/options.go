@@ -22,6 +22,9 @@ const (
 type Options struct {
 	// DataDir is Sambad's data directory (profile, temp files, selectors override).
 	DataDir string
+	// ProfileDir is the Chromium profile holding this WhatsApp session;
+	// "" means <DataDir>/whatsapp-session. One profile is one linked account.
+	ProfileDir string
 	// BaseURL of WhatsApp Web; default https://web.whatsapp.com.
 	BaseURL string
 	// ChromePath is an explicit browser binary (SAMBAD_CHROME_PATH).
@@ -114,6 +117,7 @@ func (o Options) withDefaults() Options {
 func (o Options) launcherOptions() launcher.Options {
 	return launcher.Options{
 		DataDir:       o.DataDir,
+		Profile:       o.ProfileDir,
 		ChromePath:    o.ChromePath,
 		AllowDownload: o.AllowDownload,
 		Headless:      o.Headless,

@@ -21,19 +21,21 @@ var installPageJS = strings.Replace(installJS, "__PAGEJS__", strings.TrimSpace(p
 
 // probeResult is what page.js reports about the page.
 type probeResult struct {
-	URL       string     `json:"url"`
-	State     string     `json:"state"`
-	Percent   int        `json:"percent"`
-	QR        string     `json:"qr"`
-	QRExpired bool       `json:"qrExpired"`
-	LinkCode  string     `json:"linkCode"`
-	Compose   bool       `json:"compose"`
-	Invalid   bool       `json:"invalid"`
-	Offline   bool       `json:"offline"`
-	LoggedOut bool       `json:"loggedOut"`
-	TimedOut  bool       `json:"timedOut"`
-	Msg       *rowResult `json:"msg"`
-	Prepared  *okResult  `json:"prepared"`
+	URL       string `json:"url"`
+	State     string `json:"state"`
+	Percent   int    `json:"percent"`
+	QR        string `json:"qr"`
+	QRExpired bool   `json:"qrExpired"`
+	LinkCode  string `json:"linkCode"`
+	Compose   bool   `json:"compose"`
+	Invalid   bool   `json:"invalid"`
+	Offline   bool   `json:"offline"`
+	LoggedOut bool   `json:"loggedOut"`
+	// Me is the linked account's own number (digits) while ready.
+	Me       string     `json:"me"`
+	TimedOut bool       `json:"timedOut"`
+	Msg      *rowResult `json:"msg"`
+	Prepared *okResult  `json:"prepared"`
 	// ComposeText, SendButton and Mic describe the footer (Sendable waits).
 	ComposeText *string `json:"composeText"`
 	SendButton  bool    `json:"sendButton"`

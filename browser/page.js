@@ -126,6 +126,40 @@ function (S, op, a) {
     return out;
   }
 
+  // ownNumber reads the linked account's own number (digits): from the
+  // page's own module system when it has one, else from localStorage,
+  // where the page keeps the device id ("919876543210:7@c.us").
+  function ownNumber() {
+    const s = S.own_number;
+    if (!s) return '';
+    const user = (w) => {
+      if (!w) return '';
+      const v = typeof w === 'string' ? w : (w.user || w._serialized || '');
+      const m = /^\+?(\d{6,15})(?::\d+)?(?:@|$)/.exec(String(v));
+      return m ? m[1] : '';
+    };
+    const mods = s.module || [];
+    for (let i = 0; i < mods.length; i++) {
+      try {
+        const dot = mods[i].lastIndexOf('.');
+        const req = window.require;
+        if (typeof req !== 'function' || dot < 0) break;
+        const u = user(req(mods[i].slice(0, dot))[mods[i].slice(dot + 1)]());
+        if (u) { hits.own_number = i; return u; }
+      } catch (e) { /* not this build */ }
+    }
+    const keys = s.storage || [];
+    for (let i = 0; i < keys.length; i++) {
+      let v = null;
+      try { v = localStorage.getItem(keys[i]); } catch (e) { v = null; }
+      if (!v) continue;
+      try { v = JSON.parse(v); } catch (e) { /* kept unquoted */ }
+      const u = user(v);
+      if (u) { hits.own_number = mods.length + i; return u; }
+    }
+    return '';
+  }
+
   function probe() {
     const r = { url: location.href, state: 'unknown', percent: 0, qr: '', qrExpired: false, linkCode: '', compose: false, invalid: false, offline: false, loggedOut: false };
     const pl = S.post_logout_url;
@@ -138,6 +172,7 @@ function (S, op, a) {
       r.offline = !!find('offline');
       r.compose = !!find('compose');
       r.invalid = !!find('invalid_modal');
+      r.me = ownNumber();
       return r;
     }
     const code = find('link_code');

@@ -19,12 +19,17 @@ var defaultSelectorsJSON []byte
 
 // Selector is one piece of WhatsApp Web markup: ordered CSS fallbacks, an
 // optional text the element must contain (any of, case-insensitive; equal
-// instead of contain when Exact) and an optional attribute to read.
+// instead of contain when Exact) and an optional attribute to read. A value
+// the page keeps outside its markup (the own number) is read instead from
+// Module ("module.function" of the page's own module system, tried first)
+// and Storage (localStorage keys), in order.
 type Selector struct {
-	CSS   []string `json:"css"`
-	Text  []string `json:"text,omitempty"`
-	Exact bool     `json:"exact,omitempty"`
-	Attr  string   `json:"attr,omitempty"`
+	CSS     []string `json:"css"`
+	Text    []string `json:"text,omitempty"`
+	Exact   bool     `json:"exact,omitempty"`
+	Attr    string   `json:"attr,omitempty"`
+	Module  []string `json:"module,omitempty"`
+	Storage []string `json:"storage,omitempty"`
 }
 
 // Selectors maps a key (e.g. "compose") to its Selector.
@@ -45,8 +50,8 @@ func parseSelectors(data []byte) (Selectors, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return nil, fmt.Errorf("key %q: %w", k, err)
 		}
-		if len(s.CSS) == 0 && len(s.Text) == 0 {
-			return nil, fmt.Errorf("key %q: needs css or text", k)
+		if len(s.CSS) == 0 && len(s.Text) == 0 && len(s.Module) == 0 && len(s.Storage) == 0 {
+			return nil, fmt.Errorf("key %q: needs css, text, module or storage", k)
 		}
 		out[k] = s
 	}

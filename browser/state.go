@@ -33,6 +33,10 @@ type Status struct {
 	QRExpired bool `json:"qr_expired,omitempty"`
 	// LinkCode is the 8-character code to type on the phone, if requested.
 	LinkCode string `json:"link_code,omitempty"`
+	// Phone is the linked account's own number (E.164), read from the page
+	// once ready; kept while the browser is stopped, cleared when the
+	// device is not linked any more. A hint for people, never a key.
+	Phone string `json:"phone,omitempty"`
 	// Since is when State was entered.
 	Since time.Time `json:"since"`
 	// Error explains crashed, restarting and failed.

@@ -248,7 +248,12 @@ func (m *Manager) applyProbe(r probeResult) {
 		if r.Offline {
 			st = StatePhoneOffline
 		}
-		m.setState(st, "")
+		m.updateStatus(func(s *Status) {
+			s.State, s.Error = st, ""
+			if r.Me != "" {
+				s.Phone = "+" + r.Me
+			}
+		})
 	case "conflict":
 		m.setState(StateConflict, "WhatsApp is open in another window")
 	}

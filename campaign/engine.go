@@ -40,6 +40,11 @@ type Options struct {
 	// TakeoverGrace is how long a new holder waits for the last holder's
 	// unreported sends (default DefaultTakeoverGrace).
 	TakeoverGrace time.Duration
+	// SenderFor, when set, is the Sender of a campaign's WhatsApp accounts
+	// (Campaign.AccountIDs): its sends, its readiness and the chats its
+	// interrupted sends are reconciled on. Nil sends every campaign through
+	// Sender, which also answers CanSend.
+	SenderFor func(c *models.Campaign) Sender
 }
 
 // Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
@@ -186,7 +191,7 @@ func (e *Engine) resumeAfterShutdown(ctx context.Context) {
 // resumeForSession restarts campaigns paused because WhatsApp was not ready,
 // once it is.
 func (e *Engine) resumeForSession(ctx context.Context) {
-	if !e.sender.Ready() {
+	if e.opts.SenderFor == nil && !e.sender.Ready() {
 		return
 	}
 	cs, err := e.store.CampaignsInState(ctx, models.CampaignPaused)
@@ -194,7 +199,7 @@ func (e *Engine) resumeForSession(ctx context.Context) {
 		return
 	}
 	for _, c := range cs {
-		if c.PauseReason == models.PauseWhatsApp {
+		if c.PauseReason == models.PauseWhatsApp && e.senderOf(&c).Ready() {
 			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
 			e.live.event(c.ID, Event{At: e.clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
 		}

@@ -24,11 +24,12 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 	if err != nil {
 		return err
 	}
+	sender := e.senderOf(c) // the chats are read on the campaign's account
 	for _, r := range recs {
-		if !e.sender.Ready() {
+		if !sender.Ready() {
 			return errNotReady
 		}
-		o, err := e.reconcileOne(ctx, r)
+		o, err := e.reconcileOne(ctx, sender, r)
 		if err != nil {
 			return err
 		}
@@ -48,12 +49,12 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 
 // reconcileOne settles one recipient; it fails only with errNotReady (the
 // chat could not be read because the session is down: try again later).
-func (e *Engine) reconcileOne(ctx context.Context, r models.Recipient) (models.Outcome, error) {
+func (e *Engine) reconcileOne(ctx context.Context, sender Sender, r models.Recipient) (models.Outcome, error) {
 	rctx, cancel := context.WithTimeout(ctx, e.opts.SendTimeout)
 	defer cancel()
-	msgs, err := e.sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
+	msgs, err := sender.RecentOutgoing(rctx, r.Phone, recentToCheck)
 	now := e.clock.Now()
-	if errors.Is(err, ErrNotReady) || (err != nil && !e.sender.Ready()) {
+	if errors.Is(err, ErrNotReady) || (err != nil && !sender.Ready()) {
 		return models.Outcome{}, errNotReady
 	}
 	if err != nil {

@@ -22,7 +22,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	id := c.ID
 	gen := e.live.gen(id)
 	e.live.update(id, (*Live).breakStretch) // a pause or a restart is no message's gap
-	if !e.sender.Ready() {
+	if !e.senderOf(c).Ready() {
 		e.pauseForSession(ctx, id)
 		return
 	}
@@ -75,7 +75,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			}
 			c, p, gen = fresh, fresh.Pacing, g
 		}
-		if !e.sender.Ready() {
+		if !e.senderOf(c).Ready() {
 			e.pauseForSession(ctx, id)
 			return
 		}
@@ -145,7 +145,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		if unsure {
 			// A send ended in an error: settle it before going on.
-			if !e.sender.Ready() {
+			if !e.senderOf(c).Ready() {
 				e.pauseForSession(ctx, id)
 				return
 			}
@@ -187,8 +187,9 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 	if maxFailures <= 0 {
 		maxFailures = DefaultMaxFailures
 	}
+	sender := e.senderOf(c)
 	for i, r := range recs {
-		if ctx.Err() != nil || (i > 0 && !e.sender.Ready()) || !e.cur.ok() {
+		if ctx.Err() != nil || (i > 0 && !sender.Ready()) || !e.cur.ok() {
 			// Not attempted: back to pending.
 			for _, rest := range recs[i:] {
 				outs = append(outs, models.Outcome{Seq: rest.Seq, State: models.RecipientPending})
@@ -202,7 +203,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		e.live.update(c.ID, func(l *Live) { l.Status, l.Current, l.Until = "sending", who, time.Time{} })
 		start := time.Now()
 		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.SendTimeout)
-		res, err := e.sender.SendText(sendCtx, r.Phone, r.Body)
+		res, err := sender.SendText(sendCtx, r.Phone, r.Body)
 		cancel()
 		took := time.Since(start)
 		now := e.clock.Now()

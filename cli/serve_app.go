@@ -25,17 +25,21 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 		return nil, err
 	}
 	deps := server.Deps{Config: cfg, Store: store, Auth: authSvc, Diagnose: supportDiagnose(cfg)}
-	wa := startWhatsApp(ctx, cfg, sd)
-	if wa != nil {
-		deps.WhatsApp = whatsapp.Session{Manager: wa}
-		deps.BrowserReady = browserReady(wa)
+	worker := newSyncWorker(cfg, db)
+	reg, err := startWhatsApp(ctx, cfg, store, hybridInstallID(ctx, worker, db), sd)
+	if err != nil {
+		return nil, err
+	}
+	if reg != nil {
+		deps.WhatsApp = whatsapp.FirstAccount{Registry: reg}
+		deps.Accounts = whatsapp.Accounts{Registry: reg}
+		deps.BrowserReady = browserReady(reg)
 		go recordAccountEvents(ctx, deps.WhatsApp, store)
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
-	worker := newSyncWorker(cfg, db)
-	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), sd)
-	deps.NumberChecks = startNumberChecks(ctx, store, wa, sd)
+	deps.Campaigns = startCampaigns(ctx, cfg, store, reg, newCampaignLease(worker), sd)
+	deps.NumberChecks = startNumberChecks(ctx, store, reg, sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
 	}

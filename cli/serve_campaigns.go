@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sambad/sambad/browser"
+	"github.com/sambad/sambad/accounts"
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/models"
@@ -30,18 +30,26 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 // next start resumes them. In hybrid mode (lease non-nil) each campaign is
 // sent by the one install holding its lease, and shutdown releases the
 // leases instead of pausing, so another install goes on with them.
-func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, wa *browser.Manager, lease campaign.Lease, sd *shutdown) *campaign.Engine {
+func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, reg *accounts.Registry, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
-	if wa != nil {
-		sender = whatsapp.Sender{Manager: wa}
+	var senderFor func(*models.Campaign) campaign.Sender
+	if reg != nil {
+		sender = whatsapp.FirstAccountSender{Registry: reg}
+		senderFor = whatsapp.SenderFor(reg)
 	}
-	e := campaign.New(campaign.Options{Store: store, Sender: sender, Location: cfg.Location(), Lease: lease})
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- e.Run(runCtx) }()
-	if wa != nil {
-		go whatsapp.Feed(runCtx, wa, e)
+	if reg != nil {
+		// Every account's acks and state changes reach the engine, for as
+		// long as the account exists.
+		reg.Watch(func(a *accounts.Account) {
+			fctx, cancel := context.WithCancel(runCtx)
+			context.AfterFunc(a.Context(), cancel)
+			go whatsapp.Feed(fctx, a.Manager(), e)
+		})
 	}
 	sd.add(stageEngine, "campaign engine", func(stopCtx context.Context) error {
 		cancel()

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sambad/sambad/browser"
+	"github.com/sambad/sambad/accounts"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/numbercheck"
 	"github.com/sambad/sambad/whatsapp"
@@ -26,17 +26,21 @@ func (offlineChecker) NotReadyReason(string) string {
 // startNumberChecks starts the number checker's runner. It stops in the
 // campaign engine's stage, before the browser: a check in flight is
 // abandoned and its number checked again at the next start.
-func startNumberChecks(ctx context.Context, store *models.Store, wa *browser.Manager, sd *shutdown) *numbercheck.Runner {
+func startNumberChecks(ctx context.Context, store *models.Store, reg *accounts.Registry, sd *shutdown) *numbercheck.Runner {
 	var checker numbercheck.Checker = offlineChecker{}
-	if wa != nil {
-		checker = whatsapp.NumberChecker{Manager: wa}
+	if reg != nil {
+		checker = whatsapp.NumberChecker{Registry: reg}
 	}
 	r := numbercheck.New(numbercheck.Options{Store: store, Checker: checker})
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { r.Run(runCtx); close(done) }()
-	if wa != nil {
-		go whatsapp.FeedSessionChanges(runCtx, wa, r.SessionChanged)
+	if reg != nil {
+		reg.Watch(func(a *accounts.Account) {
+			fctx, stop := context.WithCancel(runCtx)
+			context.AfterFunc(a.Context(), stop)
+			go whatsapp.FeedSessionChanges(fctx, a.Manager(), r.SessionChanged)
+		})
 	}
 	sd.add(stageEngine, "number checker", func(stopCtx context.Context) error {
 		cancel()

@@ -20,6 +20,23 @@ func newSyncWorker(cfg *config.Config, local *models.DB) *syncer.Worker {
 	return &syncer.Worker{Local: local, CloudURL: cfg.DatabaseURL, PGExecMode: cfg.PGExecMode}
 }
 
+// hybridInstallID is this install's id in hybrid mode (nil outside it):
+// WhatsApp accounts made here record it as their holder, and only the
+// accounts held here are driven here. The outbox is enabled now rather
+// than when the worker starts, so the id is known before the accounts
+// open; if that fails, the worker's id is used once it knows it.
+func hybridInstallID(ctx context.Context, w *syncer.Worker, local *models.DB) func() string {
+	if w == nil {
+		return nil
+	}
+	id, err := syncer.Enable(ctx, local)
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"error": err}).Warn("cli: unable to learn the install id before opening the WhatsApp accounts")
+		return w.InstallID
+	}
+	return func() string { return id }
+}
+
 // newCampaignLease returns the campaign engine's lease, kept by the sync
 // worker in the cloud database (nil: no worker, so local or cloud mode).
 func newCampaignLease(w *syncer.Worker) campaign.Lease {

@@ -38,6 +38,8 @@ type Config struct {
 	ChromePath      string        // SAMBAD_CHROME_PATH
 	ChromeDownload  bool          // SAMBAD_CHROME_DOWNLOAD
 	BrowserMemoryMB int           // SAMBAD_BROWSER_MEMORY_MB
+	MaxAccounts     int           // SAMBAD_MAX_ACCOUNTS
+	AccountIdle     time.Duration // SAMBAD_ACCOUNT_IDLE
 	Headless        bool          // SAMBAD_HEADLESS
 	TimeZone        string        // SAMBAD_TIMEZONE
 	LogLevel        string        // SAMBAD_LOG_LEVEL
@@ -174,6 +176,7 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 		return n
 	}
 	c.BrowserMemoryMB = integer("SAMBAD_BROWSER_MEMORY_MB", 1024, 0, 1<<20)
+	c.MaxAccounts = integer("SAMBAD_MAX_ACCOUNTS", 5, 1, 50)
 	c.LogMaxSizeMB = integer("SAMBAD_LOG_MAX_SIZE_MB", 10, 1, 1024)
 	c.LogMaxBackups = integer("SAMBAD_LOG_MAX_BACKUPS", 5, 0, 100)
 	c.ImportMaxMB = integer("SAMBAD_IMPORT_MAX_MB", 32, 1, 1024)
@@ -181,6 +184,13 @@ func Load(flags map[string]string, lookup func(string) (string, bool)) (*Config,
 	c.BackupKeep = integer("SAMBAD_BACKUP_KEEP", 7, 0, 365)
 	c.WebhookAllowPrivate = boolean("SAMBAD_WEBHOOK_ALLOW_PRIVATE", false)
 	c.WebhookMaxFailures = integer("SAMBAD_WEBHOOK_MAX_FAILURES", 50, 1, 100000)
+
+	idle := str("SAMBAD_ACCOUNT_IDLE", "10m")
+	if d, err := time.ParseDuration(idle); err != nil || d < time.Second {
+		errs = append(errs, &Error{Var: "SAMBAD_ACCOUNT_IDLE", Value: idle, Reason: "must be a duration of at least 1s, such as 10m"})
+	} else {
+		c.AccountIdle = d
+	}
 
 	grace := str("SAMBAD_SHUTDOWN_GRACE", "15s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
@@ -357,6 +367,8 @@ func (c *Config) Redacted() map[string]string {
 		"SAMBAD_CHROME_PATH":       c.ChromePath,
 		"SAMBAD_CHROME_DOWNLOAD":   strconv.FormatBool(c.ChromeDownload),
 		"SAMBAD_BROWSER_MEMORY_MB": strconv.Itoa(c.BrowserMemoryMB),
+		"SAMBAD_MAX_ACCOUNTS":      strconv.Itoa(c.MaxAccounts),
+		"SAMBAD_ACCOUNT_IDLE":      c.AccountIdle.String(),
 		"SAMBAD_HEADLESS":          strconv.FormatBool(c.Headless),
 		"SAMBAD_TIMEZONE":          c.TimeZone,
 		"SAMBAD_LOG_LEVEL":         c.LogLevel,

@@ -11,6 +11,10 @@ type Options struct {
 	// DataDir is Sambad's data directory; the profile, temp files and any
 	// downloaded browser live under it.
 	DataDir string
+	// Profile is the browser profile directory: one per WhatsApp account,
+	// or a throwaway one for a browser that is not WhatsApp's (the PDF
+	// printer); "" means <DataDir>/whatsapp-session.
+	Profile string
 	// ChromePath is an explicit browser binary (SAMBAD_CHROME_PATH).
 	ChromePath string
 	// AllowDownload lets Resolve fetch a Chromium build into <DataDir>/chrome
@@ -32,10 +36,6 @@ type Options struct {
 	ExtraFlags map[string]string
 	// LaunchTimeout bounds starting the process and connecting; zero means 30 s.
 	LaunchTimeout time.Duration
-	// Profile overrides the profile directory: a throwaway one for a browser
-	// that is not WhatsApp's (the PDF printer). Empty means ProfileDir's
-	// <DataDir>/whatsapp-session.
-	Profile string
 
 	// exeDir overrides the executable's directory (tests).
 	exeDir string
@@ -44,8 +44,8 @@ type Options struct {
 	systemPaths []string
 }
 
-// ProfileDir is the persistent WhatsApp session profile, <DataDir>/whatsapp-session,
-// unless Profile names another.
+// ProfileDir is the persistent WhatsApp session profile: Profile, or
+// <DataDir>/whatsapp-session.
 func (o Options) ProfileDir() string {
 	if o.Profile != "" {
 		return o.Profile

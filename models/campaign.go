@@ -101,6 +101,10 @@ type Campaign struct {
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
 
+	// AccountIDs are the WhatsApp accounts the campaign sends through:
+	// empty is the first account, one id that account, several a rotation.
+	AccountIDs IDList `gorm:"column:account_ids;type:text" json:"account_ids"`
+
 	GroupIDs   []string `gorm:"-" json:"group_ids"`
 	ContactIDs []string `gorm:"-" json:"contact_ids"`
 }

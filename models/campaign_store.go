@@ -157,6 +157,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 		return err
 	}
 	c.GroupIDs, c.ContactIDs = dedupe(c.GroupIDs), dedupe(c.ContactIDs)
+	c.AccountIDs = dedupe(c.AccountIDs)
 	if c.ID == "" {
 		c.ID = NewID()
 	}
@@ -165,6 +166,9 @@ func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := checkAudienceIDs(tx, c.GroupIDs, c.ContactIDs); err != nil {
+			return err
+		}
+		if err := checkAccountIDs(tx, c.AccountIDs); err != nil {
 			return err
 		}
 		if err := tx.Create(c).Error; err != nil {

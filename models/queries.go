@@ -38,6 +38,8 @@ type queries struct {
 	ResolveUnknownSent   string `query:"resolve-unknown-sent"`
 	ResolveUnknownResend string `query:"resolve-unknown-resend"`
 	SentSince            string `query:"sent-since"`
+	// Accounts (whatsapp_account_store.go).
+	SentSinceByAccount string `query:"sent-since-by-account"`
 
 	// Takeover between installs (campaign_takeover.go).
 	CountInDoubt string `query:"count-in-doubt"`

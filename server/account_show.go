@@ -10,8 +10,8 @@ import (
 	"github.com/sambad/sambad/models"
 )
 
-// accountView is what account.html shows.
-type accountView struct {
+// profileView is what account.html (your own profile) shows.
+type profileView struct {
 	User     *models.User
 	Tokens   []models.APIToken
 	NewToken string // the token just made: shown this once
@@ -26,7 +26,7 @@ func (s *Server) accountShow(c *gin.Context) {
 
 func (s *Server) renderAccount(c *gin.Context, status int, newToken, newName string) {
 	u := requestUser(c)
-	v := accountView{User: u, NewToken: newToken, NewName: newName, MinLen: auth.MinPasswordLen}
+	v := profileView{User: u, NewToken: newToken, NewName: newName, MinLen: auth.MinPasswordLen}
 	if u.ID != "" {
 		list, err := s.store.ListAPITokens(c.Request.Context(), u.ID)
 		if err != nil {

@@ -17,6 +17,8 @@ type campaignBody struct {
 	ScheduledAt *time.Time    `json:"scheduled_at"`
 	// SkipNotOnWhatsApp leaves out contacts known not to be on WhatsApp.
 	SkipNotOnWhatsApp bool `json:"skip_not_on_whatsapp"`
+	// AccountIDs: the accounts to send through (absent: the first).
+	AccountIDs []string `json:"account_ids"`
 }
 
 // campaignJSON is a campaign with its counts per recipient state and what

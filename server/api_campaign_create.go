@@ -10,7 +10,8 @@ import (
 )
 
 // apiCampaignCreate answers POST /api/v1/campaigns {"name","template",
-// "group_ids","contact_ids","pacing":{...},"scheduled_at"}: a draft (or a
+// "group_ids","contact_ids","pacing":{...},"scheduled_at","account_ids"}:
+// a draft (or a
 // scheduled campaign), 201. Template mistakes are 422 with line and column.
 func (s *Server) apiCampaignCreate(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -27,12 +28,16 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 		apiCampaignError(c, err)
 		return
 	}
+	if msg := s.checkCampaignAccounts(c, b.AccountIDs); msg != "" {
+		apiError(c, http.StatusUnprocessableEntity, msg)
+		return
+	}
 	if _, err := s.campaigns.CheckTemplate(ctx, b.Template); err != nil {
 		apiCampaignError(c, err)
 		return
 	}
 	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p,
-		SkipNotOnWhatsApp: b.SkipNotOnWhatsApp}
+		SkipNotOnWhatsApp: b.SkipNotOnWhatsApp, AccountIDs: b.AccountIDs}
 	if b.ScheduledAt != nil {
 		err = s.campaigns.CreateScheduled(ctx, m, *b.ScheduledAt)
 	} else {

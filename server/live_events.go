@@ -35,6 +35,9 @@ func (s *Server) liveSource(c *gin.Context, src string) func(ctx context.Context
 	if src == "/whatsapp/events" {
 		return s.streamSession
 	}
+	if src == "/accounts/events" {
+		return func(ctx context.Context, emit liveEmit) { s.streamAccounts(c, ctx, emit) }
+	}
 	if m := monitorSource.FindStringSubmatch(src); m != nil && s.campaigns != nil {
 		return func(ctx context.Context, emit liveEmit) { s.streamMonitor(c, ctx, m[1], emit) }
 	}

@@ -20,8 +20,14 @@ const MaxMessageLen = 4096
 // errMessageInput is a test message a person must correct.
 var errMessageInput = errors.New("message")
 
-// sendNow validates and sends one message, bounded in time.
+// sendNow validates and sends one message through the first account,
+// bounded in time.
 func (s *Server) sendNow(ctx context.Context, rawPhone, text string) (SendOutcome, error) {
+	return s.sendThrough(ctx, s.wa, rawPhone, text)
+}
+
+// sendThrough is sendNow through the session wa.
+func (s *Server) sendThrough(ctx context.Context, wa WhatsApp, rawPhone, text string) (SendOutcome, error) {
 	num, err := phone.Normalize(rawPhone, s.cfg.DefaultRegion)
 	if err != nil {
 		return SendOutcome{}, fmt.Errorf("%w: phone: %w", errMessageInput, err)
@@ -34,7 +40,7 @@ func (s *Server) sendNow(ctx context.Context, rawPhone, text string) (SendOutcom
 	}
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	return s.wa.SendText(ctx, num, text)
+	return wa.SendText(ctx, num, text)
 }
 
 // messageSend handles the WhatsApp page's "send a test message" form.
@@ -58,28 +64,37 @@ func (s *Server) messageSend(c *gin.Context) {
 	redirect(c, "/whatsapp")
 }
 
-// apiMessageSend answers POST /api/v1/messages {"phone","text"}: 200 with the
-// outcome when sent, 422 for bad input or a number not on WhatsApp, 503 when
-// the session is not ready, 502 when the send failed.
+// apiMessageSend answers POST /api/v1/messages {"phone","text","account_id"}
+// (account_id optional: the first account): 200 with the outcome when sent,
+// 422 for bad input or a number not on WhatsApp, 503 when the session is not
+// ready, 502 when the send failed.
 func (s *Server) apiMessageSend(c *gin.Context) {
 	if s.wa == nil {
 		apiError(c, http.StatusServiceUnavailable, "the WhatsApp driver is not available: "+s.waOffReason)
 		return
 	}
 	var b struct {
-		Phone string `json:"phone"`
-		Text  string `json:"text"`
+		Phone     string `json:"phone"`
+		Text      string `json:"text"`
+		AccountID string `json:"account_id"`
 	}
 	if !decodeJSON(c, &b) {
 		return
 	}
-	out, err := s.sendNow(c.Request.Context(), b.Phone, b.Text)
+	wa := s.wa
+	if b.AccountID != "" {
+		var ok bool
+		if wa, ok = s.accountSession(c, b.AccountID); !ok {
+			return
+		}
+	}
+	out, err := s.sendThrough(c.Request.Context(), wa, b.Phone, b.Text)
 	switch {
 	case errors.Is(err, errMessageInput):
 		apiError(c, http.StatusUnprocessableEntity, err.Error())
 	case err != nil:
 		status := http.StatusBadGateway
-		if st := s.wa.Status().State; st != "ready" {
+		if st := wa.Status().State; st != "ready" {
 			status = http.StatusServiceUnavailable
 		}
 		apiError(c, status, err.Error())

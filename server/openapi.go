@@ -85,6 +85,29 @@ var (
 	}
 )
 
+// sessionStates are the session state names of /session and the accounts.
+var sessionStates = []string{"stopped", "starting", "loading", "qr", "ready", "conflict", "phone_offline", "logged_out", "crashed", "restarting", "failed"}
+
+// accountInputProps are the fields a person sets on an account.
+func accountInputProps() obj {
+	return obj{"name": obj{"type": "string", "description": "1 to 60 characters."},
+		"daily_cap":   obj{"type": "integer", "description": "0 (no cap) to 100000; new accounts get the Settings page's default."},
+		"quiet_start": obj{"type": "string", "description": "HH:MM; give with quiet_end, both empty for none."},
+		"quiet_end":   obj{"type": "string", "description": "HH:MM."}}
+}
+
+// with2 merges answer maps.
+func with2(a, b obj) obj {
+	out := obj{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
 // op is one operation: summary, parameters, body (nil: none) and answers by
 // status; the error answers are added to each.
 func op(summary string, params []obj, body obj, answers obj) obj {
@@ -202,11 +225,31 @@ func OpenAPI() obj {
 		"/media/{id}/content":   obj{"get": op("Download a media file", one(idParam), nil, obj{"200": fileAnswer("The bytes.", "application/octet-stream")})},
 		"/media/{id}/thumbnail": obj{"get": op("A photo's or video's thumbnail", one(idParam), nil, obj{"200": fileAnswer("A JPEG.", "image/jpeg")})},
 
-		"/session": obj{"get": op("The WhatsApp session's state", nil, nil, ok("The session.", "Session"))},
+		"/accounts": obj{
+			"get": op("List the WhatsApp accounts, first one first, with their session state and today's sends", nil, nil,
+				obj{"200": answer("Every account.", object([]string{"items", "total", "max"}, obj{"items": arr(ref("Account")), "total": integer(),
+					"max": obj{"type": "integer", "description": "SAMBAD_MAX_ACCOUNTS."}}))}),
+			"post": op("Add a WhatsApp account; its browser starts so it can be linked (the QR comes in session.qr)", nil,
+				jsonBody(object([]string{"name"}, accountInputProps())), with2(created("Account"), obj{"409": obj{"$ref": "#/components/responses/Error"}})),
+		},
+		"/accounts/{id}": obj{
+			"get":   op("Get a WhatsApp account", one(idParam), nil, ok("The account.", "Account")),
+			"patch": op("Rename an account or change its daily cap and quiet hours", one(idParam), jsonBody(object(nil, accountInputProps())), ok("The account.", "Account")),
+			"delete": op("Remove an account: its browser stops and its profile directory (the session on this computer) is deleted; the last account cannot be removed",
+				one(idParam), nil, with2(noContent, obj{"409": obj{"$ref": "#/components/responses/Error"}})),
+		},
+		"/accounts/{id}/session/{action}": obj{"post": op("Start, stop or log out an account's session, take it over, ask for a new QR code, or for a pairing code (link-code with {\"phone\"})",
+			one(idParam, obj{"name": "action", "in": "path", "required": true, "schema": strEnum("start", "stop", "logout", "takeover", "reload-qr", "link-code")}),
+			obj{"required": false, "content": obj{"application/json": obj{"schema": object(nil, obj{"phone": obj{"type": "string", "description": "link-code only: the account's own number."}})}}},
+			obj{"200": answer("The account (link-code: {\"link_code\", \"account\"}).", obj{"oneOf": []obj{ref("Account"),
+				object([]string{"link_code", "account"}, obj{"link_code": str(), "account": ref("Account")})}}),
+				"409": obj{"$ref": "#/components/responses/Error"}, "503": obj{"$ref": "#/components/responses/Error"}})},
+		"/session": obj{"get": op("The first WhatsApp account's session state", nil, nil, ok("The session.", "Session"))},
 		"/session/{action}": obj{"post": op("Start, stop or log out the WhatsApp session, take it over from another tab, or ask for a new QR code",
 			one(obj{"name": "action", "in": "path", "required": true, "schema": strEnum("start", "stop", "logout", "takeover", "reload-qr")}), nil,
 			obj{"200": answer("The session.", ref("Session")), "409": obj{"$ref": "#/components/responses/Error"}, "503": obj{"$ref": "#/components/responses/Error"}})},
-		"/messages": obj{"post": op("Send one text message now", nil, jsonBody(object([]string{"phone", "text"}, obj{"phone": str(), "text": str()})),
+		"/messages": obj{"post": op("Send one text message now", nil, jsonBody(object([]string{"phone", "text"}, obj{"phone": str(), "text": str(),
+			"account_id": obj{"type": "string", "description": "The account to send through; absent: the first account."}})),
 			obj{"200": answer("Sent.", ref("SendResult")), "502": obj{"$ref": "#/components/responses/Error"}, "503": obj{"$ref": "#/components/responses/Error"}})},
 		"/backup": obj{"get": op("Download a backup (zip)", nil, nil, obj{"200": fileAnswer("The backup.", "application/zip")})},
 
@@ -315,13 +358,14 @@ func openAPISchemas() obj {
 			"daily_cap": integer(), "quiet_start": str(), "quiet_end": str(), "max_failures": integer()}),
 		"CampaignInput": object([]string{"name", "template"}, obj{"name": str(), "template": obj{"type": "string", "description": "Text with {{name}}, {{v1}}…, {{attribute|fallback}} and {a|b} spin."},
 			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string"),
-			"skip_not_on_whatsapp": obj{"type": "boolean", "description": "Leave out contacts a number check found not on WhatsApp: they count as skipped, not failed."}}),
+			"skip_not_on_whatsapp": obj{"type": "boolean", "description": "Leave out contacts a number check found not on WhatsApp: they count as skipped, not failed."},
+			"account_ids":          obj{"type": "array", "items": str(), "description": "The WhatsApp account to send through, stored with the campaign: absent or empty is the first account, one id that account. Several ids (rotation) are refused (422) in this version."}}),
 		"Campaign": object([]string{"id", "name", "template", "state", "pacing", "run", "planned", "counts", "total", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "template": str(), "state": strEnum(models.CampaignDraft, models.CampaignScheduled, models.CampaignRunning,
 				models.CampaignPaused, models.CampaignCompleted, models.CampaignStopped, models.CampaignFailed),
 			"pause_reason": str(), "last_error": str(), "pacing": ref("Pacing"), "scheduled_at": ts, "run": integer(), "planned": integer(),
 			"opted_out": integer(), "skip_not_on_whatsapp": boolean(), "started_at": ts, "finished_at": ts, "created_at": ts, "updated_at": ts,
-			"group_ids": nullable("array"), "contact_ids": nullable("array"),
+			"group_ids": nullable("array"), "contact_ids": nullable("array"), "account_ids": arr(str()),
 			"counts": obj{"type": "object", "additionalProperties": integer(), "description": "Recipients per state."},
 			"total":  integer(), "status": obj{"type": "string", "description": "What the sender is doing now."},
 			"lease": object(nil, obj{"holder": str(), "until": nullable("string"), "this_install": boolean()})}),
@@ -333,8 +377,16 @@ func openAPISchemas() obj {
 			"id": str(), "sha256": str(), "kind": strEnum("photo", "video", "document"), "mime_type": str(), "size": integer(), "name": str(),
 			"width": integer(), "height": integer(), "created_at": ts, "updated_at": ts}),
 		"MediaPage": listPage("Media"),
-		"Session": object([]string{"state"}, obj{"state": str(), "percent": integer(), "qr": nullable("string"), "qr_rotation": integer(),
-			"qr_expired": boolean(), "link_code": str(), "since": ts, "error": str()}),
+		"Session": object([]string{"state"}, obj{"state": strEnum(sessionStates...), "percent": integer(), "qr": nullable("string"), "qr_rotation": integer(),
+			"qr_expired": boolean(), "link_code": str(), "since": ts, "error": str(),
+			"phone":  obj{"type": "string", "description": "The linked account's own number, read from the page."},
+			"asleep": obj{"type": "boolean", "description": "The browser stopped for want of work (SAMBAD_ACCOUNT_IDLE); it starts when needed."}}),
+		"Account": object([]string{"id", "name", "phone", "daily_cap", "quiet_start", "quiet_end", "position", "here", "state", "session", "sent_today", "created_at", "updated_at"}, obj{
+			"id": str(), "name": str(), "phone": obj{"type": "string", "description": "The linked number once read from the page; empty before."},
+			"daily_cap":   obj{"type": "integer", "description": "Messages a day through this account; 0: no cap."},
+			"quiet_start": str(), "quiet_end": str(), "holder_install_id": obj{"type": "string", "description": "Hybrid mode: the install holding the profile."},
+			"position": integer(), "here": obj{"type": "boolean", "description": "This install holds the account's profile and drives it."},
+			"state": strEnum(sessionStates...), "session": ref("Session"), "sent_today": integer(), "created_at": ts, "updated_at": ts}),
 		"SendResult": object([]string{"status"}, obj{"status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()}),
 		"WebhookInput": object(nil, obj{"url": obj{"type": "string", "description": "http or https; private addresses need SAMBAD_WEBHOOK_ALLOW_PRIVATE=true."},
 			"events": obj{"type": "array", "items": strEnum(models.WebhookEventTypes...), "description": "Empty or absent: every event."},

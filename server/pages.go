@@ -62,6 +62,7 @@ var (
 	pageAccount            = declarePage("account")
 	pageAudit              = declarePage("audit")
 	pageNumberCheck        = declarePage("number_check")
+	pageAccounts           = declarePage("accounts")
 )
 
 // The fragments.
@@ -76,4 +77,5 @@ var (
 	fragmentSessionLive         = pageWhatsApp.fragment("session_live")
 	fragmentWhatsAppBadge       = pageWhatsApp.fragment("wa_badge")
 	fragmentReportPDF           = pageCampaignReport.fragment("report_pdf")
+	fragmentAccountLive         = pageAccounts.fragment("account_live")
 )

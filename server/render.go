@@ -43,6 +43,13 @@ type pageData struct {
 type pages struct{ byPage, masked map[*page]*template.Template }
 
 var funcs = template.FuncMap{
+	// initial is a name's first letter, for a compact label.
+	"initial": func(s string) string {
+		for _, r := range strings.TrimSpace(s) {
+			return strings.ToUpper(string(r))
+		}
+		return "?"
+	},
 	"stateWord": stateWord,
 	"phone":     phone.Readable,
 	"masktext":  func(s string) string { return s },

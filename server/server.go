@@ -31,6 +31,9 @@ type Deps struct {
 	// WhatsAppOffReason saying why.
 	WhatsApp          WhatsApp
 	WhatsAppOffReason string
+	// Accounts are the WhatsApp accounts (WhatsApp above is the first);
+	// nil with WhatsApp when the driver is off.
+	Accounts Accounts
 	// Auth signs the user in; nil builds one on Store.
 	Auth *auth.Service
 	// BrowserReady reports the WhatsApp browser's state for /readyz (nil: not
@@ -62,6 +65,7 @@ type Server struct {
 
 	wa          WhatsApp
 	waOffReason string
+	accounts    Accounts
 	ops         opsDeps
 	sync        SyncService
 
@@ -90,7 +94,7 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
-		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns, numbers: d.NumberChecks}
+		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, accounts: d.Accounts, sync: d.Sync, campaigns: d.Campaigns, numbers: d.NumberChecks}
 	s.media = newMediaLibrary(d.Config, d.Store)
 	s.bodyTimeout = d.BodyTimeout
 	if s.bodyTimeout <= 0 {

@@ -201,6 +201,8 @@ var adminOnlyRoutes = []string{
 	"POST /api/v1/webhooks/:id/deliveries/:delivery/again",
 	"POST /whatsapp/session/:action", "POST /whatsapp/link-code", "POST /whatsapp/test-message",
 	"POST /api/v1/session/:action", "POST /api/v1/messages",
+	"POST /accounts", "POST /accounts/:id", "POST /accounts/:id/delete", "POST /accounts/:id/link-code", "POST /accounts/:id/session/:action",
+	"POST /api/v1/accounts", "PATCH /api/v1/accounts/:id", "DELETE /api/v1/accounts/:id", "POST /api/v1/accounts/:id/session/:action",
 }
 
 var staffAllowedRoutes = []string{
@@ -231,7 +233,7 @@ var staffAllowedRoutes = []string{
 	"GET /api/v1/media/:id/thumbnail", "DELETE /api/v1/media/:id",
 	"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id",
 	"POST /contacts/check-numbers", "GET /numbers/checks/:id", "GET /numbers/checks/:id/progress", "POST /numbers/checks/:id/cancel",
-	"GET /campaigns/:id/report.pdf", "GET /api/v1/campaigns/:id/report.pdf",
+	"GET /campaigns/:id/report.pdf", "GET /api/v1/campaigns/:id/report.pdf", "GET /accounts", "GET /api/v1/accounts", "GET /api/v1/accounts/:id",
 	"POST /api/v1/numbers/check", "GET /api/v1/numbers/check/:id", "POST /api/v1/numbers/check/:id/cancel",
 }
 

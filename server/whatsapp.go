@@ -7,14 +7,18 @@ import (
 
 // SessionStatus is the WhatsApp session as the pages and API show it.
 type SessionStatus struct {
-	State      string    `json:"state"`
-	Percent    int       `json:"percent"`
-	QR         *string   `json:"qr"`
-	QRRotation int       `json:"qr_rotation"`
-	QRExpired  bool      `json:"qr_expired,omitempty"`
-	LinkCode   string    `json:"link_code,omitempty"`
-	Since      time.Time `json:"since"`
-	Error      string    `json:"error,omitempty"`
+	State      string  `json:"state"`
+	Percent    int     `json:"percent"`
+	QR         *string `json:"qr"`
+	QRRotation int     `json:"qr_rotation"`
+	QRExpired  bool    `json:"qr_expired,omitempty"`
+	LinkCode   string  `json:"link_code,omitempty"`
+	// Phone is the linked account's own number, read from the page.
+	Phone string `json:"phone,omitempty"`
+	// Asleep: the browser stopped for want of work and starts when needed.
+	Asleep bool      `json:"asleep,omitempty"`
+	Since  time.Time `json:"since"`
+	Error  string    `json:"error,omitempty"`
 }
 
 // SendOutcome is the result of sending one message.

@@ -8,22 +8,27 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// sessionAction runs one of the session's buttons (start, stop, logout,
-// takeover, reload-qr) with a bounded wait.
+// sessionAction runs one of the first account's session buttons.
 func (s *Server) sessionAction(ctx context.Context, action string) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	return runSessionAction(ctx, s.wa, action)
+}
+
+// runSessionAction runs one of a session's buttons (start, stop, logout,
+// takeover, reload-qr) with a bounded wait; false for an unknown action.
+func runSessionAction(ctx context.Context, wa WhatsApp, action string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	switch action {
 	case "start":
-		return true, s.wa.Start(ctx)
+		return true, wa.Start(ctx)
 	case "stop":
-		return true, s.wa.Stop(ctx)
+		return true, wa.Stop(ctx)
 	case "logout":
-		return true, s.wa.Logout(ctx)
+		return true, wa.Logout(ctx)
 	case "takeover":
-		return true, s.wa.TakeOver(ctx)
+		return true, wa.TakeOver(ctx)
 	case "reload-qr":
-		return true, s.wa.ReloadQR(ctx)
+		return true, wa.ReloadQR(ctx)
 	}
 	return false, nil
 }

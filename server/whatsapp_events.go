@@ -20,6 +20,15 @@ func (s *Server) whatsappEvents(c *gin.Context) {
 	s.streamSession(c.Request.Context(), sseWriter(c))
 }
 
+// liveBadge is the top bar's badge for the first account's status st, with
+// the other accounts' states.
+func (s *Server) liveBadge(st SessionStatus) *waBadge {
+	b := newBadge(st)
+	b.Name = "WhatsApp"
+	s.addAccountBadges(b)
+	return b
+}
+
 // streamSession emits the session's state now and on every change until ctx
 // ends or emit fails; with no driver it emits nothing.
 func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
@@ -29,6 +38,13 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 	}
 	updates, cancel := s.wa.Subscribe()
 	defer cancel()
+	// Other accounts' changes update the top bar too.
+	var others <-chan string
+	if s.accounts != nil {
+		ids, stop := s.accounts.Subscribe()
+		defer stop()
+		others = ids
+	}
 	send := func(st SessionStatus) bool {
 		v := newSessionView(true, st)
 		v.Live = true
@@ -37,7 +53,7 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render session status")
 			return false
 		}
-		badge, err := s.renderFragment(nil, fragmentWhatsAppBadge, newBadge(st))
+		badge, err := s.renderFragment(nil, fragmentWhatsAppBadge, s.liveBadge(st))
 		if err != nil {
 			logrus.WithFields(logrus.Fields{"error": err}).Error("server: unable to render the WhatsApp badge")
 			return false
@@ -55,6 +71,11 @@ func (s *Server) streamSession(ctx context.Context, emit liveEmit) {
 			return
 		case st, ok := <-updates:
 			if !ok || !send(st) {
+				return
+			}
+		case <-others:
+			badge, err := s.renderFragment(nil, fragmentWhatsAppBadge, s.liveBadge(s.wa.Status()))
+			if err != nil || !emit("badge", badge) {
 				return
 			}
 		case <-heartbeat.C:

@@ -74,7 +74,7 @@
 
   // Only the sources /events can serve are shared; any other stream (the
   // console's filtered tail, the home page's account card) is the page's own.
-  var sharedPath = /^\/(whatsapp\/events|campaigns\/[^\/]+\/events)$/;
+  var sharedPath = /^\/(whatsapp\/events|accounts\/events|campaigns\/[^\/]+\/events)$/;
   var ownSource = htmx.createEventSource || function (url) { return new EventSource(url); };
   htmx.createEventSource = function (url) {
     var u = new URL(url, location.href);

@@ -244,8 +244,11 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 		names = append(names, tb.Name)
 	}
 	// Business data only: never the sign-in password or sessions (each
-	// install keeps its own), never sync bookkeeping.
-	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends,media_chunks,media,campaign_media"
+	// install keeps its own), never sync bookkeeping. whatsapp_accounts is
+	// each account's row (name, number, cap, holding install) so every
+	// install can list the accounts; its profile directory stays on disk
+	// (checked below for both layouts).
+	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends,media_chunks,media,campaign_media,whatsapp_accounts"
 	if strings.Join(names, ",") != allowed {
 		t.Fatalf("synced tables = %v: a new table needs a deliberate decision here", names)
 	}
@@ -253,6 +256,10 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	const sessionMarker, logMarker = "SESSION-SECRET-7f3a", "ERRORLOG-LINE-91c2"
 	os.MkdirAll(filepath.Join(dir, "whatsapp-session", "Default"), 0o700)
 	os.WriteFile(filepath.Join(dir, "whatsapp-session", "Default", "Cookies"), []byte(sessionMarker), 0o600)
+	// The accounts' layout: whatsapp-session/<account id>/.
+	acct := filepath.Join(dir, "whatsapp-session", "01a23c07-4f85-7521-948d-4e82ef7b4f5c", "Default")
+	os.MkdirAll(acct, 0o700)
+	os.WriteFile(filepath.Join(acct, "Cookies"), []byte(sessionMarker), 0o600)
 	os.WriteFile(filepath.Join(dir, "error.log"), []byte(logMarker+"\n"), 0o600)
 	local, err := testdb.Open(ctx, models.OpenOptions{SQLitePath: filepath.Join(dir, "sambad.db")})
 	if err != nil {
@@ -265,7 +272,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 
 	var serverTables []string
 	testdb.Gorm(cloud).Raw(`SELECT name FROM sync_tables ORDER BY name`).Scan(&serverTables)
-	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks" {
+	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks,whatsapp_accounts" {
 		t.Fatalf("the cloud syncs %v", serverTables)
 	}
 	var tables []string

@@ -81,7 +81,7 @@ var (
 		// time, under its lease); the send ledger is insert-only.
 		{
 			Name: "campaigns", PK: []string{"id"}, Mode: ModeLWW,
-			Columns: append(textCols("id", "name", "template", "state", "pause_reason", "last_error", "pacing"),
+			Columns: append(textCols("id", "name", "template", "state", "pause_reason", "last_error", "pacing", "account_ids"),
 				Column{"scheduled_at", KindTime}, Column{"run", KindInt}, Column{"planned", KindInt}, Column{"opted_out", KindInt},
 				Column{"started_at", KindTime}, Column{"finished_at", KindTime}, Column{"created_at", KindTime}, Column{"updated_at", KindTime},
 				Column{"skip_not_on_whatsapp", KindBool}), // schema 17
@@ -97,7 +97,8 @@ var (
 			Name: "campaign_recipients", PK: []string{"campaign_id", "seq"}, Mode: ModeLWW,
 			Columns: []Column{{"campaign_id", KindText}, {"seq", KindInt}, {"contact_id", KindText}, {"phone", KindText},
 				{"name", KindText}, {"body", KindText}, {"state", KindText}, {"run", KindInt}, {"message_id", KindText},
-				{"error", KindText}, {"sent_at", KindTime}, {"delivered_at", KindTime}, {"read_at", KindTime}},
+				{"error", KindText}, {"sent_at", KindTime}, {"delivered_at", KindTime}, {"read_at", KindTime},
+				{"account_id", KindText}},
 		},
 		{
 			Name: "campaign_sends", PK: []string{"id"}, Mode: ModeAppend,
@@ -119,6 +120,15 @@ var (
 		{
 			Name: "campaign_media", PK: []string{"campaign_id", "media_id"}, Mode: ModeLWW,
 			Columns: []Column{{"campaign_id", KindText}, {"media_id", KindText}, {"position", KindInt}},
+		},
+		// WhatsApp accounts: the row travels so every install lists every
+		// account and knows which install holds its profile (the profile
+		// directory itself never leaves its disk).
+		{
+			Name: "whatsapp_accounts", PK: []string{"id"}, Mode: ModeLWW,
+			Columns: append(textCols("id", "name", "phone"), Column{"daily_cap", KindInt}, Column{"quiet_start", KindText},
+				Column{"quiet_end", KindText}, Column{"holder_install_id", KindText}, Column{"position", KindInt},
+				Column{"created_at", KindTime}, Column{"updated_at", KindTime}),
 		},
 	}
 )

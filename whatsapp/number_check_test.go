@@ -9,6 +9,7 @@ import (
 
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/numbercheck"
+	"github.com/sambad/sambad/server"
 	"github.com/sambad/sambad/whatsapp"
 )
 
@@ -17,8 +18,7 @@ import (
 // handlers, the "Starting chat" dialog): every answer is right and nothing
 // is sent.
 func TestCheckNumberMixedTimings(t *testing.T) {
-	r := newRig(t)
-	r.sim.ReportSeedOnFailure(t)
+	r := newCheckSite(t)
 	if r.sim.Seed() == 0 {
 		t.Fatal("the simulator's compose timings are off; this test needs them on")
 	}
@@ -31,7 +31,7 @@ func TestCheckNumberMixedTimings(t *testing.T) {
 			r.sim.SetUnknown(strings.TrimPrefix(ph, "+"))
 		}
 	}
-	c := whatsapp.NumberChecker{Manager: r.m}
+	c := whatsapp.NumberChecker{Registry: r.reg}
 	for i := 0; i < 16; i++ {
 		ph := fmt.Sprintf("+1415777%04d", i)
 		cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -50,6 +50,9 @@ func TestCheckNumberMixedTimings(t *testing.T) {
 	if err := c.ValidAccount(ctx, "someone-else"); err == nil {
 		t.Fatal("an unknown account id was accepted")
 	}
+	if err := c.ValidAccount(ctx, r.first); err != nil {
+		t.Fatalf("the first account's id was refused: %v", err)
+	}
 }
 
 // A check job through the real driver: the phone goes offline in the
@@ -57,8 +60,7 @@ func TestCheckNumberMixedTimings(t *testing.T) {
 // phone is back, and completes with every result right and written to the
 // contacts with the date.
 func TestNumberCheckJobWaitsForPhone(t *testing.T) {
-	r := newRig(t)
-	r.sim.ReportSeedOnFailure(t)
+	r := newCheckSite(t)
 	ctx := context.Background()
 	var req numbercheck.Request
 	want := map[string]bool{}
@@ -78,12 +80,12 @@ func TestNumberCheckJobWaitsForPhone(t *testing.T) {
 		req.Phones, req.ContactIDs = append(req.Phones, ct.Phone), append(req.ContactIDs, ct.ID)
 	}
 	req.Pacing = models.Pacing{Preset: "custom", MinDelayMS: 50, MaxDelayMS: 150}
-	runner := numbercheck.New(numbercheck.Options{Store: r.store, Checker: whatsapp.NumberChecker{Manager: r.m},
+	runner := numbercheck.New(numbercheck.Options{Store: r.store, Checker: whatsapp.NumberChecker{Registry: r.reg},
 		MinDelay: -1, RetryNotReady: 300 * time.Millisecond, IdlePoll: 200 * time.Millisecond})
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { runner.Run(rctx); close(done) }()
-	go whatsapp.FeedSessionChanges(rctx, r.m, runner.SessionChanged)
+	go whatsapp.FeedSessionChanges(rctx, r.reg.Get(r.first).Manager(), runner.SessionChanged)
 	t.Cleanup(func() { cancel(); <-done })
 
 	job, err := runner.Start(ctx, req)
@@ -119,6 +121,38 @@ func TestNumberCheckJobWaitsForPhone(t *testing.T) {
 	if n := r.ledgerCount("1415888"); n != 0 {
 		t.Fatalf("the check sent %d messages", n)
 	}
+}
+
+// checkSite is an accounts site whose first account is linked.
+type checkSite struct {
+	*accountsSite
+	first string
+}
+
+func newCheckSite(t *testing.T) checkSite {
+	s := newAccountsSite(t)
+	var list struct {
+		Items []server.Account `json:"items"`
+	}
+	s.call("GET", "/accounts", "", &list)
+	if len(list.Items) == 0 {
+		t.Fatal("no first account")
+	}
+	first := list.Items[0].ID
+	s.link(first, "919855500001")
+	return checkSite{accountsSite: s, first: first}
+}
+
+// ledgerCount counts the messages the simulator got for numbers starting
+// with prefix.
+func (s checkSite) ledgerCount(prefix string) int {
+	n := 0
+	for _, e := range s.sim.Ledger() {
+		if strings.HasPrefix(strings.TrimPrefix(e.Phone, "+"), prefix) {
+			n++
+		}
+	}
+	return n
 }
 
 func waitJob(t *testing.T, r *numbercheck.Runner, id string, d time.Duration, ok func(*models.NumberCheck) bool) *models.NumberCheck {

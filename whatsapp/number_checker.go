@@ -4,28 +4,43 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/sambad/sambad/accounts"
+	"github.com/sambad/sambad/models"
 
 	"github.com/sambad/sambad/browser"
 	"github.com/sambad/sambad/numbercheck"
 )
 
-// FirstAccount is the id the number checker accepts, besides "", for the
-// one WhatsApp account there is today.
-const FirstAccount = "default"
+// DefaultAccount is accepted, besides "", as the first account: the id the
+// number checker knew before there were several accounts.
+const DefaultAccount = "default"
 
-// NumberChecker is numbercheck.Checker on the browser driver: one account,
-// driven by Manager.
-type NumberChecker struct{ Manager *browser.Manager }
+// NumberChecker is numbercheck.Checker over the WhatsApp accounts held by
+// this install; "" (or DefaultAccount) is the first account.
+type NumberChecker struct{ Registry *accounts.Registry }
 
 var _ numbercheck.Checker = NumberChecker{}
 
-// Check opens the number's chat and reports whether WhatsApp knows it.
-// "Not ready" wraps numbercheck.ErrNotReady so the job waits.
+// numberWait bounds waking a sleeping browser for one check.
+const numberWait = 60 * time.Second
+
+// Check opens the number's chat on the account and reports whether WhatsApp
+// knows it; a sleeping browser is woken first. "Not ready" wraps
+// numbercheck.ErrNotReady so the job waits.
 func (n NumberChecker) Check(ctx context.Context, accountID, phone string) (bool, error) {
-	if err := n.ValidAccount(ctx, accountID); err != nil {
+	a, err := n.account(ctx, accountID)
+	if err != nil {
 		return false, err
 	}
-	on, err := n.Manager.CheckNumber(ctx, phone)
+	if a == nil {
+		return false, fmt.Errorf("whatsapp: %w: %w", numbercheck.ErrNotReady, errNoAccount)
+	}
+	wctx, cancel := context.WithTimeout(ctx, numberWait)
+	a.Ensure(wctx)
+	cancel()
+	on, err := a.Manager().CheckNumber(ctx, phone)
 	if errors.Is(err, browser.ErrNotReady) || errors.Is(err, browser.ErrStopped) || errors.Is(err, browser.ErrBrowserDied) {
 		return false, fmt.Errorf("whatsapp: %w: %w", numbercheck.ErrNotReady, err)
 	}
@@ -35,12 +50,27 @@ func (n NumberChecker) Check(ctx context.Context, accountID, phone string) (bool
 	return on, nil
 }
 
-// ValidAccount accepts the first (only) account: "" or FirstAccount.
-func (NumberChecker) ValidAccount(_ context.Context, accountID string) error {
-	if accountID == "" || accountID == FirstAccount {
-		return nil
+// account finds the account a check runs on: nil with no error when the
+// first account is asked for and none is held here yet (the job waits).
+func (n NumberChecker) account(ctx context.Context, id string) (*accounts.Account, error) {
+	if id == "" || id == DefaultAccount {
+		return n.Registry.First(ctx), nil
 	}
-	return fmt.Errorf("account_id %q: %w (this install has one WhatsApp account: leave account_id out or use %q)", accountID, numbercheck.ErrUnknownAccount, FirstAccount)
+	if a := n.Registry.Get(id); a != nil {
+		return a, nil
+	}
+	if _, err := n.Registry.Row(ctx, id); err == nil {
+		return nil, fmt.Errorf("account_id %q: %w (it is linked on another install; check from there)", id, numbercheck.ErrUnknownAccount)
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	return nil, fmt.Errorf("account_id %q: %w (see the WhatsApp accounts page for the ids)", id, numbercheck.ErrUnknownAccount)
+}
+
+// ValidAccount accepts "" (the first account) and the accounts held here.
+func (n NumberChecker) ValidAccount(ctx context.Context, accountID string) error {
+	_, err := n.account(ctx, accountID)
+	return err
 }
 
 // notReadyWords say why the session cannot check now.
@@ -52,9 +82,13 @@ var notReadyWords = map[browser.State]string{
 	browser.StateRestarting: "the browser is restarting", browser.StateFailed: "the browser could not start (see the WhatsApp page)",
 }
 
-// NotReadyReason says why the session cannot check now.
-func (n NumberChecker) NotReadyReason(string) string {
-	st := n.Manager.Status().State
+// NotReadyReason says why the account cannot check now.
+func (n NumberChecker) NotReadyReason(accountID string) string {
+	a, err := n.account(context.Background(), accountID)
+	if err != nil || a == nil {
+		return "no WhatsApp account is linked on this install"
+	}
+	st := a.Manager().Status().State
 	if w, ok := notReadyWords[st]; ok {
 		return w
 	}

@@ -17,7 +17,7 @@ var _ server.WhatsApp = Session{}
 func toSessionStatus(st browser.Status) server.SessionStatus {
 	out := server.SessionStatus{
 		State: string(st.State), Percent: st.Percent, QRRotation: st.QRRotation,
-		LinkCode: st.LinkCode, Since: st.Since, Error: st.Error, QRExpired: st.QRExpired,
+		LinkCode: st.LinkCode, Since: st.Since, Error: st.Error, QRExpired: st.QRExpired, Phone: st.Phone,
 	}
 	if st.State == browser.StateQR && st.QR != "" {
 		qr := st.QR

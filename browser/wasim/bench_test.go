@@ -15,7 +15,7 @@ func linkedForBench(b *testing.B, s *Server) string {
 	p := newPairing(time.Now(), 1)
 	s.mu.Lock()
 	s.pairings[p.id] = p
-	s.link(p, time.Now())
+	s.link(p, "", time.Now())
 	d := s.devices[p.token]
 	d.activeTab = "tab"
 	s.mu.Unlock()

@@ -28,12 +28,13 @@ type chatSummary struct {
 func (s *Server) handleChatList(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.validDevice(sessionToken(r)) == nil {
+	d := s.validDevice(sessionToken(r))
+	if d == nil {
 		writeError(w, http.StatusUnauthorized, errLoggedOut)
 		return
 	}
 	out := []chatSummary{}
-	for phone, msgs := range s.chats {
+	for phone, msgs := range d.account.chats {
 		if len(msgs) == 0 {
 			continue
 		}

@@ -15,16 +15,28 @@ var ErrBadLinkCode = errors.New("wasim: no page shows this link code")
 
 // Scan links the device whose page currently shows a live QR code, as a
 // phone scanning it would. The page learns it on its next poll, stores the
-// session in the browser profile and opens the chat list.
+// session in the browser profile and opens the chat list. The device joins
+// the DefaultAccount.
 func (s *Server) Scan() error {
-	return s.ScanRef("")
+	return s.ScanRefAs("", "")
 }
 
 // ScanRef links the page showing the QR payload ref ("" means whichever QR
-// is showing). An old payload of a rotated or expired QR is rejected, as on
-// the real phone, except within a short grace after a rotation (the page
-// learns of a rotation by polling, so it may still show the previous code).
+// is showing) to the DefaultAccount. An old payload of a rotated or expired
+// QR is rejected, as on the real phone, except within a short grace after a
+// rotation (the page learns of a rotation by polling, so it may still show
+// the previous code).
 func (s *Server) ScanRef(ref string) error {
+	return s.ScanRefAs(ref, "")
+}
+
+// ScanRefAs is ScanRef by the phone of account (its own number, digits; ""
+// is the DefaultAccount): the device becomes one more linked device of that
+// account, with its chats, and the page reads that number as its own.
+func (s *Server) ScanRefAs(ref, account string) error {
+	if account != "" && !plausiblePhone.MatchString(account) {
+		return fmt.Errorf("wasim: account %q is not a phone number (digits, no +)", account)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
@@ -35,7 +47,7 @@ func (s *Server) ScanRef(ref string) error {
 		if ref != "" && !p.accepts(ref, now, s.opts) {
 			continue
 		}
-		s.link(p, now)
+		s.link(p, account, now)
 		return nil
 	}
 	if ref != "" {
@@ -45,24 +57,27 @@ func (s *Server) ScanRef(ref string) error {
 }
 
 // ConfirmLinkCode links the page showing the 8-character phone-number link
-// code, as typing it on the phone would.
+// code, as typing it on the phone would; the device joins the account of the
+// number typed on the page.
 func (s *Server) ConfirmLinkCode(code string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	for _, p := range s.pairings {
 		if p.code != "" && p.code == code && p.token == "" && now.Sub(p.lastPoll) <= showingWindow {
-			s.link(p, now)
+			s.link(p, p.codePhone, now)
 			return nil
 		}
 	}
 	return ErrBadLinkCode
 }
 
-func (s *Server) link(p *pairing, now time.Time) {
-	d := &device{token: randomID() + randomID(), linkedAt: now}
+func (s *Server) link(p *pairing, account string, now time.Time) {
+	a := s.accountLocked(account)
+	a.devices++
+	d := &device{token: randomID() + randomID(), account: a, number: a.devices, linkedAt: now}
 	s.devices[d.token] = d
-	p.token = d.token
+	p.token, p.wid = d.token, d.wid()
 }
 
 func (s *Server) pairingsByRecency() []*pairing {
@@ -133,9 +148,15 @@ func (s *Server) LinkCode() string {
 
 // Linked reports whether a device is linked (a valid session exists).
 func (s *Server) Linked() bool {
+	return s.LinkedAccount("")
+}
+
+// LinkedAccount reports whether a device of account (its phone; "" any)
+// is linked.
+func (s *Server) LinkedAccount(account string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range s.devices {
+	for _, d := range s.devicesOf(account) {
 		if !d.loggedOut {
 			return true
 		}
@@ -147,9 +168,15 @@ func (s *Server) Linked() bool {
 // open page navigates to ?post_logout=1, clears its storage and shows the QR
 // landing; a page loaded later with the old session is rejected the same way.
 func (s *Server) Logout() {
+	s.LogoutAccount("")
+}
+
+// LogoutAccount logs out the devices of one account (its phone; "" all):
+// "Linked devices → Log out" on that phone. Other accounts' devices stay.
+func (s *Server) LogoutAccount(account string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range s.devices {
+	for _, d := range s.devicesOf(account) {
 		d.loggedOut = true
 	}
 }
@@ -203,9 +230,15 @@ func (s *Server) SetAckDelay(d time.Duration) {
 // RaiseConflict makes every open page show the "WhatsApp is open in another
 // window" modal, as if another window took the session over.
 func (s *Server) RaiseConflict() {
+	s.RaiseConflictOn("")
+}
+
+// RaiseConflictOn raises the conflict modal on the devices of one account
+// (its phone; "" all).
+func (s *Server) RaiseConflictOn(account string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range s.devices {
+	for _, d := range s.devicesOf(account) {
 		d.activeTab = elsewhere
 	}
 }
@@ -223,36 +256,54 @@ func (s *Server) InConflict() bool {
 	return false
 }
 
-// SetOffline takes the phone offline (the page shows the "Trying to reach
-// phone" / "Phone not connected" banner and new messages stay on the clock)
-// or back online (held messages are accepted and acked).
+// SetOffline takes every account's phone offline (the page shows the
+// "Trying to reach phone" / "Phone not connected" banner and new messages
+// stay on the clock) or back online (held messages are accepted and acked).
 func (s *Server) SetOffline(offline bool) {
+	s.SetAccountOffline("", offline)
+}
+
+// SetAccountOffline is SetOffline for the phone of one account ("" all).
+func (s *Server) SetAccountOffline(account string, offline bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if offline == s.offline {
-		return
-	}
-	s.offline = offline
 	now := time.Now()
-	if offline {
-		s.offSince = now
-		return
-	}
-	for _, msgs := range s.chats {
-		for _, m := range msgs {
-			if m.queued {
-				s.accept(m, now)
+	for _, a := range s.accounts {
+		if account != "" && a.phone != account {
+			continue
+		}
+		if offline == a.offline {
+			continue
+		}
+		a.offline = offline
+		if offline {
+			a.offSince = now
+			continue
+		}
+		for _, msgs := range a.chats {
+			for _, m := range msgs {
+				if m.queued {
+					s.accept(a, m, now)
+				}
 			}
 		}
 	}
 }
 
-// AddIncoming adds a message from phone to its chat, as if the contact wrote.
+// AddIncoming adds a message from phone to its chat on the DefaultAccount,
+// as if the contact wrote.
 func (s *Server) AddIncoming(phone, text string) {
+	s.AddIncomingTo("", phone, text)
+}
+
+// AddIncomingTo adds a message from phone to its chat on account (its own
+// number; "" the DefaultAccount).
+func (s *Server) AddIncomingTo(account, phone, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	a := s.accountLocked(account)
 	m := &message{ID: newMessageID(), Phone: phone, Text: text, Time: time.Now()}
-	s.chats[phone] = append(s.chats[phone], m)
+	a.chats[phone] = append(a.chats[phone], m)
 }
 
 // Ledger returns every message that reached the server, oldest first.
@@ -268,10 +319,12 @@ func (s *Server) Ack(id string) (int, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
-	for _, msgs := range s.chats {
-		for _, m := range msgs {
-			if m.ID == id && m.FromMe {
-				return m.ack(now), true
+	for _, a := range s.accounts {
+		for _, msgs := range a.chats {
+			for _, m := range msgs {
+				if m.ID == id && m.FromMe {
+					return m.ack(now), true
+				}
 			}
 		}
 	}

@@ -23,17 +23,30 @@
 // equivalent JSON control API (a human can use the page at /__sim/):
 //
 //	Scan() / ScanRef(payload)   POST /__sim/scan {"ref": optional}    link the QR shown (ErrNoQR if none)
+//	ScanRefAs(payload, account) POST /__sim/scan {"ref","account"}    the same, by the phone of account
 //	ConfirmLinkCode(code)       POST /__sim/link-code {"code"}         link via "Link with phone number"
-//	Logout()                    POST /__sim/logout                     unlink: page goes to ?post_logout=1
+//	Logout() / LogoutAccount(a) POST /__sim/logout {"account"}         unlink: page goes to ?post_logout=1
 //	SetUnknown(p) / SetKnown(p) POST /__sim/unknown {"phone","unknown"} number not on WhatsApp
 //	SetAcks(AckPolicy)          POST /__sim/acks {"delay_ms","delivered_ms","read_after_ms","drop"}
-//	RaiseConflict()             POST /__sim/conflict                   "open in another window" modal
-//	SetOffline(bool)            POST /__sim/offline {"offline"}        phone-offline banner, sends held
-//	AddIncoming(phone, text)    POST /__sim/incoming {"phone","text"}  a message from the contact
-//	Ledger()                    GET  /__sim/ledger                     [{"phone","text","time","id",
+//	RaiseConflict() / RaiseConflictOn(a)  POST /__sim/conflict {"account"}  "open in another window" modal
+//	SetOffline(bool) / SetAccountOffline(a, bool)  POST /__sim/offline {"offline","account"}  banner, sends held
+//	AddIncoming(phone, text)    POST /__sim/incoming {"phone","text","account"}  a message from the contact
+//	Ledger()                    GET  /__sim/ledger                     [{"account","phone","text","time","id",
 //	                                                                    "kind","file_name","size","sha256"}]
 //	State()                     GET  /__sim/state
 //	Reset()                     POST /__sim/reset
+//
+// # Several accounts
+//
+// The server holds several WhatsApp accounts, each a phone number with its
+// own chats and its own phone (online or not). Each browser profile that
+// links becomes one device of the account whose phone scanned it
+// (ScanRefAs; DefaultAccount when none is named; a link code joins the
+// number typed on the page), and the page keeps the device's own id in
+// localStorage "last-wid-md" ("<number>:<device>@c.us") as the real page
+// does. "account" in a control call picks one account's devices; absent,
+// the call acts on every account, as the single-device tests expect. The
+// ledger says which account sent each message.
 //
 // plus CurrentQR, QRRotations, QRSeries, LinkCode, Linked, InConflict, Acks,
 // SetAckDelay and Ack(id). Errors come back as {"error": "..."} with 400

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 )
 
 // MediaLimit is WhatsApp's limit for a photo, video or audio file; the page
@@ -81,45 +80,22 @@ func (s *Server) handleMediaSend(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, errors.New("wasim: photos and videos are limited to 16 MB"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.validDevice(sessionToken(r))
-	switch {
-	case d == nil:
-		writeError(w, http.StatusUnauthorized, errLoggedOut)
-		return
-	case d.activeTab != meta.Tab:
-		writeError(w, http.StatusConflict, errors.New("wasim: session is open in another window"))
-		return
-	case !s.knownPhone(meta.Phone):
-		writeError(w, http.StatusNotFound, errors.New("wasim: phone is not on WhatsApp"))
-		return
-	}
-	if s.acks.Drop || s.hasMessageLocked(meta.Phone, meta.ID) {
-		w.WriteHeader(http.StatusAccepted)
-		return
-	}
-	now := time.Now()
-	m := &message{ID: meta.ID, Phone: meta.Phone, Text: meta.Caption, FromMe: true, Time: now, queued: true, file: f}
-	s.chats[meta.Phone] = append(s.chats[meta.Phone], m)
-	if !s.offline {
-		s.accept(m, now)
-	}
-	w.WriteHeader(http.StatusAccepted)
+	s.takeMessage(w, r, meta.Tab, &message{ID: meta.ID, Phone: meta.Phone, Text: meta.Caption, file: f})
 }
 
 // handleMediaGet serves a sent file's bytes back to the page (for the
 // photo of a history row).
 func (s *Server) handleMediaGet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	if s.validDevice(sessionToken(r)) == nil {
+	d := s.validDevice(sessionToken(r))
+	if d == nil {
 		s.mu.Unlock()
 		writeError(w, http.StatusUnauthorized, errLoggedOut)
 		return
 	}
 	id := r.PathValue("id")
 	var f *fileInfo
-	for _, msgs := range s.chats {
+	for _, msgs := range d.account.chats {
 		for _, m := range msgs {
 			if m.ID == id && m.file != nil && m.file.data != nil {
 				f = m.file

@@ -40,6 +40,8 @@ type fileInfo struct {
 // For a file, Text is its caption and Kind, FileName, Size and SHA256 (hex,
 // of the bytes the page uploaded) describe the file.
 type LedgerEntry struct {
+	// Account is the sender's own number: which linked account sent it.
+	Account  string    `json:"account"`
 	Phone    string    `json:"phone"`
 	Text     string    `json:"text"`
 	Time     time.Time `json:"time"`
@@ -80,11 +82,11 @@ func (s *Server) knownPhone(phone string) bool {
 	return plausiblePhone.MatchString(phone) && !s.unknown[phone]
 }
 
-func (s *Server) accept(m *message, now time.Time) {
+func (s *Server) accept(a *account, m *message, now time.Time) {
 	m.queued = false
 	m.accepted = now
 	m.policy = s.acks
-	e := LedgerEntry{Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID}
+	e := LedgerEntry{Account: a.phone, Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID}
 	if f := m.file; f != nil {
 		e.Kind, e.FileName, e.Size, e.SHA256 = f.Kind, f.Name, f.Size, f.SHA256
 	}

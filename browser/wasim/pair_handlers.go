@@ -14,11 +14,14 @@ type pairView struct {
 	Expired bool   `json:"expired"`
 	Token   string `json:"token,omitempty"`
 	Code    string `json:"code,omitempty"`
+	// Wid is the device's own id once linked, kept by the page as
+	// localStorage "last-wid-md".
+	Wid string `json:"wid,omitempty"`
 }
 
 func (s *Server) pairViewLocked(p *pairing, now time.Time) pairView {
 	i, expired := p.index(now, s.opts)
-	return pairView{ID: p.id, Ref: p.payload(i), Series: p.series, Index: i, Expired: expired, Token: p.token, Code: p.code}
+	return pairView{ID: p.id, Ref: p.payload(i), Series: p.series, Index: i, Expired: expired, Token: p.token, Code: p.code, Wid: p.wid}
 }
 
 // handlePairNew starts the QR landing of one page instance.
@@ -91,6 +94,6 @@ func (s *Server) handlePairCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.lastPoll = time.Now()
-	p.code = newLinkCode()
+	p.code, p.codePhone = newLinkCode(), req.Phone
 	writeJSON(w, http.StatusOK, map[string]string{"code": p.code})
 }

@@ -18,6 +18,10 @@ type pairing struct {
 	lastPoll time.Time
 	token    string // set once linked
 	code     string // phone-number link code, once asked for
+	// codePhone is the number typed for the link code: the account the
+	// device joins when the code is confirmed.
+	codePhone string
+	wid       string // the linked device's own id, once linked
 }
 
 // showingWindow is how recently a page must have polled for its QR to count

@@ -39,21 +39,22 @@ func (s *Server) handlePoll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	v := pollView{State: "ok", Offline: s.offline, Messages: []messageView{}}
+	a := d.account
+	v := pollView{State: "ok", Offline: a.offline, Messages: []messageView{}}
 	if d.activeTab != r.URL.Query().Get("tab") {
 		v.State = "conflict"
 	}
-	if s.offline {
-		v.OfflineMS = now.Sub(s.offSince).Milliseconds()
+	if a.offline {
+		v.OfflineMS = now.Sub(a.offSince).Milliseconds()
 	}
 	if chat := r.URL.Query().Get("chat"); chat != "" {
-		v.Messages = s.chatViewLocked(chat, now)
+		v.Messages = a.chatView(chat, now)
 	}
 	writeJSON(w, http.StatusOK, v)
 }
 
-func (s *Server) chatViewLocked(phone string, now time.Time) []messageView {
-	msgs := s.chats[phone]
+func (a *account) chatView(phone string, now time.Time) []messageView {
+	msgs := a.chats[phone]
 	if len(msgs) > historyLimit {
 		msgs = msgs[len(msgs)-historyLimit:]
 	}

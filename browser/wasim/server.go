@@ -24,11 +24,9 @@ type Server struct {
 	pairings map[string]*pairing
 	lastPair *pairing
 	devices  map[string]*device
+	accounts map[string]*account // by own phone number
 	unknown  map[string]bool
-	chats    map[string][]*message
 	ledger   []LedgerEntry
-	offline  bool
-	offSince time.Time
 	rng      *rand.Rand // page-load seeds of the compose timings
 
 	httpSrv *http.Server
@@ -54,9 +52,9 @@ func (s *Server) resetLocked() {
 	s.lastPair = nil
 	s.devices = map[string]*device{}
 	s.unknown = map[string]bool{}
-	s.chats = map[string][]*message{}
+	s.accounts = map[string]*account{}
+	s.accountLocked(DefaultAccount)
 	s.ledger = nil
-	s.offline = false
 }
 
 // ServeHTTP serves the WhatsApp Web page, its private API and the control API.

@@ -19,16 +19,22 @@ func (s *Server) handleSimPage(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
-// handleSimScan links the QR shown now: body {"ref": optional payload}.
+// handleSimScan links the QR shown now: body {"ref": optional payload,
+// "account": optional own number of the phone that scans}.
 func (s *Server) handleSimScan(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Ref string `json:"ref"`
+		Ref     string `json:"ref"`
+		Account string `json:"account"`
 	}
 	if err := readJSON(r, &req); err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	if err := s.ScanRef(req.Ref); err != nil {
+	if req.Account != "" && !plausiblePhone.MatchString(req.Account) {
+		writeError(w, http.StatusBadRequest, errors.New("wasim: account must be a phone number, digits only"))
+		return
+	}
+	if err := s.ScanRefAs(req.Ref, req.Account); err != nil {
 		writeError(w, http.StatusConflict, err)
 		return
 	}
@@ -51,8 +57,32 @@ func (s *Server) handleSimLinkCode(w http.ResponseWriter, r *http.Request) {
 	ok(w)
 }
 
+// accountReq is the optional {"account": own number} of the phone-side
+// calls that act on one account; absent means every account.
+type accountReq struct {
+	Account string `json:"account"`
+}
+
+func readAccount(w http.ResponseWriter, r *http.Request) (string, bool) {
+	var req accountReq
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return "", false
+	}
+	if req.Account != "" && !plausiblePhone.MatchString(req.Account) {
+		writeError(w, http.StatusBadRequest, errors.New("wasim: account must be a phone number, digits only"))
+		return "", false
+	}
+	return req.Account, true
+}
+
+// handleSimLogout body {"account": optional}.
 func (s *Server) handleSimLogout(w http.ResponseWriter, r *http.Request) {
-	s.Logout()
+	account, good := readAccount(w, r)
+	if !good {
+		return
+	}
+	s.LogoutAccount(account)
 	ok(w)
 }
 
@@ -110,29 +140,36 @@ func (s *Server) handleSimAcks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ackToJSON(p))
 }
 
+// handleSimConflict body {"account": optional}.
 func (s *Server) handleSimConflict(w http.ResponseWriter, r *http.Request) {
-	s.RaiseConflict()
-	ok(w)
-}
-
-// handleSimOffline body {"offline": bool}.
-func (s *Server) handleSimOffline(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Offline *bool `json:"offline"`
-	}
-	if err := readJSON(r, &req); err != nil || req.Offline == nil {
-		writeError(w, http.StatusBadRequest, errors.New(`wasim: body must be {"offline": true|false}`))
+	account, good := readAccount(w, r)
+	if !good {
 		return
 	}
-	s.SetOffline(*req.Offline)
+	s.RaiseConflictOn(account)
 	ok(w)
 }
 
-// handleSimIncoming body {"phone": "...", "text": "..."}.
+// handleSimOffline body {"offline": bool, "account": optional}.
+func (s *Server) handleSimOffline(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Offline *bool  `json:"offline"`
+		Account string `json:"account"`
+	}
+	if err := readJSON(r, &req); err != nil || req.Offline == nil {
+		writeError(w, http.StatusBadRequest, errors.New(`wasim: body must be {"offline": true|false, "account": optional}`))
+		return
+	}
+	s.SetAccountOffline(req.Account, *req.Offline)
+	ok(w)
+}
+
+// handleSimIncoming body {"phone": "...", "text": "...", "account": optional}.
 func (s *Server) handleSimIncoming(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Phone string `json:"phone"`
-		Text  string `json:"text"`
+		Phone   string `json:"phone"`
+		Text    string `json:"text"`
+		Account string `json:"account"`
 	}
 	if err := readJSON(r, &req); err != nil {
 		writeError(w, http.StatusBadRequest, err)
@@ -142,7 +179,11 @@ func (s *Server) handleSimIncoming(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errors.New("wasim: phone (digits) and text are required"))
 		return
 	}
-	s.AddIncoming(req.Phone, req.Text)
+	if req.Account != "" && !plausiblePhone.MatchString(req.Account) {
+		writeError(w, http.StatusBadRequest, errors.New("wasim: account must be a phone number, digits only"))
+		return
+	}
+	s.AddIncomingTo(req.Account, req.Phone, req.Text)
 	ok(w)
 }
 

@@ -16,6 +16,18 @@ type State struct {
 	Unknown     []string `json:"unknown"`
 	Ledger      int      `json:"ledger"`
 	Acks        ackJSON  `json:"acks"`
+	// Accounts are the simulated WhatsApp accounts (own numbers), each
+	// with its devices; Offline and Conflict above are true when any is.
+	Accounts []AccountState `json:"accounts"`
+}
+
+// AccountState is one simulated account in State.
+type AccountState struct {
+	Phone    string `json:"phone"`
+	Linked   int    `json:"linked"`   // devices linked and not logged out
+	Conflict bool   `json:"conflict"` // a device is held by another window
+	Offline  bool   `json:"offline"`
+	Ledger   int    `json:"ledger"` // messages it sent that reached the server
 }
 
 type ackJSON struct {
@@ -46,8 +58,25 @@ func (s *Server) State() State {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st.Offline = s.offline
 	st.Ledger = len(s.ledger)
+	st.Accounts = []AccountState{}
+	for _, a := range s.accounts {
+		as := AccountState{Phone: a.phone, Offline: a.offline}
+		for _, d := range s.devicesOf(a.phone) {
+			if !d.loggedOut {
+				as.Linked++
+				as.Conflict = as.Conflict || d.activeTab == elsewhere
+			}
+		}
+		for _, e := range s.ledger {
+			if e.Account == a.phone {
+				as.Ledger++
+			}
+		}
+		st.Offline = st.Offline || a.offline
+		st.Accounts = append(st.Accounts, as)
+	}
+	sort.Slice(st.Accounts, func(i, j int) bool { return st.Accounts[i].Phone < st.Accounts[j].Phone })
 	st.Acks = ackToJSON(s.acks)
 	st.Unknown = []string{}
 	for p := range s.unknown {

@@ -74,6 +74,15 @@ WHERE campaign_id = $3 AND state = $4
 -- name: sent-since
 SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= $1
 
+-- name: sent-since-by-account
+-- Messages sent since a time, by the account that holds the recipient
+-- (account_id, when recorded) and the campaign's accounts (a JSON array:
+-- [] is the first account, else its first id sends).
+SELECT r.account_id, c.account_ids, COUNT(*)
+FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+WHERE r.sent_at >= $1
+GROUP BY r.account_id, c.account_ids
+
 -- ----------------------------------------------------------------- takeover
 
 -- name: count-in-doubt

@@ -274,10 +274,12 @@
     return localStorage.getItem(LS_TOKEN);
   }
 
-  async function saveToken(t) {
+  // saveToken keeps the session in the profile, and the device's own id
+  // ("919876543210:7@c.us") where the real page keeps it.
+  async function saveToken(t, wid) {
     token = t;
     localStorage.setItem(LS_TOKEN, t);
-    localStorage.setItem(LS_WID, JSON.stringify(rand(12) + ':' + rand(2) + '@c.us'));
+    if (wid) localStorage.setItem(LS_WID, JSON.stringify(wid));
     await idbPut('session', { token: t, created: Date.now() });
   }
 
@@ -410,7 +412,7 @@
     try {
       var r = await api('GET', '/wa/pair/' + pair.id);
       if (r.ok) {
-        if (r.data.token) { await linked(r.data.token); return; }
+        if (r.data.token) { await linked(r.data.token, r.data.wid); return; }
         if (document.contains(pair.box)) showQR(r.data);
       } else if (r.status === 404) {
         landing(); // the server forgot this landing (restarted): start over
@@ -420,8 +422,8 @@
     setTimeout(pollPair, BOOT.pollMs || 250);
   }
 
-  async function linked(t) {
-    await saveToken(t);
+  async function linked(t, wid) {
+    await saveToken(t, wid);
     pair = null;
     await loading(Math.max(200, (BOOT.loadingMs || 1500) / 2), 'Loading your chats');
     await ready();

@@ -1,0 +1,10 @@
+package accounts_test
+
+import (
+	"testing"
+
+	"github.com/sambad/sambad/internal/proctest"
+)
+
+// TestMain fails the run when a process the tests started outlives them.
+func TestMain(m *testing.M) { proctest.Main(m) }
