@@ -327,7 +327,10 @@ func oldColumns(t *testing.T, got, want []string) []string {
 			if _, ok := keep[k]; ok {
 				continue
 			}
-			if v != nil && v != false && v != float64(0) && v != "" {
+			if a, ok := v.([]any); ok && len(a) == 0 {
+				v = nil // an empty list (campaigns.account_ids) is a default too
+			}
+			if v != nil && v != false && v != float64(0) && v != "" && v != "[]" {
 				t.Errorf("column %s, newer than the backup, holds %v after the restore", k, v)
 			}
 			delete(row, k)
@@ -383,7 +386,9 @@ func seedAtSchema(t *testing.T, version int64, tag string) *models.Store {
 	}
 	rows.Close()
 	for _, tb := range tables {
-		crows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, tb)
+		// Only what both schemas have: a later migration may have dropped a
+		// table or column (00015 dropped auth_password).
+		crows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_info(?) WHERE name IN (SELECT name FROM pragma_table_info(?, 'cur'))`, tb, tb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -394,6 +399,9 @@ func seedAtSchema(t *testing.T, version int64, tag string) *models.Store {
 			cols = append(cols, `"`+c+`"`)
 		}
 		crows.Close()
+		if len(cols) == 0 {
+			continue
+		}
 		list := strings.Join(cols, ", ")
 		exec(fmt.Sprintf(`INSERT INTO main."%s" (%s) SELECT %s FROM cur."%s"`, tb, list, list, tb))
 	}
