@@ -39,6 +39,17 @@ type queries struct {
 	ResolveUnknownResend string `query:"resolve-unknown-resend"`
 	SentSince            string `query:"sent-since"`
 
+	// Messages of a recipient with files (campaign_messages.go).
+	StartMessage          string `query:"start-message"`
+	RecordMessage         string `query:"record-message"`
+	RecordMessageLedger   string `query:"record-message-ledger"`
+	PutMessage            string `query:"put-message"`
+	AckMessageDelivered   string `query:"ack-message-delivered"`
+	AckMessageRead        string `query:"ack-message-read"`
+	AckRecipientDelivered string `query:"ack-recipient-delivered"`
+	AckRecipientRead      string `query:"ack-recipient-read"`
+	MessagePartCampaign   string `query:"message-part-campaign"`
+
 	// Takeover between installs (campaign_takeover.go).
 	CountInDoubt string `query:"count-in-doubt"`
 	MarkInDoubt  string `query:"mark-in-doubt"`
