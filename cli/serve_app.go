@@ -34,7 +34,8 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
 	worker := newSyncWorker(cfg, db)
-	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, newCampaignLease(worker), sd)
+	deps.Media = server.NewMediaLibrary(cfg, store)
+	deps.Campaigns = startCampaigns(ctx, cfg, store, wa, deps.Media, newCampaignLease(worker), sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil
 	}

@@ -15,6 +15,8 @@ type campaignBody struct {
 	ContactIDs  []string      `json:"contact_ids"`
 	Pacing      models.Pacing `json:"pacing"`
 	ScheduledAt *time.Time    `json:"scheduled_at"`
+	MediaIDs    []string      `json:"media_ids"`
+	CaptionMode string        `json:"caption_mode"`
 }
 
 // campaignJSON is a campaign with its counts per recipient state and what

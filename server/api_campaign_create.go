@@ -10,8 +10,10 @@ import (
 )
 
 // apiCampaignCreate answers POST /api/v1/campaigns {"name","template",
-// "group_ids","contact_ids","pacing":{...},"scheduled_at"}: a draft (or a
-// scheduled campaign), 201. Template mistakes are 422 with line and column.
+// "group_ids","contact_ids","pacing":{...},"scheduled_at","media_ids",
+// "caption_mode"}: a draft (or a scheduled campaign), 201. Template
+// mistakes are 422 with line and column; unknown files, more than 10 and an
+// unknown caption mode are 422 too.
 func (s *Server) apiCampaignCreate(c *gin.Context) {
 	ctx := c.Request.Context()
 	var b campaignBody
@@ -31,7 +33,8 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 		apiCampaignError(c, err)
 		return
 	}
-	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p}
+	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p,
+		MediaIDs: b.MediaIDs, CaptionMode: b.CaptionMode}
 	if b.ScheduledAt != nil {
 		err = s.campaigns.CreateScheduled(ctx, m, *b.ScheduledAt)
 	} else {

@@ -58,19 +58,26 @@ func (s *Server) messageSend(c *gin.Context) {
 	redirect(c, "/whatsapp")
 }
 
-// apiMessageSend answers POST /api/v1/messages {"phone","text"}: 200 with the
-// outcome when sent, 422 for bad input or a number not on WhatsApp, 503 when
-// the session is not ready, 502 when the send failed.
+// apiMessageSend answers POST /api/v1/messages {"phone","text","media_ids"}:
+// 200 with the outcome when sent, 422 for bad input or a number not on
+// WhatsApp, 503 when the session is not ready, 502 when the send failed.
+// With media_ids the files go one by one, the text as the first one's
+// caption, and the answer lists each message (see apiMessageSendFiles).
 func (s *Server) apiMessageSend(c *gin.Context) {
 	if s.wa == nil {
 		apiError(c, http.StatusServiceUnavailable, "the WhatsApp driver is not available: "+s.waOffReason)
 		return
 	}
 	var b struct {
-		Phone string `json:"phone"`
-		Text  string `json:"text"`
+		Phone    string   `json:"phone"`
+		Text     string   `json:"text"`
+		MediaIDs []string `json:"media_ids"`
 	}
 	if !decodeJSON(c, &b) {
+		return
+	}
+	if b.MediaIDs != nil {
+		s.apiMessageSendFiles(c, b.Phone, b.Text, b.MediaIDs)
 		return
 	}
 	out, err := s.sendNow(c.Request.Context(), b.Phone, b.Text)

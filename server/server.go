@@ -38,6 +38,9 @@ type Deps struct {
 	Diagnose  func(ctx context.Context) ([]byte, error)
 	Sync      SyncService      // hybrid mode only
 	Campaigns *campaign.Engine // nil: the campaign pages answer 503
+	// Media is the media library, shared with the campaign engine; nil
+	// makes one with NewMediaLibrary.
+	Media *media.Library
 	// BodyTimeout is how long a request body (other than an upload) may
 	// take to arrive; 0 is 15 s.
 	BodyTimeout time.Duration
@@ -81,7 +84,10 @@ func New(d Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, sync: d.Sync, campaigns: d.Campaigns}
-	s.media = newMediaLibrary(d.Config, d.Store)
+	s.media = d.Media
+	if s.media == nil {
+		s.media = NewMediaLibrary(d.Config, d.Store)
+	}
 	s.bodyTimeout = d.BodyTimeout
 	if s.bodyTimeout <= 0 {
 		s.bodyTimeout = defaultBodyTimeout
