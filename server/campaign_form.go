@@ -28,7 +28,9 @@ type campaignForm struct {
 	PauseEvery, PauseMinutes    string
 	DailyCap, MaxFailures       string
 	QuietStart, QuietEnd        string
-	ScheduledAt                 string // datetime-local, in the configured zone
+	ScheduledAt                 string   // datetime-local, in the configured zone
+	MediaIDs                    []string // the files, in the order they are sent
+	CaptionMode                 string
 	TemplateError               *campaign.TemplateError
 	ErrorLine                   string
 	AudienceOnly, FrozenMessage bool
@@ -41,8 +43,11 @@ type campaignFormView struct {
 	Groups   []models.Group
 	Presets  []campaign.Preset
 	TimeZone string
-	Preview  formPreview // empty: the live preview's placeholder
-	VarNames []varField  // the variables that have a name, for the template help
+	Preview  formPreview    // empty: the live preview's placeholder
+	VarNames []varField     // the variables that have a name, for the template help
+	Files    []models.Media // the chosen files, in order
+	Library  []models.Media // the other files of the library, to add
+	MaxFiles int
 }
 
 func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) campaignForm {
@@ -51,6 +56,7 @@ func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) c
 		Name: c.Name, Template: c.Template, GroupIDs: map[string]bool{}, Phones: strings.Join(phones, "\n"),
 		Preset: p.Preset, MinDelay: seconds(p.MinDelayMS), MaxDelay: seconds(p.MaxDelayMS),
 		QuietStart: p.QuietStart, QuietEnd: p.QuietEnd, FrozenMessage: c.State == models.CampaignPaused,
+		MediaIDs: c.MediaIDs, CaptionMode: c.CaptionMode,
 	}
 	for _, g := range c.GroupIDs {
 		f.GroupIDs[g] = true
@@ -79,6 +85,7 @@ func readCampaignForm(c *gin.Context) campaignForm {
 		PauseEvery: c.PostForm("pause_every"), PauseMinutes: c.PostForm("pause_minutes"),
 		DailyCap: c.PostForm("daily_cap"), MaxFailures: c.PostForm("max_failures"),
 		QuietStart: c.PostForm("quiet_start"), QuietEnd: c.PostForm("quiet_end"), ScheduledAt: c.PostForm("scheduled_at"),
+		MediaIDs: c.PostFormArray("media_ids"), CaptionMode: c.PostForm("caption_mode"),
 	}
 	for _, g := range c.PostFormArray("group_ids") {
 		f.GroupIDs[g] = true
@@ -130,7 +137,7 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 			return nil, nil, err
 		}
 	}
-	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p}
+	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p, MediaIDs: f.MediaIDs, CaptionMode: f.CaptionMode}
 	for g := range f.GroupIDs {
 		m.GroupIDs = append(m.GroupIDs, g)
 	}
@@ -184,10 +191,19 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 		s.pageStoreError(c, err)
 		return
 	}
+	files, library, err := s.formFiles(c.Request.Context(), f.MediaIDs)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	if f.CaptionMode == "" {
+		f.CaptionMode = models.CaptionFirstFile
+	}
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels)})
+	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets,
+		TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels), Files: files, Library: library, MaxFiles: models.MaxCampaignFiles})
 }
 
 // contactPhones returns the phones of the contacts chosen one by one.
