@@ -35,9 +35,15 @@ func previewMessages(mode, text string, files []models.Media) []waMessage {
 	return out
 }
 
+// formFile is a file of the campaign form's list.
+type formFile struct {
+	models.Media
+	Badge string // the short type label shown in place of a thumbnail
+}
+
 // formFiles loads the chosen files in their order, leaving out ids no
 // longer in the library, and the rest of the library to choose from.
-func (s *Server) formFiles(ctx context.Context, ids []string) (chosen, rest []models.Media, err error) {
+func (s *Server) formFiles(ctx context.Context, ids []string) (chosen []formFile, rest []models.Media, err error) {
 	all, _, err := s.store.ListMedia(ctx, models.MediaQuery{PerPage: 500})
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +54,7 @@ func (s *Server) formFiles(ctx context.Context, ids []string) (chosen, rest []mo
 	}
 	for _, id := range ids {
 		if m, ok := byID[strings.ToLower(id)]; ok {
-			chosen = append(chosen, m)
+			chosen = append(chosen, formFile{Media: m, Badge: mediaBadge(m)})
 			delete(byID, m.ID)
 		}
 	}

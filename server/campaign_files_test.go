@@ -65,13 +65,16 @@ func (s *filesSender) RecentOutgoing(context.Context, string, int) ([]campaign.O
 }
 
 // singleSender adapts filesSender to the server's WhatsApp port (only
-// Status and SendFile are used).
+// Status, Subscribe and SendFile are used).
 type singleSender struct {
 	server.WhatsApp
 	fs *filesSender
 }
 
 func (s singleSender) Status() server.SessionStatus { return server.SessionStatus{State: "ready"} }
+func (s singleSender) Subscribe() (<-chan server.SessionStatus, func()) {
+	return make(chan server.SessionStatus), func() {}
+}
 func (s singleSender) SendFile(_ context.Context, phone string, f server.OutgoingFile) (server.SendOutcome, error) {
 	id := s.fs.add(phone, fileChat{Kind: f.Kind, Text: f.Caption, Name: f.Name, SHA: readSHA(f.Path)})
 	return server.SendOutcome{Status: "sent", MessageID: id}, nil

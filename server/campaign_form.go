@@ -45,7 +45,7 @@ type campaignFormView struct {
 	TimeZone string
 	Preview  formPreview    // empty: the live preview's placeholder
 	VarNames []varField     // the variables that have a name, for the template help
-	Files    []models.Media // the chosen files, in order
+	Files    []formFile     // the chosen files, in order
 	Library  []models.Media // the other files of the library, to add
 	MaxFiles int
 }

@@ -72,7 +72,11 @@ func (s *Server) campaignPreview(c *gin.Context) {
 			c.String(http.StatusInternalServerError, "The preview is unavailable; the details are in error.log.")
 			return
 		}
-		v.Messages = previewMessages(f.CaptionMode, v.Preview, files)
+		media := make([]models.Media, len(files))
+		for i := range files {
+			media[i] = files[i].Media
+		}
+		v.Messages = previewMessages(f.CaptionMode, v.Preview, media)
 	}
 	html, err := s.renderFragment(fragmentFormPreview, v)
 	if err != nil {
