@@ -38,7 +38,7 @@ func (m *Manager) RecentOutgoing(ctx context.Context, phone string, n int) ([]Ou
 			rows = rows[len(rows)-n:]
 		}
 		for _, row := range rows {
-			out = append(out, OutgoingMessage{ID: row.ID, Text: row.Text, Ack: row.Ack})
+			out = append(out, OutgoingMessage{ID: row.ID, Text: row.Text, Ack: row.Ack, Media: row.Media, FileName: row.Name})
 			m.noteAck(row.ID, row.Ack)
 		}
 		return nil

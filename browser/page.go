@@ -47,6 +47,10 @@ type rowResult struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
 	Ack  Ack    `json:"ack"`
+	// Media is "" for text, else photo, video or document; Name is a
+	// document's name.
+	Media string `json:"media"`
+	Name  string `json:"name"`
 }
 
 // waitCond is a condition page.js waits for (any field that matches).
@@ -79,6 +83,10 @@ type oursCond struct {
 	// RowWithin (ms), when set, ends the wait early (NoRow) if no row of
 	// ours showed by then.
 	RowWithin int64 `json:"rowWithin,omitempty"`
+	// Media and Name, for a file: only a row of that kind (and, for a
+	// document, that name) is ours.
+	Media string `json:"media,omitempty"`
+	Name  string `json:"name,omitempty"`
 }
 
 // pageDriver runs page.js operations on one page.

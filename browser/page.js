@@ -77,6 +77,27 @@ function (S, op, a) {
     return { id: idEl.getAttribute(at), text, cut: !!more, ack: ackOf(idEl), el: idEl };
   }
 
+  // mediaOf tells what a row carries: "document", "video", "photo" or ""
+  // (text). docName is the name a document row shows.
+  function mediaOf(el) {
+    if (find('msg_document', el)) return 'document';
+    if (find('msg_video', el)) return 'video';
+    if (find('msg_photo', el)) return 'photo';
+    return '';
+  }
+  function docName(el) {
+    const n = find('msg_document_name', el);
+    return n ? attr('msg_document_name', n) || n.textContent || '' : '';
+  }
+  // fileRow completes a row with its media and document name; a file row
+  // without a caption has no text.
+  function fileRow(r) {
+    r.media = mediaOf(r.el);
+    r.name = r.media === 'document' ? docName(r.el) : '';
+    if (r.media && !find('msg_text', r.el)) r.text = '';
+    return r;
+  }
+
   // rowHas tells whether row r shows text: the same text, or for a cut row
   // a non-empty start of it.
   function rowHas(r, text) {
@@ -167,8 +188,15 @@ function (S, op, a) {
     const order = added.map((id) => byId.get(id)).filter(Boolean).concat(rows);
     // Only a new row with our text is ours: a row of another text (or one
     // the history rendered late) proves nothing.
-    const r = w.text == null ? order[0] : order.find((x) => rowHas(x, w.text));
-    return r ? { id: r.id, text: r.text, ack: r.ack } : null;
+    // A file (w.media) is ours only with its kind, caption and, for a
+    // document, its name.
+    const match = (x) => {
+      if (!w.media) return w.text == null || rowHas(x, w.text);
+      fileRow(x);
+      return x.media === w.media && rowHas(x, w.text || '') && (!w.name || squash(x.name) === squash(w.name));
+    };
+    const r = w.text == null && !w.media ? order[0] : order.find(match);
+    return r ? { id: r.id, text: r.text, ack: r.ack, media: r.media || '', name: r.name || '' } : null;
   }
 
   function check(c) {
@@ -285,7 +313,136 @@ function (S, op, a) {
     return box;
   }
 
+  // watchAdded notes, in order, the rows added from now on (ours prefers them).
+  function watchAdded() {
+    window.__sambadAdded = [];
+    if (window.__sambadObs) window.__sambadObs.disconnect();
+    const at = (S.msg_out && S.msg_out.attr) || 'data-id';
+    const obs = new MutationObserver((recs) => {
+      for (const rec of recs) {
+        for (const n of rec.addedNodes) {
+          if (n.nodeType !== 1) continue;
+          const els = n.hasAttribute(at) ? [n] : Array.from(n.querySelectorAll('[' + at + ']'));
+          for (const e of els) window.__sambadAdded.push(e.getAttribute(at));
+        }
+      }
+    });
+    obs.observe(document.body, { subtree: true, childList: true });
+    window.__sambadObs = obs;
+  }
+
+  // ---- attachments: the attach menu and the media editor ----
+  // nearest finds the element of key closest to from, looking in from's
+  // ancestors up to (not into) the one that holds the chat's compose box:
+  // the editor's own send and Close, never the chat's.
+  function nearest(key, from) {
+    for (let n = from.parentElement; n && n !== document.documentElement; n = n.parentElement) {
+      if (find('compose', n)) return null;
+      const el = find(key, n);
+      if (el) return el;
+    }
+    return null;
+  }
+  const inputKey = (kind) => (kind === 'document' ? 'attach_input_document' : 'attach_input_media');
+  function mediaState(kind) {
+    const p = probe();
+    const cap = find('media_caption');
+    p.editor = !!cap;
+    p.caption = cap ? textOf(cap) : null;
+    p.editorSend = !!(cap && nearest('media_send', cap));
+    p.tooBig = !!find('media_too_big');
+    p.attach = !!find('attach_button');
+    p.menu = !!find('attach_menu');
+    p.input = !!(kind && find(inputKey(kind)));
+    return p;
+  }
+  function mediaWait(until, kind, timeout) {
+    return new Promise((resolve) => {
+      const start = Date.now();
+      const check = () => {
+        const p = mediaState(kind);
+        const hit = p.tooBig || p.invalid || p.state !== 'ready' ||
+          (until === 'input' && p.input) || (until === 'menu' && (p.menu || p.input)) ||
+          (until === 'editor' && p.editor) || (until === 'editorSend' && p.editorSend) || (until === 'closed' && !p.editor);
+        if (!hit && Date.now() - start < timeout) return false;
+        p.timedOut = !hit;
+        p.hits = hits;
+        resolve(p);
+        return true;
+      };
+      if (check()) return;
+      const iv = setInterval(() => { if (check()) clearInterval(iv); }, 50);
+    });
+  }
+
   switch (op) {
+    case 'mediaState': {
+      const p = mediaState(a.kind);
+      p.hits = hits;
+      return p;
+    }
+    case 'mediaWait':
+      return mediaWait(a.until, a.kind, a.timeout);
+    case 'attachClick': {
+      const b = clickable(find('attach_button'));
+      if (!b) return { ok: false, reason: 'no attach button', hits };
+      b.click();
+      return { ok: true, hits };
+    }
+    case 'markInput': {
+      // Tag the menu's input so the driver can set files on it.
+      const el = find(inputKey(a.kind));
+      if (!el) return { ok: false, reason: 'no file input', hits };
+      el.setAttribute('data-sambad-file', a.token);
+      return { ok: true, hits };
+    }
+    case 'captionPrepare': {
+      const cap = find('media_caption');
+      if (!cap) return { ok: false, reason: 'no caption box', hits };
+      cap.focus();
+      if (textOf(cap) !== '') {
+        window.getSelection().selectAllChildren(cap);
+        document.execCommand('delete');
+      }
+      caretToEnd(cap);
+      const left = textOf(cap);
+      return { ok: left.trim() === '', reason: left.trim() === '' ? '' : 'the caption box could not be cleared', hits };
+    }
+    case 'closeEditor': {
+      const cap = find('media_caption');
+      if (!cap) return { ok: true, reason: 'no editor', hits };
+      const b = clickable(nearest('media_close', cap));
+      if (!b) return { ok: false, reason: 'no Close button in the media editor', hits };
+      b.click();
+      return { ok: true, hits };
+    }
+    case 'sendMedia': {
+      // As 'send' for the media editor: with a.known, a row of ours that
+      // came meanwhile means an earlier click took; else check the caption,
+      // note the rows, click the editor's send and wait for our row.
+      const w = { known: a.known, text: a.caption, media: a.media, name: a.name };
+      if (a.known) {
+        const m = ours(w);
+        if (m) return { ok: false, reason: 'already sent', msg: m, known: a.known, hits };
+      }
+      const cap = find('media_caption');
+      if (!cap) return { ok: false, reason: 'the media editor is not open', hits };
+      const got = textOf(cap);
+      if (!boxHolds(got, a.caption)) return { ok: false, reason: 'the caption box holds other text than the caption', got, hits };
+      const btn = clickable(nearest('media_send', cap));
+      if (!btn) return { ok: false, reason: 'no send button in the media editor', hits };
+      w.known = a.known || outgoing().map((r) => r.id);
+      watchAdded();
+      btn.click();
+      if (!a.wait) return { ok: true, known: w.known, hits };
+      w.minAck = a.wait.minAck;
+      w.rowWithin = a.wait.rowWithin || 0;
+      return wait({ ours: w }, a.wait.timeout).then((p) => {
+        p.ok = true;
+        p.known = w.known;
+        return p;
+      });
+    }
     case 'probe': {
       const p = probe();
       p.hits = hits;
@@ -328,20 +485,7 @@ function (S, op, a) {
       const known = a.known || outgoing().map((r) => r.id);
       const btn = a.enter ? null : clickable(find('send_button'));
       if (!btn && !a.enter) return { ok: false, reason: 'no send button', hits };
-      window.__sambadAdded = [];
-      if (window.__sambadObs) window.__sambadObs.disconnect();
-      const at = (S.msg_out && S.msg_out.attr) || 'data-id';
-      const obs = new MutationObserver((recs) => {
-        for (const rec of recs) {
-          for (const n of rec.addedNodes) {
-            if (n.nodeType !== 1) continue;
-            const els = n.hasAttribute(at) ? [n] : Array.from(n.querySelectorAll('[' + at + ']'));
-            for (const e of els) window.__sambadAdded.push(e.getAttribute(at));
-          }
-        }
-      });
-      obs.observe(document.body, { subtree: true, childList: true });
-      window.__sambadObs = obs;
+      watchAdded();
       if (a.enter) {
         box.focus();
         const sel = window.getSelection();
@@ -367,7 +511,7 @@ function (S, op, a) {
         const more = r.cut ? clickable(find('read_more', r.el)) : null;
         if (more) { more.click(); clicked++; }
       }
-      const read = () => ({ rows: outgoing().map((r) => ({ id: r.id, text: r.text, ack: r.ack })), hits });
+      const read = () => ({ rows: outgoing().map((r) => fileRow(r)).map((r) => ({ id: r.id, text: r.text, ack: r.ack, media: r.media, name: r.name })), hits });
       if (!clicked) return read();
       return new Promise((resolve) => setTimeout(() => resolve(read()), 300));
     }

@@ -38,7 +38,7 @@ func (s *Server) handleChatList(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		last := msgs[len(msgs)-1]
-		out = append(out, chatSummary{Phone: phone, Name: displayPhone(phone), Last: last.Text, Time: last.Time.UnixMilli()})
+		out = append(out, chatSummary{Phone: phone, Name: displayPhone(phone), Last: last.summary(), Time: last.Time.UnixMilli()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Time > out[j].Time })
 	writeJSON(w, http.StatusOK, out)

@@ -30,7 +30,8 @@
 //	RaiseConflict()             POST /__sim/conflict                   "open in another window" modal
 //	SetOffline(bool)            POST /__sim/offline {"offline"}        phone-offline banner, sends held
 //	AddIncoming(phone, text)    POST /__sim/incoming {"phone","text"}  a message from the contact
-//	Ledger()                    GET  /__sim/ledger                     [{"phone","text","time","id"}]
+//	Ledger()                    GET  /__sim/ledger                     [{"phone","text","time","id",
+//	                                                                    "kind","file_name","size","sha256"}]
 //	State()                     GET  /__sim/state
 //	Reset()                     POST /__sim/reset
 //
@@ -60,6 +61,29 @@
 // the profile. Every delay is drawn from a seed (Timing.Seed, else
 // SAMBAD_SIM_SEED, else random; Server.Seed tells it, ReportSeedOnFailure
 // logs it when a test fails), so a run replays.
+//
+// # Attachments
+//
+// Section 4b: the footer's attach button (its icon is plus-rounded, plus,
+// attach-menu-plus or clip, with aria-label and/or title "Attach", drawn per
+// page load), a menu whose hidden file inputs ("Photos & videos":
+// accept image/*,video/mp4,video/3gpp,video/quicktime; "Document":
+// accept="*"; both multiple) exist only while it is open, and the media
+// editor that covers the chat: a preview, a thumbnail strip for several
+// files, the caption box (aria-label "Add a caption", one caption per file:
+// select a thumbnail, then type), its own send button and Close. A photo,
+// video or audio file over 16 MB is refused with a notice
+// (role=alert, "The file you tried adding is larger than the 16 MB limit.").
+// Sending makes one outgoing row per file (a photo holds an img with a
+// blob: src, a video a play icon, a document its name in a
+// title='Download "<name>"' box; the caption is the row's
+// span.selectable-text). The page uploads each file's bytes to the server,
+// which records kind, name, size and SHA-256 in the ledger (Text is the
+// caption). With the timings on (Timing.AttachMax, Timing.EditorMax) the
+// button does nothing before the chat is wired, a second click while the
+// menu is coming cancels it, the menu and its inputs attach late, the
+// editor renders late and its caption box is wired late: text typed into it
+// before its send button shows is dropped.
 //
 // The page talks to its server through a private API under /wa/ (the real
 // site uses a websocket); the driver must never call it nor /__sim/.

@@ -23,14 +23,31 @@ type message struct {
 	queued   bool // held while the phone is offline; not accepted yet
 	accepted time.Time
 	policy   AckPolicy
+	file     *fileInfo // nil for a text message; Text is then the caption
+}
+
+// fileInfo is a file message's attachment, as the page uploaded it.
+type fileInfo struct {
+	Kind   string // photo, video or document
+	Name   string
+	Mime   string
+	Size   int64
+	SHA256 string
+	data   []byte
 }
 
 // LedgerEntry is one message that reached the simulated WhatsApp server.
+// For a file, Text is its caption and Kind, FileName, Size and SHA256 (hex,
+// of the bytes the page uploaded) describe the file.
 type LedgerEntry struct {
-	Phone string    `json:"phone"`
-	Text  string    `json:"text"`
-	Time  time.Time `json:"time"`
-	ID    string    `json:"id"`
+	Phone    string    `json:"phone"`
+	Text     string    `json:"text"`
+	Time     time.Time `json:"time"`
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind,omitempty"`
+	FileName string    `json:"file_name,omitempty"`
+	Size     int64     `json:"size,omitempty"`
+	SHA256   string    `json:"sha256,omitempty"`
 }
 
 func (m *message) ack(now time.Time) int {
@@ -67,5 +84,9 @@ func (s *Server) accept(m *message, now time.Time) {
 	m.queued = false
 	m.accepted = now
 	m.policy = s.acks
-	s.ledger = append(s.ledger, LedgerEntry{Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID})
+	e := LedgerEntry{Phone: m.Phone, Text: m.Text, Time: now, ID: m.ID}
+	if f := m.file; f != nil {
+		e.Kind, e.FileName, e.Size, e.SHA256 = f.Kind, f.Name, f.Size, f.SHA256
+	}
+	s.ledger = append(s.ledger, e)
 }

@@ -11,6 +11,11 @@ type messageView struct {
 	Text   string `json:"text"`
 	Time   int64  `json:"time"`
 	Ack    int    `json:"ack"`
+	// A file message: its kind (photo, video, document), name, size, type.
+	Media    string `json:"media,omitempty"`
+	FileName string `json:"fileName,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+	Mime     string `json:"mime,omitempty"`
 }
 
 type pollView struct {
@@ -54,7 +59,11 @@ func (s *Server) chatViewLocked(phone string, now time.Time) []messageView {
 	}
 	out := make([]messageView, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, messageView{ID: m.ID, FromMe: m.FromMe, Text: m.Text, Time: m.Time.UnixMilli(), Ack: m.ack(now)})
+		v := messageView{ID: m.ID, FromMe: m.FromMe, Text: m.Text, Time: m.Time.UnixMilli(), Ack: m.ack(now)}
+		if f := m.file; f != nil {
+			v.Media, v.FileName, v.Size, v.Mime = f.Kind, f.Name, f.Size, f.Mime
+		}
+		out = append(out, v)
 	}
 	return out
 }

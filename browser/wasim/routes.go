@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /wa/contact/{phone}", s.handleContactCheck)
 	m.HandleFunc("GET /wa/chats", s.handleChatList)
 	m.HandleFunc("POST /wa/send", s.handleMessageSend)
+	m.HandleFunc("POST /wa/media", s.handleMediaSend)
+	m.HandleFunc("GET /wa/media/{id}", s.handleMediaGet)
 
 	// The simulated phone: control API and page.
 	m.HandleFunc("GET /__sim/{$}", s.handleSimPage)

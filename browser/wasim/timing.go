@@ -22,6 +22,8 @@ const (
 	DefaultHandlersMax  = 300 * time.Millisecond
 	DefaultFillMin      = 200 * time.Millisecond
 	DefaultFillMax      = 3 * time.Second
+	DefaultAttachMax    = 800 * time.Millisecond
+	DefaultEditorMax    = 1500 * time.Millisecond
 )
 
 // Timing makes the chat view as awkward as the real page's (section 4a):
@@ -49,6 +51,13 @@ type Timing struct {
 	// FillMin and FillMax bound when, after the chat opens, the box receives
 	// the text= of the URL (never before the handlers are wired).
 	FillMin, FillMax time.Duration
+	// AttachMax bounds each step of the attach menu (section 4b): the menu
+	// showing after a click, its file inputs attaching, and the media
+	// editor wiring its caption box and showing its send button.
+	AttachMax time.Duration
+	// EditorMax bounds how long the media editor takes to render once files
+	// are set.
+	EditorMax time.Duration
 }
 
 func (t Timing) withDefaults() Timing {
@@ -66,6 +75,12 @@ func (t Timing) withDefaults() Timing {
 	}
 	if t.FillMax <= 0 {
 		t.FillMin, t.FillMax = DefaultFillMin, DefaultFillMax
+	}
+	if t.AttachMax <= 0 {
+		t.AttachMax = DefaultAttachMax
+	}
+	if t.EditorMax <= 0 {
+		t.EditorMax = DefaultEditorMax
 	}
 	t.HistoryMin = min(t.HistoryMin, t.HistoryMax)
 	t.FillMin = min(t.FillMin, t.FillMax)
@@ -95,6 +110,8 @@ type timingBoot struct {
 	HandlersMax  int64   `json:"handlersMax"`
 	FillMin      int64   `json:"fillMin"`
 	FillMax      int64   `json:"fillMax"`
+	AttachMax    int64   `json:"attachMax"`
+	EditorMax    int64   `json:"editorMax"`
 }
 
 // pageTiming draws the timings of the next page load.
@@ -111,6 +128,7 @@ func (s *Server) pageTiming() timingBoot {
 		HistoryMin: t.HistoryMin.Milliseconds(), HistoryMax: t.HistoryMax.Milliseconds(),
 		HandlersMax: t.HandlersMax.Milliseconds(),
 		FillMin:     t.FillMin.Milliseconds(), FillMax: t.FillMax.Milliseconds(),
+		AttachMax: t.AttachMax.Milliseconds(), EditorMax: t.EditorMax.Milliseconds(),
 	}
 }
 

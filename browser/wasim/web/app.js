@@ -126,7 +126,27 @@
     'main-host': 'flex:1;display:flex;flex-direction:column;background:#efeae2;min-width:0',
     'intro': 'margin:auto;text-align:center;color:#41525d;max-width:460px',
     'intro-t': 'font-size:32px;font-weight:300;margin-bottom:16px',
-    'main': 'display:flex;flex-direction:column;height:100%',
+    'main': 'display:flex;flex-direction:column;height:100%;position:relative',
+    'f-att': 'position:relative',
+    'att-menu': 'position:absolute;bottom:48px;left:0;background:#fff;box-shadow:0 2px 5px rgba(11,20,26,.26);z-index:100;min-width:200px;border-radius:16px',
+    'media-editor': 'position:absolute;inset:0;z-index:50;background:#e9edef;display:flex;flex-direction:column',
+    'me-head': 'display:flex;align-items:center;gap:16px;height:59px;padding:0 16px',
+    'me-preview': 'flex:1;display:flex;align-items:center;justify-content:center;min-height:0;overflow:hidden',
+    'me-img': 'max-width:80%;max-height:100%',
+    'me-doc': 'display:flex;flex-direction:column;align-items:center;gap:8px;background:#fff;padding:40px;border-radius:8px',
+    'me-cap': 'margin:8px auto;width:60%;background:#fff;border-radius:8px;padding:9px 12px',
+    'me-caption': 'outline:none;min-height:1.47em;max-height:6em;overflow-y:auto',
+    'me-strip': 'display:flex;gap:8px;justify-content:center;padding:8px',
+    'me-thumb': 'width:52px;height:52px;border:2px solid transparent;border-radius:6px;overflow:hidden;display:flex;align-items:center;justify-content:center;background:#fff',
+    'me-thumb-on': 'border-color:#00a884',
+    'me-foot': 'display:flex;justify-content:flex-end;padding:8px 24px 16px',
+    'me-send': 'background:#00a884;color:#fff;border-radius:50%;width:60px;height:60px;display:flex;align-items:center;justify-content:center',
+    'toast': 'position:fixed;left:50%;bottom:40px;transform:translateX(-50%);background:#3b4a54;color:#fff;padding:12px 20px;border-radius:6px;z-index:2000',
+    'm-media': 'display:block;max-width:330px;border-radius:6px;overflow:hidden;position:relative',
+    'm-img': 'display:block;max-width:330px;max-height:330px;min-width:120px;min-height:80px;background:#ccc',
+    'm-play': 'position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);color:#fff',
+    'm-doc': 'display:flex;align-items:center;gap:10px;background:rgba(0,0,0,.05);padding:10px;border-radius:6px;min-width:240px',
+    'm-doc-meta': 'font-size:12px;color:#667781',
     'chat-head': 'display:flex;align-items:center;gap:12px;height:59px;padding:0 16px;background:#f0f2f5',
     'ch-info': 'flex:1',
     'ch-icons': 'display:flex;gap:10px',
@@ -754,9 +774,10 @@
     var scroller = h('div', { c: 'scroller', tabindex: '0' }, wrap(1, list, 'ml'));
     var editor = h('div', { contenteditable: 'true', role: 'textbox', spellcheck: 'true', 'aria-label': 'Type a message', 'aria-placeholder': 'Type a message', 'aria-multiline': 'true', 'data-tab': '10', 'data-lexical-editor': 'true', c: 'compose', tabindex: '10', style: 'max-height: 11.76em; min-height: 1.47em; user-select: text; white-space: pre-wrap; word-break: break-word;' });
     var btnSlot = h('div', { c: 'btn-slot' });
+    var attSlot = h('div', { c: 'f-att' });
     var footer = h('footer', { c: 'footer' },
       h('div', { c: 'f-row' },
-        h('div', { c: 'f-att' }, h('button', { 'aria-label': 'Attach', title: 'Attach', c: 'ib' }, icon('plus-rounded'))),
+        attSlot,
         h('div', { c: 'f-edit' }, wrap(2, editor, 'ce')),
         btnSlot));
     var header = h('header', { c: 'chat-head' },
@@ -769,7 +790,8 @@
     var main = h('div', { id: 'main', c: 'main' }, header, h('div', { c: 'conv' }, scroller));
     while (mainHost.firstChild) mainHost.removeChild(mainHost.firstChild);
     mainHost.appendChild(main);
-    var chat = openChat = { phone: phone, rows: new Map(), list: list, scroller: scroller, editor: editor, btnSlot: btnSlot, btnIsSend: null, wired: false, history: false };
+    var chat = openChat = { phone: phone, rows: new Map(), list: list, scroller: scroller, editor: editor, btnSlot: btnSlot, btnIsSend: null, wired: false, history: false, main: main };
+    attSlot.appendChild(attachButton(chat));
     var opened = Date.now();
     var draft = draftGet(phone);
     var wire = function (initial) {
@@ -872,7 +894,7 @@
   }
 
   function sendFromEditor() {
-    if (!openChat || conflict || conflictClosed || modalOpen) return;
+    if (!openChat || conflict || conflictClosed || modalOpen || openChat.media) return;
     var editor = openChat.editor;
     var text = editor.__getText();
     if (text.trim() === '') return;
@@ -909,7 +931,7 @@
   }
   function pendingAdd(phone, msg) {
     var all = pendingAll();
-    (all[phone] = all[phone] || []).push({ id: msg.id, text: msg.text, time: msg.time });
+    (all[phone] = all[phone] || []).push({ id: msg.id, text: msg.text, time: msg.time, media: msg.media || '', fileName: msg.fileName || '', size: msg.size || 0, mime: msg.mime || '' });
     localStorage.setItem(LS_PENDING, JSON.stringify(all));
   }
   function pendingSettle(phone, known) {
@@ -928,7 +950,7 @@
       if (!openChat.rows.has(m.id)) { addRow(m); grew = true; } else setAck(openChat.rows.get(m.id), m);
     });
     pendingSettle(openChat.phone, known).forEach(function (m) {
-      if (!openChat.rows.has(m.id)) { addRow({ id: m.id, fromMe: true, text: m.text, time: m.time, ack: 0 }); grew = true; }
+      if (!openChat.rows.has(m.id)) { addRow({ id: m.id, fromMe: true, text: m.text, time: m.time, ack: 0, media: m.media, fileName: m.fileName, size: m.size, mime: m.mime }); grew = true; }
     });
     if (grew) scrollDown();
   }
@@ -996,9 +1018,11 @@
     var dataId = jid + openChat.phone + '@c.us_' + m.id;
     var ackSlot = h('div', { c: 'ack-slot' });
     var pre = '[' + fmtTime(m.time) + ', ' + fmtDate(m.time) + '] ' + (m.fromMe ? 'You' : '+' + openChat.phone) + ': ';
+    var textBox = !m.media || m.text ? h('div', { cls: 'copyable-text', c: 'ct', 'data-pre-plain-text': pre },
+      h('div', { c: 'tx' }, h('span', { dir: 'ltr', cls: 'selectable-text copyable-text', c: 'st', style: 'min-height: 0px;' }, bubbleText(m.text)))) : null;
     var bubble = h('div', { c: 'bubble' },
-      h('div', { cls: 'copyable-text', c: 'ct', 'data-pre-plain-text': pre },
-        h('div', { c: 'tx' }, h('span', { dir: 'ltr', cls: 'selectable-text copyable-text', c: 'st', style: 'min-height: 0px;' }, bubbleText(m.text)))),
+      m.media ? mediaBox(m) : null,
+      textBox,
       h('div', { c: 'meta' }, h('span', { dir: 'auto', c: 'mt' }, fmtTime(m.time)), m.fromMe ? ackSlot : null));
     var inner = h('div', { cls: (m.fromMe ? 'message-out' : 'message-in') + ' focusable-list-item', c: 'mrow', tabindex: '-1' },
       h('span', { c: 'tail' }), wrap(2, bubble, 'bb'));
@@ -1008,6 +1032,277 @@
     if (m.fromMe) setAck(row, m);
     openChat.rows.set(m.id, row);
     openChat.list.appendChild(row);
+  }
+
+  // ---- attachments (whatsapp-web-surface.md 4b) -------------------------------
+  //
+  // The attach button (its icon and labels differ between builds), a menu
+  // whose hidden file inputs exist only while it is open, the media editor
+  // that covers the chat (preview, thumbnails, per-file captions, its own
+  // send button), the 16 MB limit for photos and videos, and one outgoing
+  // row per file. The page uploads each file's bytes to its server, which
+  // hashes them for the ledger. With the timings on, the menu opens late,
+  // its inputs attach late, the editor renders late and its caption box is
+  // wired (and its send button shown) late: text typed into the caption box
+  // before then is lost when the box is wired.
+
+  var MEDIA_LIMIT = 16 * 1024 * 1024;
+  var MEDIA_ACCEPT = 'image/*,video/mp4,video/3gpp,video/quicktime';
+  var VIDEO_TYPES = /^video\/(mp4|3gpp|quicktime)$/;
+  // A separate generator, so the compose timings draw what they always drew.
+  var arnd = (function (a) {
+    return function () {
+      a = (a + 0x6D2B79F5) | 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })(((TIMING.seed || 1) ^ 0x9e3779b9) | 0);
+  function attachDelay(max) {
+    if (TIMING.off || !max) return 0;
+    var u = arnd();
+    return max * u * u;
+  }
+
+  var ATTACH_BUILDS = [
+    { tag: 'button', label: true, title: true, icon: 'plus-rounded' },
+    { tag: 'div', label: false, title: true, icon: 'plus' },
+    { tag: 'button', label: true, title: false, icon: 'attach-menu-plus' },
+    { tag: 'div', label: true, title: true, icon: 'clip' }
+  ];
+
+  function attachButton(chat) {
+    var b = ATTACH_BUILDS[TIMING.off ? 0 : Math.floor(arnd() * ATTACH_BUILDS.length)];
+    var attrs = { c: 'ib', tabindex: '0' };
+    if (b.tag === 'div') attrs.role = 'button';
+    if (b.label) attrs['aria-label'] = 'Attach';
+    if (b.title) attrs.title = 'Attach';
+    var btn = h(b.tag, attrs, h('span', { 'aria-hidden': 'true', 'data-icon': b.icon, c: 'att-i' }, icon(b.icon + '-svg')));
+    btn.addEventListener('click', function (e) { e.stopPropagation(); onAttach(chat, btn); });
+    return btn;
+  }
+
+  // onAttach opens (or closes) the menu. Before the chat's handlers are
+  // wired the button does nothing; a second click while the menu is coming
+  // cancels it, as a toggle does.
+  function onAttach(chat, btn) {
+    if (openChat !== chat || !chat.wired || chat.media) return;
+    if (chat.menu) { closeAttachMenu(chat); return; }
+    if (chat.menuComing) { clearTimeout(chat.menuComing); chat.menuComing = 0; return; }
+    chat.menuComing = setTimeout(function () {
+      chat.menuComing = 0;
+      if (openChat === chat && !chat.media) showAttachMenu(chat, btn);
+    }, attachDelay(TIMING.attachMax));
+  }
+
+  function closeAttachMenu(chat) {
+    if (!chat.menu) return;
+    chat.menu.remove();
+    chat.menu = null;
+    if (chat.menuCloser) document.removeEventListener('click', chat.menuCloser, true);
+    chat.menuCloser = null;
+  }
+
+  function showAttachMenu(chat, btn) {
+    var items = [
+      ['Document', 'document-filled-refreshed', '*', 'document'],
+      ['Photos & videos', 'media-filled-refreshed', MEDIA_ACCEPT, 'media'],
+      ['Camera', 'camera-filled', null],
+      ['Audio', 'headphones-filled', null],
+      ['Contact', 'person-filled', null],
+      ['Poll', 'poll-filled', null]
+    ];
+    var ul = h('ul', { c: 'menu-ul' });
+    var withInputs = [];
+    items.forEach(function (it) {
+      var li = h('li', { role: 'button', tabindex: '0', c: 'menu-item', 'data-animate-dropdown-item': 'true' },
+        h('div', { c: 'mi-in' }, icon(it[1]), h('span', { c: 'mi-t' }, it[0])));
+      if (it[2]) {
+        li.__accept = it[2];
+        li.__kind = it[3];
+        withInputs.push(li);
+        li.addEventListener('click', function () { if (li.__input) li.__input.click(); });
+      }
+      ul.appendChild(li);
+    });
+    var menu = h('div', { role: 'application', c: 'att-menu' }, ul);
+    chat.menu = menu;
+    btn.parentNode.appendChild(menu);
+    chat.menuCloser = function (ev) {
+      if (!menu.contains(ev.target) && !btn.contains(ev.target)) closeAttachMenu(chat);
+    };
+    document.addEventListener('click', chat.menuCloser, true);
+    // The items' hidden inputs attach a moment after the menu shows.
+    setTimeout(function () {
+      if (chat.menu !== menu) return;
+      withInputs.forEach(function (li) {
+        var input = h('input', { type: 'file', accept: li.__accept, multiple: '', style: 'display: none;' });
+        input.addEventListener('change', function () { onFiles(chat, li.__kind, Array.prototype.slice.call(input.files || [])); });
+        li.appendChild(input);
+        li.__input = input;
+      });
+    }, attachDelay(TIMING.attachMax));
+  }
+
+  function kindOf(input, f) {
+    if (input === 'document') return 'document';
+    if (/^image\//.test(f.type)) return 'photo';
+    if (VIDEO_TYPES.test(f.type)) return 'video';
+    return 'document'; // a format the page does not play goes as a document
+  }
+
+  function toast(text) {
+    var t = h('span', { role: 'alert', c: 'toast' }, text);
+    app.appendChild(t);
+    setTimeout(function () { t.remove(); }, 4000);
+  }
+
+  function onFiles(chat, input, files) {
+    closeAttachMenu(chat);
+    if (openChat !== chat || !files.length) return;
+    if (input === 'media') {
+      var ok = files.filter(function (f) { return !(f.size > MEDIA_LIMIT && /^(image|video|audio)\//.test(f.type)); });
+      if (ok.length < files.length) toast('The file you tried adding is larger than the 16 MB limit.');
+      files = ok;
+      if (!files.length) return;
+    }
+    var items = files.map(function (f) { return { file: f, kind: kindOf(input, f), caption: '', url: URL.createObjectURL(f) }; });
+    chat.media = { items: items, cur: 0 }; // the chat is blocked from now on
+    setTimeout(function () { if (openChat === chat && chat.media && !chat.media.root) openMediaEditor(chat); }, attachDelay(TIMING.editorMax));
+  }
+
+  function fmtSize(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return Math.round(n / 1024) + ' kB';
+    return (n / 1024 / 1024).toFixed(1) + ' MB';
+  }
+  function extOf(name) { var m = /\.([A-Za-z0-9]{1,8})$/.exec(name || ''); return m ? m[1].toUpperCase() : 'FILE'; }
+
+  function docIcon(name) {
+    var ext = extOf(name).toLowerCase();
+    return ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'txt'].indexOf(ext) >= 0 ? 'document-' + ext + '-icon' : 'document-generic-icon';
+  }
+
+  function openMediaEditor(chat) {
+    var ed = chat.media;
+    var items = ed.items;
+    var preview = h('div', { c: 'me-preview' });
+    var caption = h('div', { contenteditable: 'true', role: 'textbox', spellcheck: 'true', 'aria-label': 'Add a caption', 'aria-placeholder': 'Add a caption', 'aria-multiline': 'true', 'data-lexical-editor': 'true', c: 'me-caption', tabindex: '0', style: 'user-select: text; white-space: pre-wrap; word-break: break-word;' });
+    paintText(caption, '');
+    var sendSlot = h('div', { c: 'me-send-slot' });
+    var close = h('div', { role: 'button', tabindex: '0', 'aria-label': 'Close', c: 'ib' }, icon('x'));
+    close.addEventListener('click', function () { closeMediaEditor(chat); });
+    var title = h('div', { c: 'me-title' });
+    var strip = null;
+    if (items.length > 1) {
+      strip = h('div', { c: 'me-strip', role: 'list', 'aria-label': 'Media list' });
+      items.forEach(function (it, i) {
+        var th = h('div', { role: 'button', tabindex: '0', 'aria-label': 'Select ' + it.file.name, c: 'me-thumb' },
+          it.kind === 'photo' ? h('img', { src: it.url, alt: '', c: 'me-thumb-img', style: 'max-width:100%;max-height:100%' }) : icon(it.kind === 'video' ? 'media-play' : docIcon(it.file.name)));
+        th.addEventListener('click', function () { select(i); });
+        it.thumb = th;
+        strip.appendChild(h('div', { role: 'listitem' }, th));
+      });
+    }
+    var root = h('div', { c: 'media-editor', tabindex: '-1' },
+      h('div', { c: 'me-head' }, close, title),
+      preview,
+      wrap(1, h('div', { c: 'me-cap' }, wrap(1, caption, 'mc')), 'mcw'),
+      strip,
+      h('div', { c: 'me-foot' }, sendSlot));
+    ed.root = root;
+    ed.caption = caption;
+    function show() {
+      var it = items[ed.cur];
+      while (preview.firstChild) preview.removeChild(preview.firstChild);
+      title.textContent = it.file.name;
+      if (it.kind === 'photo') preview.appendChild(h('img', { src: it.url, alt: '', c: 'me-img' }));
+      else if (it.kind === 'video') preview.appendChild(h('video', { src: it.url, controls: '', c: 'me-img' }));
+      else preview.appendChild(h('div', { c: 'me-doc' }, icon(docIcon(it.file.name)), h('div', { c: 'me-doc-n' }, it.file.name), h('div', { c: 'm-doc-meta' }, fmtSize(it.file.size) + ' - ' + extOf(it.file.name))));
+      items.forEach(function (x, i) { if (x.thumb) x.thumb.classList.toggle(gc('me-thumb-on').split(' ')[0], i === ed.cur); });
+    }
+    function select(i) {
+      if (ed.wired) items[ed.cur].caption = caption.__getText();
+      ed.cur = i;
+      if (ed.wired) caption.__setText(items[i].caption);
+      show();
+    }
+    show();
+    chat.main.appendChild(root);
+    // Wired later: the caption box keeps the file's caption from then on
+    // (anything typed before is dropped), and the send button shows.
+    setTimeout(function () {
+      if (chat.media !== ed) return;
+      attachEditor(caption, function () { items[ed.cur].caption = caption.__getText(); }, function () { sendMedia(chat, ed); }, items[ed.cur].caption);
+      ed.wired = true;
+      var send = h('div', { role: 'button', tabindex: '0', 'aria-label': 'Send', c: 'me-send' }, h('span', { 'aria-hidden': 'true', 'data-icon': BOOT.sendIcon || 'send', c: 'send-i' }, icon('send-svg')));
+      send.addEventListener('click', function () { sendMedia(chat, ed); });
+      sendSlot.appendChild(send);
+    }, attachDelay(TIMING.attachMax));
+    caption.focus();
+  }
+
+  function closeMediaEditor(chat) {
+    var ed = chat.media;
+    if (!ed) return;
+    if (ed.root) ed.root.remove();
+    chat.media = null;
+  }
+
+  // sendMedia sends one message per file, each with its own caption.
+  function sendMedia(chat, ed) {
+    if (chat.media !== ed || !ed.wired || conflict || conflictClosed) return;
+    ed.items[ed.cur].caption = ed.caption.__getText();
+    closeMediaEditor(chat);
+    ed.items.forEach(function (it) {
+      var msg = { id: '3EB0' + hex(16), fromMe: true, text: it.caption, time: Date.now(), ack: 0, media: it.kind, fileName: it.file.name, size: it.file.size, mime: it.file.type, url: it.url };
+      pendingAdd(chat.phone, msg);
+      if (openChat === chat) addRow(msg);
+      uploadToServer(chat.phone, msg, it.file);
+    });
+    if (openChat === chat) scrollDown();
+  }
+
+  async function uploadToServer(phone, msg, file) {
+    for (var attempt = 0; attempt < 30 && !stopped; attempt++) {
+      try {
+        var fd = new FormData();
+        fd.append('meta', JSON.stringify({ tab: TAB, id: msg.id, phone: phone, kind: msg.media, name: msg.fileName, caption: msg.text, mime: msg.mime }));
+        fd.append('file', file, msg.fileName);
+        var r = await fetch('/wa/media', { method: 'POST', headers: token ? { 'X-Wa-Session': token } : {}, body: fd });
+        if (r.status === 401) { await logOutLocally(); return; }
+        return;
+      } catch (e) { await sleep(1000); }
+    }
+  }
+
+  // mediaBox renders a file in a bubble: a photo (img, blob: src), a video
+  // (play icon) or a document (icon, name, size).
+  function mediaBox(m) {
+    if (m.media === 'document') {
+      return h('div', { role: 'button', tabindex: '0', title: 'Download "' + m.fileName + '"', c: 'm-doc' },
+        icon(docIcon(m.fileName)),
+        h('div', { c: 'm-doc-b' },
+          h('div', { c: 'm-doc-n' }, h('span', { dir: 'auto', title: m.fileName, c: 'm-doc-nt' }, m.fileName)),
+          h('div', { c: 'm-doc-meta' }, h('span', { c: 'm-doc-x' }, extOf(m.fileName)), ' • ', h('span', { title: fmtSize(m.size || 0) }, fmtSize(m.size || 0)))));
+    }
+    var img = m.media === 'video' ? h('video', { preload: 'metadata', c: 'm-img' }) : h('img', { alt: '', draggable: 'false', c: 'm-img', style: 'visibility: visible;' });
+    var box = h('div', { role: 'button', tabindex: '0', 'aria-label': m.media === 'video' ? 'Play video' : 'Open picture', c: 'm-media' }, img);
+    if (m.media === 'video') box.appendChild(h('span', { c: 'm-play' }, icon('media-play')));
+    if (m.url) img.src = m.url;
+    else mediaURL(m.id).then(function (u) { if (u) img.src = u; });
+    return box;
+  }
+
+  // mediaURL fetches a sent file from the server into a blob: URL, as the
+  // real page does from its cache.
+  async function mediaURL(id) {
+    try {
+      var r = await fetch('/wa/media/' + encodeURIComponent(id), { headers: token ? { 'X-Wa-Session': token } : {} });
+      if (!r.ok) return null;
+      var b = await r.blob();
+      return URL.createObjectURL(b);
+    } catch (e) { return null; }
   }
 
   // ---- the compose box: a small Lexical-like editor ---------------------------
