@@ -417,6 +417,9 @@ func (e *Engine) Schedule(ctx context.Context, id string, t time.Time) error {
 	if _, err := e.CheckTemplate(ctx, c.Template); err != nil {
 		return userError(err)
 	}
+	if _, err := e.checkFiles(ctx, id); err != nil {
+		return userError(err)
+	}
 	if !t.After(e.clock.Now()) {
 		return userError(&models.ValidationError{Field: "scheduled_at", Message: "must be in the future"})
 	}

@@ -52,6 +52,10 @@ func (e *Engine) sendWithFiles(ctx context.Context, c *models.Campaign, r models
 			return false, ""
 		}
 		var file File
+		if p.media != nil && e.files == nil {
+			back()
+			return false, "this install has no media library to send files from"
+		}
 		if p.media != nil {
 			f, err := e.files.Open(ctx, p.media)
 			if err != nil {
