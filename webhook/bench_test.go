@@ -27,6 +27,11 @@ func (s *instantSender) RecentOutgoing(context.Context, string, int) ([]campaign
 	return nil, nil
 }
 
+// SendFile answers at once too (the benchmark sends text only).
+func (s *instantSender) SendFile(ctx context.Context, phone string, _ campaign.File) (campaign.SendResult, error) {
+	return s.SendText(ctx, phone, "")
+}
+
 const benchAudience = 20_000
 
 func seedBenchAudience(b *testing.B, s *models.Store) *models.Group {
