@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -268,6 +269,24 @@ func TestCampaignFilesAPI(t *testing.T) {
 		resp.Body.Close()
 		if len(rows) != 1+9 || rows[0][3] != "message" || rows[3][5] != "Prices 2026.pdf" || rows[3][6] != "sent" {
 			t.Fatalf("per-message CSV: %v", rows)
+		}
+
+		// The pages: the report links to each message; the recipients page lists them.
+		for path, want := range map[string][]string{
+			"/campaigns/" + id + "/report":                {"recipients?messages=1", "report.xlsx?messages=1"},
+			"/campaigns/" + id + "/recipients?messages=1": {"data-messages", "document Prices 2026.pdf", "photo offer.png", "Hello Buyer 2"},
+		} {
+			resp, err := http.Get(f.url + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, w := range want {
+				if resp.StatusCode != 200 || !strings.Contains(string(b), w) {
+					t.Fatalf("%s (%d) lacks %q", path, resp.StatusCode, w)
+				}
+			}
 		}
 
 		// One message with files, by the API.
