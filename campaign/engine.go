@@ -16,8 +16,11 @@ import (
 
 // Options configure an Engine.
 type Options struct {
-	Store    Store
-	Sender   Sender
+	Store  Store
+	Sender Sender
+	// Files opens the files campaigns send (the media library); nil: a
+	// campaign with files is refused at its start.
+	Files    Files
 	Location *time.Location // quiet hours and the daily cap are read here; default time.Local
 	Clock    Clock          // default: the real clock
 	// ClaimBatch is the most recipients one statement marks "sending" when
@@ -64,6 +67,7 @@ type Options struct {
 type Engine struct {
 	store  Store
 	sender Sender
+	files  Files // nil: campaigns with files cannot start
 	clock  Clock
 	lease  Lease          // nil outside hybrid mode
 	loc    *time.Location // where quiet hours and the daily cap are read
@@ -120,6 +124,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		store:  o.Store,
 		sender: o.Sender,
+		files:  o.Files,
 		clock:  o.Clock,
 		lease:  o.Lease,
 		loc:    o.Location,
@@ -334,9 +339,13 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 		}
 		defer func() { release(err) }()
 	}
+	files, err := e.checkFiles(ctx, c.ID)
+	if err != nil {
+		return models.PlanResult{}, err
+	}
 	res, err := e.store.PlanRecipients(ctx, c.ID, func(ct *models.Contact) (string, error) {
 		text := tpl.Render(ct, Seed(c.ID, ct.ID))
-		if strings.TrimSpace(text) == "" {
+		if strings.TrimSpace(text) == "" && len(files) == 0 {
 			return "", &models.ValidationError{Field: "template", Message: fmt.Sprintf("the message for %s (%s) is empty; give the variables defaults like {{v1|friend}}", ct.Name, ct.Phone)}
 		}
 		return text, nil
@@ -417,6 +426,9 @@ func (e *Engine) Schedule(ctx context.Context, id string, t time.Time) error {
 	if _, err := e.CheckTemplate(ctx, c.Template); err != nil {
 		return userError(err)
 	}
+	if _, err := e.checkFiles(ctx, id); err != nil {
+		return userError(err)
+	}
 	if !t.After(e.clock.Now()) {
 		return userError(&models.ValidationError{Field: "scheduled_at", Message: "must be in the future"})
 	}
@@ -463,6 +475,9 @@ func (e *Engine) Stop(ctx context.Context, id string) error {
 // RetryFailed starts a new run of a finished campaign with only its failed
 // recipients (their texts stay as frozen).
 func (e *Engine) RetryFailed(ctx context.Context, id string) (int64, error) {
+	if _, err := e.checkFiles(ctx, id); err != nil {
+		return 0, userError(err)
+	}
 	run, n, err := e.store.RetryFailed(ctx, id)
 	if err != nil {
 		return 0, userError(err)
@@ -486,7 +501,15 @@ func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64
 	} else if decision != "sent" {
 		return 0, userError(&models.ValidationError{Field: "decision", Message: "must be sent or resend"})
 	}
+	reopened, err := e.resolveUnknownMessages(ctx, c, to)
+	if err != nil {
+		return 0, userError(err)
+	}
 	n, err := e.store.ResolveUnknown(ctx, id, to, c.Run)
+	n += reopened
+	if reopened > 0 {
+		to = models.RecipientPending // some still have files to get: the campaign goes on
+	}
 	if err != nil || n == 0 || to != models.RecipientPending {
 		e.live.bump(id)
 		return n, userError(err)

@@ -104,6 +104,15 @@ type Store interface {
 	SentSince(ctx context.Context, t time.Time) (int64, error)
 	CountInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
 	MarkInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
+
+	// Campaigns with files: their files, and each recipient's messages.
+	CampaignMedia(ctx context.Context, id string) ([]models.Media, error)
+	RecipientMessages(ctx context.Context, id string, seq int64) ([]models.Message, error)
+	StartMessage(ctx context.Context, m models.Message) error
+	RecordMessage(ctx context.Context, id string, seq int64, part int, o models.Outcome, done *models.Outcome) error
+	PutMessage(ctx context.Context, m models.Message) error
+	ResolveUnknownMessages(ctx context.Context, id, to string) (int64, error)
+	ReopenRecipient(ctx context.Context, id string, seq int64, run int) (bool, error)
 }
 
 // Clock tells the time and waits; tests inject one to reach quiet hours.

@@ -21,6 +21,10 @@ const recentToCheck = 10
 // decide) when the chat cannot be read. It never resends by itself.
 func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 	recs, err := e.store.RecipientsInState(ctx, c.ID, models.RecipientSending)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	files, err := e.store.CampaignMedia(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -29,7 +33,12 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 		if !sender.Ready() {
 			return errNotReady
 		}
-		o, err := e.reconcileOne(ctx, sender, r)
+		var o models.Outcome
+		if len(files) > 0 {
+			o, err = e.reconcileParts(ctx, c, r, files)
+		} else {
+			o, err = e.reconcileOne(ctx, sender, r)
+		}
 		if err != nil {
 			return err
 		}

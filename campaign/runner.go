@@ -42,6 +42,14 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		return
 	}
+	files, err := e.store.CampaignMedia(ctx, id)
+	if err != nil {
+		if ctx.Err() == nil {
+			logrus.WithFields(logrus.Fields{"campaign": id, "error": err}).Error("campaign: unable to load the campaign's files")
+			e.wait(ctx, id, gen, e.clock.Now().Add(time.Second), "retrying")
+		}
+		return
+	}
 	p := c.Pacing
 	// Paced campaigns claim one recipient at a time. Unpaced ones (tests,
 	// benchmarks) claim in batches that double while a batch's sends take
@@ -85,6 +93,9 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			continue
 		}
 		n := batch
+		if len(files) > 0 {
+			n = 1 // a recipient with files is several messages, each sent with its own mark
+		}
 		if p.DailyCap > 0 {
 			today := e.sentTodayCount(ctx, now)
 			if until, capped := CapUntil(p, today, now, e.loc); capped {
@@ -129,7 +140,14 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			continue
 		}
 		began := time.Now()
-		outs, unsure, paused := e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+		var outs []models.Outcome
+		var unsure bool
+		var paused string
+		if len(files) > 0 {
+			unsure, paused = e.sendWithFiles(ctx, c, recs[0], files, &failures, &sentThisRun)
+		} else {
+			outs, unsure, paused = e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+		}
 		if unpaced {
 			batch = nextBatch(batch, len(recs), time.Since(began), e.opts.ClaimBatch)
 		}

@@ -38,7 +38,8 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}
-	deps.Campaigns = startCampaigns(ctx, cfg, store, reg, newCampaignLease(worker), sd)
+	deps.Media = server.NewMediaLibrary(cfg, store)
+	deps.Campaigns = startCampaigns(ctx, cfg, store, reg, deps.Media, newCampaignLease(worker), sd)
 	deps.NumberChecks = startNumberChecks(ctx, store, reg, sd)
 	if worker != nil {
 		deps.Sync = worker // only when set: a typed nil would not compare equal to nil

@@ -7,6 +7,7 @@ import (
 	"github.com/sambad/sambad/accounts"
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/config"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/whatsapp"
 )
@@ -30,14 +31,14 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 // next start resumes them. In hybrid mode (lease non-nil) each campaign is
 // sent by the one install holding its lease, and shutdown releases the
 // leases instead of pausing, so another install goes on with them.
-func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, reg *accounts.Registry, lease campaign.Lease, sd *shutdown) *campaign.Engine {
+func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, reg *accounts.Registry, files *media.Library, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
 	var senderFor func(*models.Campaign) campaign.Sender
 	if reg != nil {
 		sender = whatsapp.FirstAccountSender{Registry: reg}
 		senderFor = whatsapp.SenderFor(reg)
 	}
-	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, Location: cfg.Location(), Lease: lease})
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, Files: files, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

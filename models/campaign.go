@@ -105,9 +105,26 @@ type Campaign struct {
 	// empty is the first account, one id that account, several a rotation.
 	AccountIDs IDList `gorm:"column:account_ids;type:text" json:"account_ids"`
 
+	// CaptionMode is how the message goes with the files: CaptionFirstFile
+	// or CaptionSeparate.
+	CaptionMode string `json:"caption_mode"`
+
 	GroupIDs   []string `gorm:"-" json:"group_ids"`
 	ContactIDs []string `gorm:"-" json:"contact_ids"`
+	// MediaIDs are the files sent after (or with) the message, in order.
+	MediaIDs []string `gorm:"-" json:"media_ids"`
 }
+
+// Caption modes of a campaign with files.
+const (
+	// CaptionFirstFile: the personalised message is the first file's caption.
+	CaptionFirstFile = "first_file"
+	// CaptionSeparate: the message is a text of its own, before the files.
+	CaptionSeparate = "separate"
+)
+
+// MaxCampaignFiles is how many files one campaign may send.
+const MaxCampaignFiles = 10
 
 // CampaignRun is one pass over a campaign's recipients: the first start, then
 // one per "retry failed".

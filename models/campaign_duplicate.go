@@ -45,7 +45,8 @@ func (s *Store) DuplicateCampaign(ctx context.Context, id string) (*Campaign, er
 		}
 		now := time.Now().UTC()
 		c := &Campaign{ID: NewID(), Name: name, Template: src.Template, State: CampaignDraft, Pacing: src.Pacing,
-			SkipNotOnWhatsApp: src.SkipNotOnWhatsApp, CreatedAt: now, UpdatedAt: now}
+			SkipNotOnWhatsApp: src.SkipNotOnWhatsApp, CaptionMode: src.CaptionMode,
+			CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}

@@ -134,10 +134,14 @@ func (s *Store) ApplyAck(ctx context.Context, messageID, state string, at time.T
 		if !errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("store: unable to record ack: %w", err)
 		}
+		// One of the messages of a recipient with files?
+		if id, err := s.applyMessageAck(ctx, messageID, state, at); id != "" || err != nil {
+			return id, err
+		}
 	}
 	err := s.sqlDB().QueryRowContext(ctx, s.q.MessageCampaign, messageID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return s.messagePartCampaign(ctx, messageID)
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: unable to record ack: %w", err)

@@ -57,11 +57,22 @@ func validateCampaign(c *Campaign) error {
 	if utf8.RuneCountInString(c.Name) > MaxCampaignNameLen {
 		return &ValidationError{Field: "name", Message: fmt.Sprintf("is longer than %d characters", MaxCampaignNameLen)}
 	}
-	if strings.TrimSpace(c.Template) == "" {
-		return &ValidationError{Field: "template", Message: "is required"}
+	c.MediaIDs = dedupe(c.MediaIDs)
+	if strings.TrimSpace(c.Template) == "" && len(c.MediaIDs) == 0 {
+		return &ValidationError{Field: "template", Message: "is required (it may be empty only when the campaign sends files)"}
 	}
 	if utf8.RuneCountInString(c.Template) > MaxTemplateLen {
 		return &ValidationError{Field: "template", Message: fmt.Sprintf("is longer than %d characters", MaxTemplateLen)}
+	}
+	switch c.CaptionMode {
+	case "":
+		c.CaptionMode = CaptionFirstFile
+	case CaptionFirstFile, CaptionSeparate:
+	default:
+		return &ValidationError{Field: "caption_mode", Message: fmt.Sprintf("%q is not a caption mode: use %q (the message is the first file's caption) or %q (the message is sent on its own, before the files)", c.CaptionMode, CaptionFirstFile, CaptionSeparate)}
+	}
+	if len(c.MediaIDs) > MaxCampaignFiles {
+		return &ValidationError{Field: "media_ids", Message: fmt.Sprintf("a campaign can send at most %d files; %d were chosen", MaxCampaignFiles, len(c.MediaIDs))}
 	}
 	return nil
 }
@@ -171,7 +182,13 @@ func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 		if err := checkAccountIDs(tx, c.AccountIDs); err != nil {
 			return err
 		}
+		if err := checkMediaIDs(tx, c.MediaIDs); err != nil {
+			return err
+		}
 		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if err := writeCampaignMedia(tx, c); err != nil {
 			return err
 		}
 		return writeAudience(tx, c)
@@ -186,9 +203,10 @@ func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 	return nil
 }
 
-// UpdateCampaign saves a campaign's name, template, audience, pacing and
-// schedule; only drafts, scheduled and paused campaigns can be edited. A paused
-// campaign's recipients are already frozen, so its audience and template stay.
+// UpdateCampaign saves a campaign's name, template, files, caption mode,
+// audience, pacing and schedule; only drafts, scheduled and paused campaigns
+// can be edited. A paused campaign's recipients are already frozen, so its
+// audience, template and files stay.
 func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 	if err := validateCampaign(c); err != nil {
 		return err
@@ -210,10 +228,17 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 			if err := checkAudienceIDs(tx, c.GroupIDs, c.ContactIDs); err != nil {
 				return err
 			}
+			if err := checkMediaIDs(tx, c.MediaIDs); err != nil {
+				return err
+			}
 			fields["template"] = c.Template
+			fields["caption_mode"] = c.CaptionMode
 			fields["scheduled_at"] = c.ScheduledAt
 			fields["skip_not_on_whatsapp"] = c.SkipNotOnWhatsApp
 			if err := writeAudience(tx, c); err != nil {
+				return err
+			}
+			if err := writeCampaignMedia(tx, c); err != nil {
 				return err
 			}
 		}
@@ -249,6 +274,10 @@ func (s *Store) GetCampaign(ctx context.Context, id string) (*Campaign, error) {
 	}
 	if err := db.Raw("SELECT contact_id FROM campaign_contacts WHERE campaign_id = ? ORDER BY contact_id", id).Scan(&c.ContactIDs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to load campaign contacts: %w", err)
+	}
+	c.MediaIDs = []string{}
+	if err := db.Raw("SELECT media_id FROM campaign_media WHERE campaign_id = ? ORDER BY position, media_id", id).Scan(&c.MediaIDs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to load campaign files: %w", err)
 	}
 	return &c, nil
 }

@@ -41,6 +41,17 @@ type queries struct {
 	// Accounts (whatsapp_account_store.go).
 	SentSinceByAccount string `query:"sent-since-by-account"`
 
+	// Messages of a recipient with files (campaign_messages.go).
+	StartMessage          string `query:"start-message"`
+	RecordMessage         string `query:"record-message"`
+	RecordMessageLedger   string `query:"record-message-ledger"`
+	PutMessage            string `query:"put-message"`
+	AckMessageDelivered   string `query:"ack-message-delivered"`
+	AckMessageRead        string `query:"ack-message-read"`
+	AckRecipientDelivered string `query:"ack-recipient-delivered"`
+	AckRecipientRead      string `query:"ack-recipient-read"`
+	MessagePartCampaign   string `query:"message-part-campaign"`
+
 	// Takeover between installs (campaign_takeover.go).
 	CountInDoubt string `query:"count-in-doubt"`
 	MarkInDoubt  string `query:"mark-in-doubt"`

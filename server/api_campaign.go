@@ -18,7 +18,9 @@ type campaignBody struct {
 	// SkipNotOnWhatsApp leaves out contacts known not to be on WhatsApp.
 	SkipNotOnWhatsApp bool `json:"skip_not_on_whatsapp"`
 	// AccountIDs: the accounts to send through (absent: the first).
-	AccountIDs []string `json:"account_ids"`
+	AccountIDs  []string `json:"account_ids"`
+	MediaIDs    []string `json:"media_ids"`
+	CaptionMode string   `json:"caption_mode"`
 }
 
 // campaignJSON is a campaign with its counts per recipient state and what

@@ -10,9 +10,10 @@ import (
 )
 
 // apiCampaignCreate answers POST /api/v1/campaigns {"name","template",
-// "group_ids","contact_ids","pacing":{...},"scheduled_at","account_ids"}:
-// a draft (or a
-// scheduled campaign), 201. Template mistakes are 422 with line and column.
+// "group_ids","contact_ids","pacing":{...},"scheduled_at","account_ids",
+// "media_ids","caption_mode"}: a draft (or a scheduled campaign), 201.
+// Template mistakes are 422 with line and column; unknown files, more than
+// 10 and an unknown caption mode are 422 too.
 func (s *Server) apiCampaignCreate(c *gin.Context) {
 	ctx := c.Request.Context()
 	var b campaignBody
@@ -37,7 +38,7 @@ func (s *Server) apiCampaignCreate(c *gin.Context) {
 		return
 	}
 	m := &models.Campaign{Name: b.Name, Template: b.Template, GroupIDs: b.GroupIDs, ContactIDs: b.ContactIDs, Pacing: p,
-		SkipNotOnWhatsApp: b.SkipNotOnWhatsApp, AccountIDs: b.AccountIDs}
+		SkipNotOnWhatsApp: b.SkipNotOnWhatsApp, AccountIDs: b.AccountIDs, MediaIDs: b.MediaIDs, CaptionMode: b.CaptionMode}
 	if b.ScheduledAt != nil {
 		err = s.campaigns.CreateScheduled(ctx, m, *b.ScheduledAt)
 	} else {

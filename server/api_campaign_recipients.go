@@ -9,7 +9,9 @@ import (
 	"github.com/sambad/sambad/models"
 )
 
-// apiCampaignRecipients answers GET /api/v1/campaigns/{id}/recipients?state=&run=&page=&per_page=.
+// apiCampaignRecipients answers GET
+// /api/v1/campaigns/{id}/recipients?state=&run=&page=&per_page=&messages=1;
+// with messages=1 each recipient lists its messages (text and files).
 func (s *Server) apiCampaignRecipients(c *gin.Context) {
 	ctx := c.Request.Context()
 	cp, err := s.store.GetCampaign(ctx, c.Param("id"))
@@ -30,5 +32,14 @@ func (s *Server) apiCampaignRecipients(c *gin.Context) {
 		apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+	if !messagesWanted(c) {
+		c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+		return
+	}
+	withMsgs, err := s.recipientsWithMessages(ctx, cp, items)
+	if err != nil {
+		apiStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": withMsgs, "total": total})
 }

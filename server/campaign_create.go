@@ -10,6 +10,11 @@ import (
 func (s *Server) campaignCreate(c *gin.Context) {
 	ctx := c.Request.Context()
 	f := readCampaignForm(c)
+	if op := c.PostForm("files_op"); op != "" {
+		f.applyFilesOp(op, c.PostForm("add_media"))
+		s.renderCampaignForm(c, http.StatusOK, "", f, "")
+		return
+	}
 	m, at, err := s.toCampaign(ctx, &f)
 	if err == nil {
 		err = s.campaigns.Create(ctx, m)

@@ -7,11 +7,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
-
-	"github.com/sambad/sambad/models"
 )
 
-// campaignExportCSV streams a campaign's results (?only=failed: failures) as CSV.
+// campaignExportCSV streams a campaign's results (?only=failed: failures) as
+// CSV, one row per recipient (?messages=1: one per message).
 func (s *Server) campaignExportCSV(c *gin.Context) {
 	ctx := c.Request.Context()
 	cp, err := s.store.GetCampaign(ctx, c.Param("id"))
@@ -30,10 +29,7 @@ func (s *Server) campaignExportCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="`+exportName(cp, kind, "csv")+`"`)
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	w.Write(exportHeader)
-	err = s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error {
-		return w.Write(exportRow(r, masked))
-	})
+	err = s.eachExportRow(ctx, cp, states, messagesWanted(c), masked, w.Write)
 	w.Flush()
 	if err != nil {
 		// Headers are out: the truncated file is all that can be done; the log says why.

@@ -7,12 +7,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/sambad/sambad/models"
 )
 
 // campaignExportXLSX writes a campaign's results (?only=failed: failures) as
-// a spreadsheet, row by row through excelize's stream writer.
+// a spreadsheet, row by row through excelize's stream writer; one row per
+// recipient, or with ?messages=1 one per message.
 func (s *Server) campaignExportXLSX(c *gin.Context) {
 	ctx := c.Request.Context()
 	cp, err := s.store.GetCampaign(ctx, c.Param("id"))
@@ -37,12 +36,11 @@ func (s *Server) campaignExportXLSX(c *gin.Context) {
 		}
 		return out
 	}
-	sw.SetRow("A1", toRow(exportHeader))
-	row := 2
-	err = s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error {
+	row := 1
+	err = s.eachExportRow(ctx, cp, states, messagesWanted(c), masked, func(cells []string) error {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		row++
-		return sw.SetRow(cell, toRow(exportRow(r, masked)))
+		return sw.SetRow(cell, toRow(cells))
 	})
 	if err == nil {
 		err = sw.Flush()

@@ -33,6 +33,8 @@ type campaignForm struct {
 	QuietStart, QuietEnd        string
 	ScheduledAt                 string // datetime-local, in the configured zone
 	SkipNotOnWhatsApp           bool
+	MediaIDs                    []string // the files, in the order they are sent
+	CaptionMode                 string
 	TemplateError               *campaign.TemplateError
 	ErrorLine                   string
 	AudienceOnly, FrozenMessage bool
@@ -45,8 +47,11 @@ type campaignFormView struct {
 	Groups   []models.Group
 	Presets  []campaign.Preset
 	TimeZone string
-	Preview  formPreview // empty: the live preview's placeholder
-	VarNames []varField  // the variables that have a name, for the template help
+	Preview  formPreview    // empty: the live preview's placeholder
+	VarNames []varField     // the variables that have a name, for the template help
+	Files    []formFile     // the chosen files, in order
+	Library  []models.Media // the other files of the library, to add
+	MaxFiles int
 }
 
 func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) campaignForm {
@@ -55,7 +60,7 @@ func formFromCampaign(c *models.Campaign, loc *time.Location, phones []string) c
 		Name: c.Name, Template: c.Template, GroupIDs: map[string]bool{}, Phones: strings.Join(phones, "\n"),
 		Preset: p.Preset, MinDelay: seconds(p.MinDelayMS), MaxDelay: seconds(p.MaxDelayMS),
 		QuietStart: p.QuietStart, QuietEnd: p.QuietEnd, FrozenMessage: c.State == models.CampaignPaused,
-		SkipNotOnWhatsApp: c.SkipNotOnWhatsApp,
+		SkipNotOnWhatsApp: c.SkipNotOnWhatsApp, MediaIDs: c.MediaIDs, CaptionMode: c.CaptionMode,
 	}
 	for _, g := range c.GroupIDs {
 		f.GroupIDs[g] = true
@@ -85,6 +90,7 @@ func readCampaignForm(c *gin.Context) campaignForm {
 		DailyCap: c.PostForm("daily_cap"), MaxFailures: c.PostForm("max_failures"),
 		QuietStart: c.PostForm("quiet_start"), QuietEnd: c.PostForm("quiet_end"), ScheduledAt: c.PostForm("scheduled_at"),
 		SkipNotOnWhatsApp: c.PostForm("skip_not_on_whatsapp") != "",
+		MediaIDs:          c.PostFormArray("media_ids"), CaptionMode: c.PostForm("caption_mode"),
 	}
 	for _, g := range c.PostFormArray("group_ids") {
 		f.GroupIDs[g] = true
@@ -136,7 +142,7 @@ func (s *Server) toCampaign(ctx context.Context, f *campaignForm) (*models.Campa
 			return nil, nil, err
 		}
 	}
-	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p, SkipNotOnWhatsApp: f.SkipNotOnWhatsApp}
+	m := &models.Campaign{Name: f.Name, Template: f.Template, Pacing: p, SkipNotOnWhatsApp: f.SkipNotOnWhatsApp, MediaIDs: f.MediaIDs, CaptionMode: f.CaptionMode}
 	for g := range f.GroupIDs {
 		m.GroupIDs = append(m.GroupIDs, g)
 	}
@@ -200,10 +206,19 @@ func (s *Server) renderCampaignForm(c *gin.Context, status int, id string, f cam
 		s.pageStoreError(c, err)
 		return
 	}
+	files, library, err := s.formFiles(c.Request.Context(), f.MediaIDs)
+	if err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
+	if f.CaptionMode == "" {
+		f.CaptionMode = models.CaptionFirstFile
+	}
 	if errMsg != "" {
 		flashNow(c, errMsg)
 	}
-	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets, TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels)})
+	s.render(c, status, pageCampaignForm, "campaigns", campaignFormView{ID: id, Form: f, Groups: groups, Presets: campaign.Presets,
+		TimeZone: s.cfg.Location().String(), VarNames: namedVars(labels), Files: files, Library: library, MaxFiles: models.MaxCampaignFiles})
 }
 
 // contactPhones returns the phones of the contacts chosen one by one,

@@ -20,6 +20,7 @@ type formPreview struct {
 	OptedOut      int64
 	To            *models.Contact
 	Preview       string
+	Messages      []waMessage // the preview with the files, in order
 	TemplateError string
 	Problems      []string
 }
@@ -65,6 +66,17 @@ func (s *Server) campaignPreview(c *gin.Context) {
 		v.TemplateError = userCampaignMessage(c, err)
 	} else if first != nil {
 		v.Preview = tpl.Render(first, campaign.Seed("", first.ID))
+		files, _, err := s.formFiles(ctx, f.MediaIDs)
+		if err != nil {
+			classify(c, err)
+			c.String(http.StatusInternalServerError, "The preview is unavailable; the details are in error.log.")
+			return
+		}
+		media := make([]models.Media, len(files))
+		for i := range files {
+			media[i] = files[i].Media
+		}
+		v.Messages = previewMessages(f.CaptionMode, v.Preview, media)
 	}
 	html, err := s.renderFragment(c, fragmentFormPreview, v)
 	if err != nil {

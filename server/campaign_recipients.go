@@ -17,6 +17,9 @@ type recipientsView struct {
 	Items       []models.Recipient
 	Total       int64
 	Page, Pages int
+	// With ?messages=1, each recipient's messages (text and files).
+	Messages  bool
+	WithParts []recipientWithMessages
 }
 
 const recipientsPerPage = 50
@@ -49,7 +52,15 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 		s.pageStoreError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, pageCampaignRecipients, "campaigns", recipientsView{
+	v := recipientsView{
 		M: mv, State: state, StateWords: filterWords(q.States), Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
-	})
+		Messages: messagesWanted(c),
+	}
+	if v.Messages {
+		if v.WithParts, err = s.recipientsWithMessages(ctx, mv.C, items); err != nil {
+			s.pageStoreError(c, err)
+			return
+		}
+	}
+	s.render(c, http.StatusOK, pageCampaignRecipients, "campaigns", v)
 }

@@ -40,6 +40,7 @@ func (s *Server) campaignRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	ag.GET("", s.apiCampaignList)
 	ag.POST("", s.apiCampaignCreate)
 	ag.GET("/:id", s.apiCampaignGet)
+	ag.PATCH("/:id", s.apiCampaignUpdate)
 	ag.POST("/:id/duplicate", s.apiCampaignDuplicate)
 	ag.POST("/:id/:action", s.apiCampaignControl)
 	ag.GET("/:id/recipients", s.apiCampaignRecipients)

@@ -20,6 +20,8 @@ type campaignShowView struct {
 	Sample        []models.Contact
 	PreviewFor    *models.Contact
 	Preview       string
+	Messages      []waMessage // what PreviewFor gets, files included
+	Files         []models.Media
 	TemplateError string
 	Groups        []models.Group
 }
@@ -52,11 +54,16 @@ func (s *Server) campaignShow(c *gin.Context) {
 	} else if len(v.Sample) > 0 {
 		v.PreviewFor = &v.Sample[0]
 	}
+	if v.Files, err = s.store.CampaignMedia(ctx, mv.C.ID); err != nil {
+		s.pageStoreError(c, err)
+		return
+	}
 	tpl, err := s.campaigns.CheckTemplate(ctx, mv.C.Template)
 	if err != nil {
 		v.TemplateError = userCampaignMessage(c, err)
 	} else if v.PreviewFor != nil {
 		v.Preview = tpl.Render(v.PreviewFor, campaign.Seed(mv.C.ID, v.PreviewFor.ID))
+		v.Messages = previewMessages(mv.C.CaptionMode, v.Preview, v.Files)
 	}
 	all, _ := s.store.ListGroups(ctx)
 	for _, g := range all {

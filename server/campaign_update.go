@@ -21,6 +21,11 @@ func (s *Server) campaignUpdate(c *gin.Context) {
 	s.keepMaskedContacts(c, &f, cp.ContactIDs)
 	if cp.State == models.CampaignPaused {
 		f.Template, f.FrozenMessage = cp.Template, true
+		f.MediaIDs, f.CaptionMode = cp.MediaIDs, cp.CaptionMode
+	} else if op := c.PostForm("files_op"); op != "" {
+		f.applyFilesOp(op, c.PostForm("add_media"))
+		s.renderCampaignForm(c, http.StatusOK, cp.ID, f, "")
+		return
 	}
 	m, at, err := s.toCampaign(ctx, &f)
 	if err == nil {

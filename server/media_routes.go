@@ -10,10 +10,11 @@ import (
 	"github.com/sambad/sambad/models"
 )
 
-// newMediaLibrary keeps files in <data dir>/media. In hybrid and cloud mode
+// NewMediaLibrary keeps files in <data dir>/media. In hybrid and cloud mode
 // their bytes are also stored as chunk rows, so that other installs can
-// send them.
-func newMediaLibrary(cfg *config.Config, store *models.Store) *media.Library {
+// send them. cli makes one and hands it to both the campaign engine (which
+// sends the files) and the server (Deps.Media).
+func NewMediaLibrary(cfg *config.Config, store *models.Store) *media.Library {
 	dir := cfg.MediaDir()
 	if cfg.DataDir == "" {
 		if d, err := os.MkdirTemp("", "sambad-media-"); err == nil {

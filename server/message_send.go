@@ -64,19 +64,22 @@ func (s *Server) messageSend(c *gin.Context) {
 	redirect(c, "/whatsapp")
 }
 
-// apiMessageSend answers POST /api/v1/messages {"phone","text","account_id"}
-// (account_id optional: the first account): 200 with the outcome when sent,
-// 422 for bad input or a number not on WhatsApp, 503 when the session is not
-// ready, 502 when the send failed.
+// apiMessageSend answers POST /api/v1/messages
+// {"phone","text","account_id","media_ids"} (account_id optional: the first
+// account): 200 with the outcome when sent, 422 for bad input or a number
+// not on WhatsApp, 503 when the session is not ready, 502 when the send
+// failed. With media_ids the files go one by one, the text as the first
+// one's caption, and the answer lists each message (see apiMessageSendFiles).
 func (s *Server) apiMessageSend(c *gin.Context) {
 	if s.wa == nil {
 		apiError(c, http.StatusServiceUnavailable, "the WhatsApp driver is not available: "+s.waOffReason)
 		return
 	}
 	var b struct {
-		Phone     string `json:"phone"`
-		Text      string `json:"text"`
-		AccountID string `json:"account_id"`
+		Phone     string   `json:"phone"`
+		Text      string   `json:"text"`
+		AccountID string   `json:"account_id"`
+		MediaIDs  []string `json:"media_ids"`
 	}
 	if !decodeJSON(c, &b) {
 		return
@@ -87,6 +90,10 @@ func (s *Server) apiMessageSend(c *gin.Context) {
 		if wa, ok = s.accountSession(c, b.AccountID); !ok {
 			return
 		}
+	}
+	if b.MediaIDs != nil {
+		s.apiMessageSendFiles(c, wa, b.Phone, b.Text, b.MediaIDs)
+		return
 	}
 	out, err := s.sendThrough(c.Request.Context(), wa, b.Phone, b.Text)
 	switch {

@@ -49,6 +49,9 @@ type Deps struct {
 	// PDF prints the PDF reports; nil builds a pdfprint.Printer on the
 	// configured Chromium (its own throwaway profile, not WhatsApp's).
 	PDF PDFPrinter
+	// Media is the media library, shared with the campaign engine; nil
+	// makes one with NewMediaLibrary.
+	Media *media.Library
 	// BodyTimeout is how long a request body (other than an upload) may
 	// take to arrive; 0 is 15 s.
 	BodyTimeout time.Duration
@@ -95,7 +98,10 @@ func New(d Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: d.Config, store: d.Store, pages: p, router: gin.New(), uploads: newUploads(d.Config.DataDir),
 		wa: d.WhatsApp, waOffReason: d.WhatsAppOffReason, accounts: d.Accounts, sync: d.Sync, campaigns: d.Campaigns, numbers: d.NumberChecks}
-	s.media = newMediaLibrary(d.Config, d.Store)
+	s.media = d.Media
+	if s.media == nil {
+		s.media = NewMediaLibrary(d.Config, d.Store)
+	}
 	s.bodyTimeout = d.BodyTimeout
 	if s.bodyTimeout <= 0 {
 		s.bodyTimeout = defaultBodyTimeout

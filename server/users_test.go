@@ -233,7 +233,7 @@ var staffAllowedRoutes = []string{
 	"GET /api/v1/media/:id/thumbnail", "DELETE /api/v1/media/:id",
 	"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id",
 	"POST /contacts/check-numbers", "GET /numbers/checks/:id", "GET /numbers/checks/:id/progress", "POST /numbers/checks/:id/cancel",
-	"GET /campaigns/:id/report.pdf", "GET /api/v1/campaigns/:id/report.pdf", "GET /accounts", "GET /api/v1/accounts", "GET /api/v1/accounts/:id",
+	"GET /campaigns/:id/report.pdf", "GET /api/v1/campaigns/:id/report.pdf", "PATCH /api/v1/campaigns/:id", "GET /accounts", "GET /api/v1/accounts", "GET /api/v1/accounts/:id",
 	"POST /api/v1/numbers/check", "GET /api/v1/numbers/check/:id", "POST /api/v1/numbers/check/:id/cancel",
 }
 

@@ -40,4 +40,12 @@ type WhatsApp interface {
 	ReloadQR(ctx context.Context) error
 	RequestLinkCode(ctx context.Context, phone string) (string, error)
 	SendText(ctx context.Context, phone, text string) (SendOutcome, error)
+	// SendFile sends one file with its caption; outcomes as SendText.
+	SendFile(ctx context.Context, phone string, f OutgoingFile) (SendOutcome, error)
+}
+
+// OutgoingFile is one file a single send carries: a file on disk, the name
+// a recipient sees, its kind (photo, video, document) and its caption.
+type OutgoingFile struct {
+	Path, Name, Kind, Caption string
 }

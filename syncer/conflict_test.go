@@ -248,7 +248,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 	// each account's row (name, number, cap, holding install) so every
 	// install can list the accounts; its profile directory stays on disk
 	// (checked below for both layouts).
-	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends,media_chunks,media,campaign_media,whatsapp_accounts"
+	const allowed = "contacts,contact_groups,group_members,campaigns,campaign_groups,campaign_contacts,campaign_runs,campaign_recipients,campaign_sends,campaign_messages,media_chunks,media,campaign_media,whatsapp_accounts"
 	if strings.Join(names, ",") != allowed {
 		t.Fatalf("synced tables = %v: a new table needs a deliberate decision here", names)
 	}
@@ -272,7 +272,7 @@ func TestSessionAndLogNeverReachTheCloud(t *testing.T) {
 
 	var serverTables []string
 	testdb.Gorm(cloud).Raw(`SELECT name FROM sync_tables ORDER BY name`).Scan(&serverTables)
-	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks,whatsapp_accounts" {
+	if strings.Join(serverTables, ",") != "campaign_contacts,campaign_groups,campaign_media,campaign_messages,campaign_recipients,campaign_runs,campaign_sends,campaigns,contact_groups,contacts,group_members,media,media_chunks,whatsapp_accounts" {
 		t.Fatalf("the cloud syncs %v", serverTables)
 	}
 	var tables []string

@@ -2,6 +2,8 @@ package syncer_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/internal/testdb"
+	"github.com/sambad/sambad/media"
 	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/syncer"
 )
@@ -32,7 +35,13 @@ type account struct {
 	chats map[string][]campaign.OutgoingMessage // phone → messages, oldest first
 	by    map[string]int                        // install → messages sent
 	first map[string]time.Time                  // install → its first send
+	sha   map[string]string                     // message id → the SHA-256 of the file it sent
 	n     int
+	// holdAt: the file send number holdAt by install holdInstall closes
+	// held and then hangs until its context ends (0: never).
+	holdAt      int
+	holdInstall string
+	held        chan struct{}
 }
 
 type device struct {
@@ -78,6 +87,7 @@ type hybridInstall struct {
 	acc    *account
 	worker *syncer.Worker
 	engine *campaign.Engine
+	files  *media.Library // nil: campaigns with files are refused
 	stopFn func()
 }
 
@@ -100,7 +110,11 @@ func newHybridInstall(t *testing.T, name, cloudURL string, acc *account) *hybrid
 func (in *hybridInstall) start(t *testing.T) {
 	in.worker = &syncer.Worker{Local: testdb.DB(in.store), CloudURL: in.url, Interval: 100 * time.Millisecond,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, OpTimeout: time.Second}
-	in.engine = campaign.New(campaign.Options{Store: in.store, Sender: &device{acc: in.acc, install: in.name},
+	var files campaign.Files
+	if in.files != nil {
+		files = in.files
+	}
+	in.engine = campaign.New(campaign.Options{Store: in.store, Sender: &device{acc: in.acc, install: in.name}, Files: files,
 		IdlePoll: 20 * time.Millisecond, Location: time.UTC, SendTimeout: 5 * time.Second,
 		Lease:    in.worker.CampaignLease(),
 		LeaseTTL: 2 * time.Second, TakeoverGrace: time.Second})
@@ -452,7 +466,42 @@ func TestHybridStartedOffline(t *testing.T) {
 	t.Logf("A sent %d, B sent %d", acc.by["A"], acc.by["B"])
 }
 
-// SendFile sends a file as its caption, for tests that do not look at files.
-func (s *device) SendFile(ctx context.Context, phone string, f campaign.File) (campaign.SendResult, error) {
-	return s.SendText(ctx, phone, f.Caption)
+// SendFile sends a file as WhatsApp shows it (its kind, a document's name,
+// its caption) and keeps its bytes' SHA-256 by message id.
+func (d *device) SendFile(ctx context.Context, phone string, f campaign.File) (res campaign.SendResult, err error) {
+	b, err := os.ReadFile(f.Path)
+	if err != nil {
+		return campaign.SendResult{Status: campaign.StatusFailed, Reason: err.Error()}, nil
+	}
+	time.Sleep(3 * time.Millisecond)
+	d.acc.mu.Lock()
+	defer d.acc.mu.Unlock()
+	d.acc.n++
+	id := fmt.Sprintf("wamid-%d", d.acc.n)
+	defer func() {
+		// The test's crash point: this send reached WhatsApp, and the
+		// install hangs before it learns so, until its send times out.
+		if d.acc.holdAt == d.acc.n && d.acc.holdInstall == d.install {
+			close(d.acc.held)
+			d.acc.mu.Unlock()
+			<-ctx.Done()
+			d.acc.mu.Lock()
+			res, err = campaign.SendResult{}, fmt.Errorf("the browser hung after the click: %w", ctx.Err())
+		}
+	}()
+	m := campaign.OutgoingMessage{ID: id, Text: f.Caption, Media: f.Kind}
+	if f.Kind == models.MediaDocument {
+		m.FileName = f.Name
+	}
+	d.acc.chats[phone] = append(d.acc.chats[phone], m)
+	if d.acc.sha == nil {
+		d.acc.sha = map[string]string{}
+	}
+	sum := sha256.Sum256(b)
+	d.acc.sha[id] = hex.EncodeToString(sum[:])
+	d.acc.by[d.install]++
+	if _, ok := d.acc.first[d.install]; !ok {
+		d.acc.first[d.install] = time.Now()
+	}
+	return campaign.SendResult{Status: campaign.StatusSent, MessageID: id}, nil
 }

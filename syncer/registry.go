@@ -84,7 +84,8 @@ var (
 			Columns: append(textCols("id", "name", "template", "state", "pause_reason", "last_error", "pacing", "account_ids"),
 				Column{"scheduled_at", KindTime}, Column{"run", KindInt}, Column{"planned", KindInt}, Column{"opted_out", KindInt},
 				Column{"started_at", KindTime}, Column{"finished_at", KindTime}, Column{"created_at", KindTime}, Column{"updated_at", KindTime},
-				Column{"skip_not_on_whatsapp", KindBool}), // schema 17
+				Column{"skip_not_on_whatsapp", KindBool}, // schema 17
+				Column{"caption_mode", KindText}),        // schema 14
 		},
 		{Name: "campaign_groups", PK: []string{"campaign_id", "group_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "group_id")},
 		{Name: "campaign_contacts", PK: []string{"campaign_id", "contact_id"}, Mode: ModeLWW, Columns: textCols("campaign_id", "contact_id")},
@@ -103,7 +104,16 @@ var (
 		{
 			Name: "campaign_sends", PK: []string{"id"}, Mode: ModeAppend,
 			Columns: []Column{{"id", KindText}, {"campaign_id", KindText}, {"seq", KindInt}, {"run", KindInt}, {"phone", KindText},
-				{"state", KindText}, {"message_id", KindText}, {"error", KindText}, {"install_id", KindText}, {"at", KindTime}},
+				{"state", KindText}, {"message_id", KindText}, {"error", KindText}, {"install_id", KindText}, {"at", KindTime},
+				{"part", KindInt}},
+		},
+		// The messages of a recipient of a campaign with files (one row
+		// per text or file), last-writer-wins like the recipients.
+		{
+			Name: "campaign_messages", PK: []string{"campaign_id", "seq", "part"}, Mode: ModeLWW,
+			Columns: []Column{{"campaign_id", KindText}, {"seq", KindInt}, {"part", KindInt}, {"run", KindInt}, {"kind", KindText},
+				{"media_id", KindText}, {"body", KindText}, {"state", KindText}, {"message_id", KindText}, {"error", KindText},
+				{"sent_at", KindTime}, {"delivered_at", KindTime}, {"read_at", KindTime}},
 		},
 		// The media library: a file's bytes travel as insert-only chunks
 		// (keyed by content, so two installs uploading one file write the

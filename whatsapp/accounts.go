@@ -91,6 +91,14 @@ func (a AccountSession) SendText(ctx context.Context, phone, text string) (serve
 	return a.session().SendText(ctx, phone, text)
 }
 
+// SendFile wakes a sleeping browser, then sends the file as Session does.
+func (a AccountSession) SendFile(ctx context.Context, phone string, f server.OutgoingFile) (server.SendOutcome, error) {
+	wctx, cancel := context.WithTimeout(ctx, actionWait)
+	a.Account.Ensure(wctx)
+	cancel()
+	return a.session().SendFile(ctx, phone, f)
+}
+
 // FirstAccount is the server's WhatsApp port on whichever account is first
 // (what /api/v1/session, /whatsapp and sends without an account use).
 type FirstAccount struct{ Registry *accounts.Registry }
@@ -163,6 +171,12 @@ func (f FirstAccount) RequestLinkCode(ctx context.Context, phone string) (code s
 // SendText sends through the first account.
 func (f FirstAccount) SendText(ctx context.Context, phone, text string) (out server.SendOutcome, err error) {
 	err = f.do(func(a AccountSession) error { out, err = a.SendText(ctx, phone, text); return err })
+	return out, err
+}
+
+// SendFile sends a file through the first account.
+func (f FirstAccount) SendFile(ctx context.Context, phone string, file server.OutgoingFile) (out server.SendOutcome, err error) {
+	err = f.do(func(a AccountSession) error { out, err = a.SendFile(ctx, phone, file); return err })
 	return out, err
 }
 

@@ -71,6 +71,16 @@ func (a Session) RequestLinkCode(ctx context.Context, phone string) (string, err
 // SendText sends one message: a number not on WhatsApp and a failure are outcomes; "not ready" is an error.
 func (a Session) SendText(ctx context.Context, phone, text string) (server.SendOutcome, error) {
 	res, err := a.Manager.SendText(ctx, phone, text)
+	return sessionOutcome(res, err)
+}
+
+// SendFile sends one file with its caption; outcomes as SendText.
+func (a Session) SendFile(ctx context.Context, phone string, f server.OutgoingFile) (server.SendOutcome, error) {
+	res, err := a.Manager.SendFile(ctx, phone, browser.File{Path: f.Path, Name: f.Name, Kind: f.Kind, Caption: f.Caption})
+	return sessionOutcome(res, err)
+}
+
+func sessionOutcome(res browser.SendResult, err error) (server.SendOutcome, error) {
 	switch {
 	case err == nil:
 		return server.SendOutcome{Status: "sent", MessageID: res.MessageID}, nil

@@ -95,8 +95,60 @@ WHERE campaign_id = $2 AND run = $3 AND seq <= $4 AND state IN ($5, $6)
 
 -- name: send-ledger
 SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN n > 1 THEN 1 END) FROM (
-    SELECT seq, COUNT(DISTINCT message_id) AS n FROM campaign_sends
-    WHERE campaign_id = $1 AND state = $2 GROUP BY seq) t
+    SELECT seq, part, COUNT(DISTINCT message_id) AS n FROM campaign_sends
+    WHERE campaign_id = $1 AND state = $2 GROUP BY seq, part) t
+
+-- ------------------------------------------------ messages of a recipient
+
+-- name: start-message
+INSERT INTO campaign_messages (campaign_id, seq, part, run, kind, media_id, body, state)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (campaign_id, seq, part) DO UPDATE SET run = excluded.run, kind = excluded.kind,
+    media_id = excluded.media_id, body = excluded.body, state = excluded.state, error = ''
+WHERE campaign_messages.state NOT IN ('sent', 'delivered', 'read')
+
+-- name: record-message
+UPDATE campaign_messages SET state = $1, message_id = $2, error = $3, sent_at = $4
+WHERE campaign_id = $5 AND seq = $6 AND part = $7 AND state = $8
+
+-- name: record-message-ledger
+-- install_id keeps its default, ''.
+INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, at, part)
+SELECT $1, m.campaign_id, m.seq, m.run, r.phone, $2, $3, $4, $5, m.part
+FROM campaign_messages m JOIN campaign_recipients r ON r.campaign_id = m.campaign_id AND r.seq = m.seq
+WHERE m.campaign_id = $6 AND m.seq = $7 AND m.part = $8 AND m.state = $9
+
+-- name: put-message
+INSERT INTO campaign_messages (campaign_id, seq, part, run, kind, media_id, body, state, message_id, error, sent_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (campaign_id, seq, part) DO UPDATE SET state = excluded.state, message_id = excluded.message_id,
+    error = excluded.error, sent_at = COALESCE(campaign_messages.sent_at, excluded.sent_at)
+WHERE campaign_messages.state NOT IN ('sent', 'delivered', 'read')
+
+-- name: ack-message-delivered
+UPDATE campaign_messages SET state = $1, delivered_at = $2
+WHERE message_id = $3 AND state = $4
+RETURNING campaign_id, seq
+
+-- name: ack-message-read
+UPDATE campaign_messages SET state = $1, read_at = $2, delivered_at = COALESCE(delivered_at, $2)
+WHERE message_id = $3 AND state IN ($4, $5)
+RETURNING campaign_id, seq
+
+-- name: ack-recipient-delivered
+UPDATE campaign_recipients SET state = $1, delivered_at = $2
+WHERE campaign_id = $3 AND seq = $4 AND state = $5
+  AND NOT EXISTS (SELECT 1 FROM campaign_messages m
+                  WHERE m.campaign_id = $3 AND m.seq = $4 AND m.state NOT IN ($1, $6))
+
+-- name: ack-recipient-read
+UPDATE campaign_recipients SET state = $1, read_at = $2, delivered_at = COALESCE(delivered_at, $2)
+WHERE campaign_id = $3 AND seq = $4 AND state IN ($5, $6)
+  AND NOT EXISTS (SELECT 1 FROM campaign_messages m
+                  WHERE m.campaign_id = $3 AND m.seq = $4 AND m.state <> $1)
+
+-- name: message-part-campaign
+SELECT campaign_id FROM campaign_messages WHERE message_id = $1 LIMIT 1
 
 -- -------------------------------------------------------- audience and plan
 -- A campaign's audience: members of its groups and the contacts chosen one

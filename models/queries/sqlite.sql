@@ -103,11 +103,83 @@ UPDATE campaign_recipients SET state = ?
 WHERE campaign_id = ? AND run = ? AND seq <= ? AND state IN (?, ?)
 
 -- name: send-ledger
--- Messages handed to WhatsApp, and recipients who got more than one.
+-- Messages handed to WhatsApp, and messages (a recipient's text, or one of
+-- its files: part) that went out more than once.
 -- Args: campaign, sent.
 SELECT COALESCE(SUM(n), 0), COUNT(CASE WHEN n > 1 THEN 1 END) FROM (
-    SELECT seq, COUNT(DISTINCT message_id) AS n FROM campaign_sends
-    WHERE campaign_id = ? AND state = ? GROUP BY seq) t
+    SELECT seq, part, COUNT(DISTINCT message_id) AS n FROM campaign_sends
+    WHERE campaign_id = ? AND state = ? GROUP BY seq, part) t
+
+-- ------------------------------------------------ messages of a recipient
+-- A recipient of a campaign with files has one campaign_messages row per
+-- message (its text, each file), written as each is about to be sent.
+
+-- name: start-message
+-- Marks one message "sending" before it leaves (committed first, as a
+-- recipient's claim); a message already sent is never marked again.
+-- Args: campaign, seq, part, run, kind, media id, body, sending.
+INSERT INTO campaign_messages (campaign_id, seq, part, run, kind, media_id, body, state)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (campaign_id, seq, part) DO UPDATE SET run = excluded.run, kind = excluded.kind,
+    media_id = excluded.media_id, body = excluded.body, state = excluded.state, error = ''
+WHERE campaign_messages.state NOT IN ('sent', 'delivered', 'read')
+
+-- name: record-message
+-- One message's outcome, only while it is "sending".
+-- Args: state, message id, error, sent_at (NULL unless sent), campaign, seq, part, sending.
+UPDATE campaign_messages SET state = ?, message_id = ?, error = ?, sent_at = ?
+WHERE campaign_id = ? AND seq = ? AND part = ? AND state = ?
+
+-- name: record-message-ledger
+-- The send ledger's row for one message, before record-message, while it
+-- is still "sending". Args: ledger id, state, message id, error, at,
+-- campaign, seq, part, sending.
+INSERT INTO campaign_sends (id, campaign_id, seq, run, phone, state, message_id, error, install_id, at, part)
+SELECT ?, m.campaign_id, m.seq, m.run, r.phone, ?, ?, ?,
+       COALESCE((SELECT value FROM sync_state WHERE key = 'install_id'), ''), ?, m.part
+FROM campaign_messages m JOIN campaign_recipients r ON r.campaign_id = m.campaign_id AND r.seq = m.seq
+WHERE m.campaign_id = ? AND m.seq = ? AND m.part = ? AND m.state = ?
+
+-- name: put-message
+-- What reconciling a chat (or a person) settled for one message; a message
+-- already sent keeps its result. Args: campaign, seq, part, run, kind,
+-- media id, body, state, message id, error, sent_at.
+INSERT INTO campaign_messages (campaign_id, seq, part, run, kind, media_id, body, state, message_id, error, sent_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+ON CONFLICT (campaign_id, seq, part) DO UPDATE SET state = excluded.state, message_id = excluded.message_id,
+    error = excluded.error, sent_at = COALESCE(campaign_messages.sent_at, excluded.sent_at)
+WHERE campaign_messages.state NOT IN ('sent', 'delivered', 'read')
+
+-- name: ack-message-delivered
+-- Args: delivered, at, message id, sent.
+UPDATE campaign_messages SET state = ?, delivered_at = ?
+WHERE message_id = ? AND state = ?
+RETURNING campaign_id, seq
+
+-- name: ack-message-read
+-- Args: read, at, message id, sent, delivered.
+UPDATE campaign_messages SET state = ?1, read_at = ?2, delivered_at = COALESCE(delivered_at, ?2)
+WHERE message_id = ?3 AND state IN (?4, ?5)
+RETURNING campaign_id, seq
+
+-- name: ack-recipient-delivered
+-- A recipient with several messages is delivered once all of them are.
+-- Args: delivered, at, campaign, seq, sent, read.
+UPDATE campaign_recipients SET state = ?1, delivered_at = ?2
+WHERE campaign_id = ?3 AND seq = ?4 AND state = ?5
+  AND NOT EXISTS (SELECT 1 FROM campaign_messages m
+                  WHERE m.campaign_id = ?3 AND m.seq = ?4 AND m.state NOT IN (?1, ?6))
+
+-- name: ack-recipient-read
+-- ... and read once all of them are. Args: read, at, campaign, seq, sent, delivered.
+UPDATE campaign_recipients SET state = ?1, read_at = ?2, delivered_at = COALESCE(delivered_at, ?2)
+WHERE campaign_id = ?3 AND seq = ?4 AND state IN (?5, ?6)
+  AND NOT EXISTS (SELECT 1 FROM campaign_messages m
+                  WHERE m.campaign_id = ?3 AND m.seq = ?4 AND m.state <> ?1)
+
+-- name: message-part-campaign
+-- The campaign a message id of a recipient with several belongs to.
+SELECT campaign_id FROM campaign_messages WHERE message_id = ? LIMIT 1
 
 -- -------------------------------------------------------- audience and plan
 -- A campaign's audience: members of its groups and the contacts chosen one
