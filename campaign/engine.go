@@ -83,8 +83,12 @@ type Engine struct {
 	// outcomes the database refused, per campaign, written before the
 	// campaign goes on (and consulted before reconciling from chats)
 	unrecorded map[string][]models.Outcome
-	sentToday  int64
-	day        time.Time
+	// sentToday counts today's sends per account ("" = every account),
+	// each read from the store once a day; firstAccount is the account of
+	// campaigns without account_ids, as last read
+	sentToday    map[string]int64
+	day          time.Time
+	firstAccount string
 	// campaigns whose lease table could not be reached (logged once)
 	leaseOffline map[string]bool
 	// cur is the lease of the campaign the runner sends (runner goroutine only)

@@ -49,7 +49,7 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 			return err
 		}
 		if o.State == models.RecipientSent {
-			e.countSent(o.At)
+			e.countSent(o.At, e.accountOf(c))
 		}
 		e.live.event(c.ID, Event{At: o.At, Phone: r.Phone, Name: r.Name, State: o.State, Detail: "checked after an interrupted send: " + o.Error})
 	}

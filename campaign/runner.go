@@ -88,7 +88,8 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			return
 		}
 		now := e.clock.Now()
-		if until, quiet := QuietUntil(p, now, e.loc); quiet {
+		acct, ap := e.accountPacing(ctx, c, p)
+		if until, quiet := QuietUntil(ap, now, e.loc); quiet {
 			e.wait(ctx, id, gen, until, "quiet hours")
 			continue
 		}
@@ -96,13 +97,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		if len(files) > 0 {
 			n = 1 // a recipient with files is several messages, each sent with its own mark
 		}
-		if p.DailyCap > 0 {
-			today := e.sentTodayCount(ctx, now)
-			if until, capped := CapUntil(p, today, now, e.loc); capped {
+		if ap.DailyCap > 0 {
+			today := e.sentTodayCount(ctx, now, acct)
+			if until, capped := CapUntil(ap, today, now, e.loc); capped {
 				e.wait(ctx, id, gen, until, "daily cap reached")
 				continue
 			}
-			n = min(n, p.DailyCap-int(today))
+			n = min(n, ap.DailyCap-int(today))
 		}
 		recs, err := e.store.ClaimPending(ctx, id, c.Run, n)
 		if err != nil {
@@ -248,7 +249,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		case StatusSent:
 			o.State, *failures = models.RecipientSent, 0
 			*sentThisRun++
-			e.countSent(now)
+			e.countSent(now, e.accountOf(c))
 		case StatusInvalidNumber:
 			o.State = models.RecipientInvalid
 			if o.Error == "" {
@@ -349,35 +350,6 @@ func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Tim
 			return false
 		}
 	}
-}
-
-// sentTodayCount is how many messages the account sent today (every
-// campaign), read from the store once a day and counted in memory after.
-func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
-	day := StartOfDay(now, e.loc)
-	e.mu.Lock()
-	known := e.day.Equal(day)
-	n := e.sentToday
-	e.mu.Unlock()
-	if known {
-		return n
-	}
-	n, err := e.store.SentSince(ctx, day)
-	if err != nil {
-		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to count today's sends")
-	}
-	e.mu.Lock()
-	e.day, e.sentToday = day, n
-	e.mu.Unlock()
-	return n
-}
-
-func (e *Engine) countSent(now time.Time) {
-	e.mu.Lock()
-	if e.day.Equal(StartOfDay(now, e.loc)) {
-		e.sentToday++
-	}
-	e.mu.Unlock()
 }
 
 // recordOutcomes writes outcomes; when the database refuses, they are kept

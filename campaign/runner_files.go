@@ -146,7 +146,7 @@ func (e *Engine) sendWithFiles(ctx context.Context, c *models.Campaign, r models
 	}
 	*failures = 0
 	*sentThisRun++
-	e.countSent(now)
+	e.countSent(now, e.accountOf(c))
 	e.noteRecipient(id, Event{At: now, Phone: r.Phone, Name: r.Name}, models.RecipientSent, "", time.Since(start))
 	return false, ""
 }
