@@ -68,5 +68,22 @@ func TestEngineAccountCapAndQuietHours(t *testing.T) {
 		if n := len(snd.messages()); n != 9 {
 			t.Fatalf("sent %d, want 9", n)
 		}
+		// Each recipient records the account that claimed it.
+		for _, w := range []struct {
+			c    *models.Campaign
+			want string
+			n    int
+		}{{c1, plain.ID, 4}, {c2, own.ID, 5}} {
+			c, want := w.c, w.want
+			recs, err := s.RecipientsInState(ctx, c.ID, models.RecipientSent)
+			if err != nil || len(recs) != w.n {
+				t.Fatalf("sent recipients of %s: %d, %v", c.Name, len(recs), err)
+			}
+			for _, r := range recs {
+				if r.AccountID != want {
+					t.Fatalf("recipient %d of %s holds account %q, want %q", r.Seq, c.Name, r.AccountID, want)
+				}
+			}
+		}
 	})
 }

@@ -105,7 +105,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			}
 			n = min(n, ap.DailyCap-int(today))
 		}
-		recs, err := e.store.ClaimPending(ctx, id, c.Run, n)
+		recs, err := e.store.ClaimPendingOn(ctx, id, acct, c.Run, n)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
