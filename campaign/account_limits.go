@@ -42,18 +42,7 @@ func (e *Engine) accountPacing(ctx context.Context, c *models.Campaign, p models
 	if len(c.AccountIDs) > 0 {
 		id = c.AccountIDs[0]
 	}
-	for _, a := range list {
-		if a.ID != id {
-			continue
-		}
-		if a.DailyCap > 0 {
-			p.DailyCap = a.DailyCap
-		}
-		if a.QuietStart != "" && a.QuietEnd != "" {
-			p.QuietStart, p.QuietEnd = a.QuietStart, a.QuietEnd
-		}
-	}
-	return id, p
+	return id, withAccount(list, id, p)
 }
 
 // accountOf is the account campaign c sends through as last known ("" when
@@ -113,4 +102,92 @@ func (e *Engine) countSent(now time.Time, acct string) {
 		}
 	}
 	e.mu.Unlock()
+}
+
+// pickAccount chooses the account the next message of campaign c goes
+// through, with its pacing and Sender. Without a rotation that is the
+// campaign's account. In a rotation it is, among the accounts that are
+// ready, outside their quiet hours, under their daily cap and past their
+// own pacing delay (next), the one waiting longest, the least used first
+// on a tie. When none can send now, sender is nil and until/why say when
+// and why to wait; why is "" when no account is ready at all.
+func (e *Engine) pickAccount(ctx context.Context, c *models.Campaign, p models.Pacing, next map[string]time.Time, used map[string]int, now time.Time) (acct string, ap models.Pacing, sender Sender, until time.Time, why string) {
+	ids := []string{""}
+	if e.rotating(c) {
+		ids = c.AccountIDs
+	}
+	best := -1
+	var bestPacing models.Pacing
+	for i, id := range ids {
+		var snd Sender
+		var a string
+		var pa models.Pacing
+		if id == "" {
+			snd = e.senderOf(c)
+			a, pa = e.accountPacing(ctx, c, p)
+		} else {
+			snd = e.opts.AccountSender(id)
+			a, pa = id, e.pacingOf(ctx, id, p)
+		}
+		if !snd.Ready() {
+			continue
+		}
+		t, w := now, ""
+		if q, quiet := QuietUntil(pa, now, e.loc); quiet {
+			t, w = q, "quiet hours"
+		} else if pa.DailyCap > 0 && e.sentTodayCount(ctx, now, a) >= int64(pa.DailyCap) {
+			t, w = StartOfDay(now, e.loc).AddDate(0, 0, 1), "daily cap reached"
+		} else if next[a].After(now) {
+			t, w = next[a], "waiting"
+		}
+		if w != "" {
+			if why == "" || t.Before(until) {
+				until, why = t, w
+			}
+			continue
+		}
+		if best < 0 || next[a].Before(next[acct]) || (next[a].Equal(next[acct]) && used[a] < used[acct]) {
+			best, acct, bestPacing, sender = i, a, pa, snd
+		}
+	}
+	if best < 0 {
+		return "", p, nil, until, why
+	}
+	return acct, bestPacing, sender, time.Time{}, ""
+}
+
+// pacingOf is p with account id's own daily cap and quiet hours.
+func (e *Engine) pacingOf(ctx context.Context, id string, p models.Pacing) models.Pacing {
+	as, ok := e.store.(Accounts)
+	if !ok {
+		return p
+	}
+	list, err := as.ListWhatsAppAccounts(ctx)
+	if err != nil {
+		logrus.WithFields(logrus.Fields{"account": id, "error": err}).Error("campaign: unable to read the WhatsApp accounts; using the campaign's cap and quiet hours")
+		return p
+	}
+	if len(list) > 0 {
+		e.mu.Lock()
+		e.firstAccount = list[0].ID
+		e.mu.Unlock()
+	}
+	return withAccount(list, id, p)
+}
+
+// withAccount is p with account id's daily cap and quiet hours where it
+// has them.
+func withAccount(list []models.WhatsAppAccount, id string, p models.Pacing) models.Pacing {
+	for _, a := range list {
+		if a.ID != id {
+			continue
+		}
+		if a.DailyCap > 0 {
+			p.DailyCap = a.DailyCap
+		}
+		if a.QuietStart != "" && a.QuietEnd != "" {
+			p.QuietStart, p.QuietEnd = a.QuietStart, a.QuietEnd
+		}
+	}
+	return p
 }

@@ -22,7 +22,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	id := c.ID
 	gen := e.live.gen(id)
 	e.live.update(id, (*Live).breakStretch) // a pause or a restart is no message's gap
-	if !e.senderOf(c).Ready() {
+	if !e.campaignReady(c) {
 		e.pauseForSession(ctx, id)
 		return
 	}
@@ -61,6 +61,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	batch := 1
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
+	next, used := map[string]time.Time{}, map[string]int{} // per account, in a rotation
 	lastScheduleCheck := time.Now()
 	for ctx.Err() == nil {
 		if time.Since(lastScheduleCheck) > e.opts.IdlePoll {
@@ -83,14 +84,14 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			}
 			c, p, gen = fresh, fresh.Pacing, g
 		}
-		if !e.senderOf(c).Ready() {
-			e.pauseForSession(ctx, id)
-			return
-		}
 		now := e.clock.Now()
-		acct, ap := e.accountPacing(ctx, c, p)
-		if until, quiet := QuietUntil(ap, now, e.loc); quiet {
-			e.wait(ctx, id, gen, until, "quiet hours")
+		acct, ap, sender, until, why := e.pickAccount(ctx, c, p, next, used, now)
+		if sender == nil {
+			if why == "" {
+				e.pauseForSession(ctx, id)
+				return
+			}
+			e.wait(ctx, id, gen, until, why)
 			continue
 		}
 		n := batch
@@ -98,12 +99,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			n = 1 // a recipient with files is several messages, each sent with its own mark
 		}
 		if ap.DailyCap > 0 {
-			today := e.sentTodayCount(ctx, now, acct)
-			if until, capped := CapUntil(ap, today, now, e.loc); capped {
-				e.wait(ctx, id, gen, until, "daily cap reached")
-				continue
-			}
-			n = min(n, ap.DailyCap-int(today))
+			n = min(n, ap.DailyCap-int(e.sentTodayCount(ctx, now, acct)))
 		}
 		recs, err := e.store.ClaimPendingOn(ctx, id, acct, c.Run, n)
 		if err != nil {
@@ -145,9 +141,9 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		var unsure bool
 		var paused string
 		if len(files) > 0 {
-			unsure, paused = e.sendWithFiles(ctx, c, recs[0], files, &failures, &sentThisRun)
+			unsure, paused = e.sendWithFiles(ctx, c, sender, recs[0], files, &failures, &sentThisRun)
 		} else {
-			outs, unsure, paused = e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+			outs, unsure, paused = e.sendBatch(ctx, c, sender, recs, &failures, &sentThisRun)
 		}
 		if unpaced {
 			batch = nextBatch(batch, len(recs), time.Since(began), e.opts.ClaimBatch)
@@ -164,7 +160,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		if unsure {
 			// A send ended in an error: settle it before going on.
-			if !e.senderOf(c).Ready() {
+			if !e.campaignReady(c) {
 				e.pauseForSession(ctx, id)
 				return
 			}
@@ -174,7 +170,11 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		extra := ExtraPause(p, sentThisRun)
 		delay := NextDelay(p, e.rng) + extra
-		if delay > 0 {
+		if e.rotating(c) {
+			// Each account keeps its own pacing clock: this one waits,
+			// the others may send meanwhile.
+			next[acct], used[acct] = e.clock.Now().Add(delay), used[acct]+1
+		} else if delay > 0 {
 			e.wait(ctx, id, gen, e.clock.Now().Add(delay), "waiting")
 		}
 		if extra > 0 {
@@ -200,13 +200,12 @@ func nextBatch(cur, got int, took time.Duration, limit int) int {
 // sendBatch sends claimed recipients one by one and returns their outcomes;
 // unsure is set when a send's fate is unknown (left "sending" for the
 // reconciler), paused holds the reason when too many failed in a row.
-func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []models.Recipient, failures *int, sentThisRun *int64) (outs []models.Outcome, unsure bool, paused string) {
+func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, sender Sender, recs []models.Recipient, failures *int, sentThisRun *int64) (outs []models.Outcome, unsure bool, paused string) {
 	outs = make([]models.Outcome, 0, len(recs))
 	maxFailures := c.Pacing.MaxFailures
 	if maxFailures <= 0 {
 		maxFailures = DefaultMaxFailures
 	}
-	sender := e.senderOf(c)
 	for i, r := range recs {
 		if ctx.Err() != nil || (i > 0 && !sender.Ready()) || !e.cur.ok() {
 			// Not attempted: back to pending.
@@ -249,7 +248,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		case StatusSent:
 			o.State, *failures = models.RecipientSent, 0
 			*sentThisRun++
-			e.countSent(now, e.accountOf(c))
+			e.countSent(now, r.AccountID)
 		case StatusInvalidNumber:
 			o.State = models.RecipientInvalid
 			if o.Error == "" {
