@@ -388,7 +388,7 @@ func openAPISchemas() obj {
 			"seq": integer(), "contact_id": str(), "phone": str(), "name": str(), "text": str(), "state": strEnum(models.RecipientStates...),
 			"run": integer(), "message_id": str(), "error": str(), "sent_at": ts, "delivered_at": ts, "read_at": ts,
 			"account_id": obj{"type": "string", "description": "The WhatsApp account that claimed the recipient for sending (absent before)."},
-			"messages": obj{"type": "array", "items": ref("Message"), "description": "With ?messages=1: the text and each file, in the order sent."}}),
+			"messages":   obj{"type": "array", "items": ref("Message"), "description": "With ?messages=1: the text and each file, in the order sent."}}),
 		"Message": object([]string{"seq", "part", "kind", "state"}, obj{
 			"seq": integer(), "part": integer(), "run": integer(), "kind": strEnum(models.MessageText, models.MediaPhoto, models.MediaVideo, models.MediaDocument),
 			"media_id": str(), "file_name": str(), "text": obj{"type": "string", "description": "The text, or the file's caption."},
