@@ -113,8 +113,10 @@ func (e *Engine) countSent(now time.Time, acct string) {
 // and why to wait; why is "" when no account is ready at all.
 func (e *Engine) pickAccount(ctx context.Context, c *models.Campaign, p models.Pacing, next map[string]time.Time, used map[string]int, now time.Time) (acct string, ap models.Pacing, sender Sender, until time.Time, why string) {
 	ids := []string{""}
+	var list []models.WhatsAppAccount // read once per pick
 	if e.rotating(c) {
 		ids = c.AccountIDs
+		list = e.accountList(ctx)
 	}
 	best := -1
 	var bestPacing models.Pacing
@@ -127,7 +129,7 @@ func (e *Engine) pickAccount(ctx context.Context, c *models.Campaign, p models.P
 			a, pa = e.accountPacing(ctx, c, p)
 		} else {
 			snd = e.opts.AccountSender(id)
-			a, pa = id, e.pacingOf(ctx, id, p)
+			a, pa = id, withAccount(list, id, p)
 		}
 		if !snd.Ready() {
 			continue
@@ -156,23 +158,24 @@ func (e *Engine) pickAccount(ctx context.Context, c *models.Campaign, p models.P
 	return acct, bestPacing, sender, time.Time{}, ""
 }
 
-// pacingOf is p with account id's own daily cap and quiet hours.
-func (e *Engine) pacingOf(ctx context.Context, id string, p models.Pacing) models.Pacing {
+// accountList reads the WhatsApp accounts (nil when the store cannot:
+// then the campaign's cap and quiet hours hold).
+func (e *Engine) accountList(ctx context.Context) []models.WhatsAppAccount {
 	as, ok := e.store.(Accounts)
 	if !ok {
-		return p
+		return nil
 	}
 	list, err := as.ListWhatsAppAccounts(ctx)
 	if err != nil {
-		logrus.WithFields(logrus.Fields{"account": id, "error": err}).Error("campaign: unable to read the WhatsApp accounts; using the campaign's cap and quiet hours")
-		return p
+		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to read the WhatsApp accounts; using the campaign's cap and quiet hours")
+		return nil
 	}
 	if len(list) > 0 {
 		e.mu.Lock()
 		e.firstAccount = list[0].ID
 		e.mu.Unlock()
 	}
-	return withAccount(list, id, p)
+	return list
 }
 
 // withAccount is p with account id's daily cap and quiet hours where it
