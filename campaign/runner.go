@@ -118,6 +118,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		storeErrors = 0
 		if len(recs) == 0 {
 			e.finish(ctx, c)
+			if e.rotating(c) {
+				// A recipient held by an account that dropped keeps the
+				// run open: look again later rather than at once.
+				if n, err := e.store.CountStates(ctx, id, c.Run); err == nil && n[models.RecipientSending] > 0 {
+					e.wait(ctx, id, gen, e.clock.Now().Add(e.opts.IdlePoll), "waiting for an account to come back")
+				}
+			}
 			return
 		}
 		if !e.cur.cover(ctx, c.Run, recs[len(recs)-1].Seq) {
