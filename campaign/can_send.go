@@ -13,3 +13,31 @@ func (e *Engine) senderOf(c *models.Campaign) Sender {
 	}
 	return e.sender
 }
+
+// rotating reports whether campaign c rotates over several accounts.
+func (e *Engine) rotating(c *models.Campaign) bool {
+	return len(c.AccountIDs) > 1 && e.opts.AccountSender != nil
+}
+
+// senderOn is the Sender of account acct for campaign c: that account's
+// when the engine can reach one account, else the campaign's.
+func (e *Engine) senderOn(c *models.Campaign, acct string) Sender {
+	if acct != "" && e.rotating(c) {
+		return e.opts.AccountSender(acct)
+	}
+	return e.senderOf(c)
+}
+
+// campaignReady reports whether campaign c can send now: one of its
+// accounts is ready.
+func (e *Engine) campaignReady(c *models.Campaign) bool {
+	if !e.rotating(c) {
+		return e.senderOf(c).Ready()
+	}
+	for _, id := range c.AccountIDs {
+		if e.opts.AccountSender(id).Ready() {
+			return true
+		}
+	}
+	return false
+}

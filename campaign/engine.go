@@ -48,6 +48,11 @@ type Options struct {
 	// interrupted sends are reconciled on. Nil sends every campaign through
 	// Sender, which also answers CanSend.
 	SenderFor func(c *models.Campaign) Sender
+	// AccountSender, when set, is the Sender of one WhatsApp account: a
+	// campaign with several account_ids rotates over them, and a recipient
+	// left "sending" is reconciled on the account that holds it. Nil: no
+	// rotation (every campaign sends through SenderFor or Sender).
+	AccountSender func(id string) Sender
 }
 
 // Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
@@ -83,8 +88,12 @@ type Engine struct {
 	// outcomes the database refused, per campaign, written before the
 	// campaign goes on (and consulted before reconciling from chats)
 	unrecorded map[string][]models.Outcome
-	sentToday  int64
-	day        time.Time
+	// sentToday counts today's sends per account ("" = every account),
+	// each read from the store once a day; firstAccount is the account of
+	// campaigns without account_ids, as last read
+	sentToday    map[string]int64
+	day          time.Time
+	firstAccount string
 	// campaigns whose lease table could not be reached (logged once)
 	leaseOffline map[string]bool
 	// cur is the lease of the campaign the runner sends (runner goroutine only)
@@ -204,7 +213,7 @@ func (e *Engine) resumeForSession(ctx context.Context) {
 		return
 	}
 	for _, c := range cs {
-		if c.PauseReason == models.PauseWhatsApp && e.senderOf(&c).Ready() {
+		if c.PauseReason == models.PauseWhatsApp && e.campaignReady(&c) {
 			e.changed(c.ID, e.store.ResumeCampaign(ctx, c.ID))
 			e.live.event(c.ID, Event{At: e.clock.Now(), State: "resumed", Detail: "WhatsApp is connected again"})
 		}

@@ -94,7 +94,9 @@ type Store interface {
 	ReopenCampaign(ctx context.Context, id string) error
 
 	// Recipients.
-	ClaimPending(ctx context.Context, id string, run, n int) ([]models.Recipient, error)
+	// ClaimPendingOn claims for WhatsApp account account ("" unknown): the
+	// account is written with the "sending" mark.
+	ClaimPendingOn(ctx context.Context, id, account string, run, n int) ([]models.Recipient, error)
 	RecordOutcomes(ctx context.Context, id string, outs []models.Outcome) error
 	RecipientsInState(ctx context.Context, id, state string) ([]models.Recipient, error)
 	SetRecipientState(ctx context.Context, id string, seq int64, from string, o models.Outcome) (bool, error)

@@ -28,16 +28,25 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 	if err != nil {
 		return err
 	}
-	sender := e.senderOf(c) // the chats are read on the campaign's account
 	for _, r := range recs {
+		// The chat is read on the account that holds the recipient. In a
+		// rotation, one whose account is down stays "sending", held, while
+		// the others go on; nobody else may send to it meanwhile.
+		sender := e.senderOn(c, r.AccountID)
 		if !sender.Ready() {
+			if e.rotating(c) && r.AccountID != "" {
+				continue
+			}
 			return errNotReady
 		}
 		var o models.Outcome
 		if len(files) > 0 {
-			o, err = e.reconcileParts(ctx, c, r, files)
+			o, err = e.reconcileParts(ctx, c, sender, r, files)
 		} else {
 			o, err = e.reconcileOne(ctx, sender, r)
+		}
+		if errors.Is(err, errNotReady) && e.rotating(c) && r.AccountID != "" {
+			continue
 		}
 		if err != nil {
 			return err
@@ -49,7 +58,7 @@ func (e *Engine) reconcile(ctx context.Context, c *models.Campaign) error {
 			return err
 		}
 		if o.State == models.RecipientSent {
-			e.countSent(o.At)
+			e.countSent(o.At, r.AccountID)
 		}
 		e.live.event(c.ID, Event{At: o.At, Phone: r.Phone, Name: r.Name, State: o.State, Detail: "checked after an interrupted send: " + o.Error})
 	}

@@ -28,8 +28,7 @@ const (
 // The first message not in the chat sends the recipient back to pending
 // (the rest were never attempted: messages go one after the other); one
 // that cannot be told makes the recipient "unknown", never a resend.
-func (e *Engine) reconcileParts(ctx context.Context, c *models.Campaign, r models.Recipient, files []models.Media) (models.Outcome, error) {
-	sender := e.senderOf(c) // the campaign's account
+func (e *Engine) reconcileParts(ctx context.Context, c *models.Campaign, sender Sender, r models.Recipient, files []models.Media) (models.Outcome, error) {
 	now := e.clock.Now()
 	parts := planParts(c.CaptionMode, r.Body, files)
 	have, err := e.store.RecipientMessages(ctx, c.ID, r.Seq)

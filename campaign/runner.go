@@ -22,7 +22,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	id := c.ID
 	gen := e.live.gen(id)
 	e.live.update(id, (*Live).breakStretch) // a pause or a restart is no message's gap
-	if !e.senderOf(c).Ready() {
+	if !e.campaignReady(c) {
 		e.pauseForSession(ctx, id)
 		return
 	}
@@ -61,6 +61,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 	batch := 1
 	failures, storeErrors := 0, 0
 	var sentThisRun int64
+	next, used := map[string]time.Time{}, map[string]int{} // per account, in a rotation
 	lastScheduleCheck := time.Now()
 	for ctx.Err() == nil {
 		if time.Since(lastScheduleCheck) > e.opts.IdlePoll {
@@ -83,28 +84,24 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 			}
 			c, p, gen = fresh, fresh.Pacing, g
 		}
-		if !e.senderOf(c).Ready() {
-			e.pauseForSession(ctx, id)
-			return
-		}
 		now := e.clock.Now()
-		if until, quiet := QuietUntil(p, now, e.loc); quiet {
-			e.wait(ctx, id, gen, until, "quiet hours")
+		acct, ap, sender, until, why := e.pickAccount(ctx, c, p, next, used, now)
+		if sender == nil {
+			if why == "" {
+				e.pauseForSession(ctx, id)
+				return
+			}
+			e.wait(ctx, id, gen, until, why)
 			continue
 		}
 		n := batch
 		if len(files) > 0 {
 			n = 1 // a recipient with files is several messages, each sent with its own mark
 		}
-		if p.DailyCap > 0 {
-			today := e.sentTodayCount(ctx, now)
-			if until, capped := CapUntil(p, today, now, e.loc); capped {
-				e.wait(ctx, id, gen, until, "daily cap reached")
-				continue
-			}
-			n = min(n, p.DailyCap-int(today))
+		if ap.DailyCap > 0 {
+			n = min(n, ap.DailyCap-int(e.sentTodayCount(ctx, now, acct)))
 		}
-		recs, err := e.store.ClaimPending(ctx, id, c.Run, n)
+		recs, err := e.store.ClaimPendingOn(ctx, id, acct, c.Run, n)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -121,6 +118,13 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		storeErrors = 0
 		if len(recs) == 0 {
 			e.finish(ctx, c)
+			if e.rotating(c) {
+				// A recipient held by an account that dropped keeps the
+				// run open: look again later rather than at once.
+				if n, err := e.store.CountStates(ctx, id, c.Run); err == nil && n[models.RecipientSending] > 0 {
+					e.wait(ctx, id, gen, e.clock.Now().Add(e.opts.IdlePoll), "waiting for an account to come back")
+				}
+			}
 			return
 		}
 		if !e.cur.cover(ctx, c.Run, recs[len(recs)-1].Seq) {
@@ -144,9 +148,9 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		var unsure bool
 		var paused string
 		if len(files) > 0 {
-			unsure, paused = e.sendWithFiles(ctx, c, recs[0], files, &failures, &sentThisRun)
+			unsure, paused = e.sendWithFiles(ctx, c, sender, recs[0], files, &failures, &sentThisRun)
 		} else {
-			outs, unsure, paused = e.sendBatch(ctx, c, recs, &failures, &sentThisRun)
+			outs, unsure, paused = e.sendBatch(ctx, c, sender, recs, &failures, &sentThisRun)
 		}
 		if unpaced {
 			batch = nextBatch(batch, len(recs), time.Since(began), e.opts.ClaimBatch)
@@ -163,7 +167,7 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		if unsure {
 			// A send ended in an error: settle it before going on.
-			if !e.senderOf(c).Ready() {
+			if !e.campaignReady(c) {
 				e.pauseForSession(ctx, id)
 				return
 			}
@@ -173,7 +177,11 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		extra := ExtraPause(p, sentThisRun)
 		delay := NextDelay(p, e.rng) + extra
-		if delay > 0 {
+		if e.rotating(c) {
+			// Each account keeps its own pacing clock: this one waits,
+			// the others may send meanwhile.
+			next[acct], used[acct] = e.clock.Now().Add(delay), used[acct]+1
+		} else if delay > 0 {
 			e.wait(ctx, id, gen, e.clock.Now().Add(delay), "waiting")
 		}
 		if extra > 0 {
@@ -199,13 +207,12 @@ func nextBatch(cur, got int, took time.Duration, limit int) int {
 // sendBatch sends claimed recipients one by one and returns their outcomes;
 // unsure is set when a send's fate is unknown (left "sending" for the
 // reconciler), paused holds the reason when too many failed in a row.
-func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []models.Recipient, failures *int, sentThisRun *int64) (outs []models.Outcome, unsure bool, paused string) {
+func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, sender Sender, recs []models.Recipient, failures *int, sentThisRun *int64) (outs []models.Outcome, unsure bool, paused string) {
 	outs = make([]models.Outcome, 0, len(recs))
 	maxFailures := c.Pacing.MaxFailures
 	if maxFailures <= 0 {
 		maxFailures = DefaultMaxFailures
 	}
-	sender := e.senderOf(c)
 	for i, r := range recs {
 		if ctx.Err() != nil || (i > 0 && !sender.Ready()) || !e.cur.ok() {
 			// Not attempted: back to pending.
@@ -248,7 +255,7 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, recs []model
 		case StatusSent:
 			o.State, *failures = models.RecipientSent, 0
 			*sentThisRun++
-			e.countSent(now)
+			e.countSent(now, r.AccountID)
 		case StatusInvalidNumber:
 			o.State = models.RecipientInvalid
 			if o.Error == "" {
@@ -349,35 +356,6 @@ func (e *Engine) wait(ctx context.Context, id string, gen uint64, until time.Tim
 			return false
 		}
 	}
-}
-
-// sentTodayCount is how many messages the account sent today (every
-// campaign), read from the store once a day and counted in memory after.
-func (e *Engine) sentTodayCount(ctx context.Context, now time.Time) int64 {
-	day := StartOfDay(now, e.loc)
-	e.mu.Lock()
-	known := e.day.Equal(day)
-	n := e.sentToday
-	e.mu.Unlock()
-	if known {
-		return n
-	}
-	n, err := e.store.SentSince(ctx, day)
-	if err != nil {
-		logrus.WithFields(logrus.Fields{"error": err}).Error("campaign: unable to count today's sends")
-	}
-	e.mu.Lock()
-	e.day, e.sentToday = day, n
-	e.mu.Unlock()
-	return n
-}
-
-func (e *Engine) countSent(now time.Time) {
-	e.mu.Lock()
-	if e.day.Equal(StartOfDay(now, e.loc)) {
-		e.sentToday++
-	}
-	e.mu.Unlock()
 }
 
 // recordOutcomes writes outcomes; when the database refuses, they are kept

@@ -19,8 +19,7 @@ import (
 // short) are skipped, so nobody gets a file twice. unsure is set when a
 // send's fate is unknown: the recipient and that message stay "sending"
 // for the reconciler. paused holds the reason when the campaign must pause.
-func (e *Engine) sendWithFiles(ctx context.Context, c *models.Campaign, r models.Recipient, files []models.Media, failures *int, sentThisRun *int64) (unsure bool, paused string) {
-	sender := e.senderOf(c) // the campaign's account
+func (e *Engine) sendWithFiles(ctx context.Context, c *models.Campaign, sender Sender, r models.Recipient, files []models.Media, failures *int, sentThisRun *int64) (unsure bool, paused string) {
 	id := c.ID
 	back := func() { // nothing more was attempted: the recipient waits its turn again
 		if _, err := e.store.SetRecipientState(context.WithoutCancel(ctx), id, r.Seq, models.RecipientSending, models.Outcome{Seq: r.Seq, State: models.RecipientPending}); err != nil {
@@ -146,7 +145,7 @@ func (e *Engine) sendWithFiles(ctx context.Context, c *models.Campaign, r models
 	}
 	*failures = 0
 	*sentThisRun++
-	e.countSent(now)
+	e.countSent(now, r.AccountID)
 	e.noteRecipient(id, Event{At: now, Phone: r.Phone, Name: r.Name}, models.RecipientSent, "", time.Since(start))
 	return false, ""
 }

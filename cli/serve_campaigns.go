@@ -34,11 +34,14 @@ func (offlineSender) RecentOutgoing(context.Context, string, int) ([]campaign.Ou
 func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store, reg *accounts.Registry, files *media.Library, lease campaign.Lease, sd *shutdown) *campaign.Engine {
 	var sender campaign.Sender = offlineSender{}
 	var senderFor func(*models.Campaign) campaign.Sender
+	var accountSender func(string) campaign.Sender
 	if reg != nil {
 		sender = whatsapp.FirstAccountSender{Registry: reg}
 		senderFor = whatsapp.SenderFor(reg)
+		accountSender = whatsapp.AccountSenders(reg)
 	}
-	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, Files: files, Location: cfg.Location(), Lease: lease})
+	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, AccountSender: accountSender,
+		Files: files, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

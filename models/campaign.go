@@ -152,6 +152,9 @@ type Recipient struct {
 	SentAt      *time.Time `json:"sent_at,omitempty"`
 	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
 	ReadAt      *time.Time `json:"read_at,omitempty"`
+	// AccountID is the WhatsApp account that claimed the recipient for
+	// sending (written with the claim); "" before, or when unknown.
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // TableName implements gorm's Tabler.

@@ -15,14 +15,22 @@ import (
 // it is on disk before any message leaves: after a crash, a recipient still
 // "sending" is one whose fate must be reconciled, never resent blindly.
 func (s *Store) ClaimPending(ctx context.Context, id string, run, n int) ([]Recipient, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.q.ClaimPending, RecipientSending, id, id, RecipientPending, run, n)
+	return s.ClaimPendingOn(ctx, id, "", run, n)
+}
+
+// ClaimPendingOn is ClaimPending for WhatsApp account account: the same
+// statement that marks the recipients "sending" records the account that
+// holds them (campaign_recipients.account_id), so an interrupted send is
+// reconciled on the account that made it.
+func (s *Store) ClaimPendingOn(ctx context.Context, id, account string, run, n int) ([]Recipient, error) {
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.ClaimPending, RecipientSending, account, id, id, RecipientPending, run, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
 	}
 	defer rows.Close()
 	out := make([]Recipient, 0, n)
 	for rows.Next() {
-		r := Recipient{CampaignID: id, State: RecipientSending, Run: run}
+		r := Recipient{CampaignID: id, State: RecipientSending, Run: run, AccountID: account}
 		if err := rows.Scan(&r.Seq, &r.ContactID, &r.Phone, &r.Name, &r.Body); err != nil {
 			return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
 		}
@@ -184,10 +192,10 @@ type RecipientQuery struct {
 	Total int64
 }
 
-const recipientColumns = "seq, contact_id, phone, name, body, state, run, message_id, error, sent_at, delivered_at, read_at"
+const recipientColumns = "seq, contact_id, phone, name, body, state, run, message_id, error, sent_at, delivered_at, read_at, account_id"
 
 func scanRecipient(rows *sql.Rows, r *Recipient) error {
-	return rows.Scan(&r.Seq, &r.ContactID, &r.Phone, &r.Name, &r.Body, &r.State, &r.Run, &r.MessageID, &r.Error, &r.SentAt, &r.DeliveredAt, &r.ReadAt)
+	return rows.Scan(&r.Seq, &r.ContactID, &r.Phone, &r.Name, &r.Body, &r.State, &r.Run, &r.MessageID, &r.Error, &r.SentAt, &r.DeliveredAt, &r.ReadAt, &r.AccountID)
 }
 
 func (q RecipientQuery) where() (string, []any) {

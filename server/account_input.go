@@ -149,8 +149,7 @@ func (s *Server) needAccounts(c *gin.Context) bool {
 
 // checkCampaignAccounts returns what is wrong with a campaign's
 // account_ids, or "". The ids are stored with the campaign (the store
-// checks that they exist); the engine sends through one account, so a list
-// of several (a rotation) is refused rather than quietly sent through one.
+// checks that they exist): one is that account, several a rotation.
 func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
 	if len(ids) == 0 {
 		return ""
@@ -170,9 +169,6 @@ func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
 		if !known {
 			return fmt.Sprintf("account_ids: no WhatsApp account with id %s", id)
 		}
-	}
-	if len(ids) > 1 {
-		return "account_ids: give one account; rotating a campaign across several accounts is not built yet in this version"
 	}
 	return ""
 }

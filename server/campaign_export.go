@@ -11,7 +11,9 @@ import (
 )
 
 // exportHeader names the columns of a campaign's result export.
-var exportHeader = []string{"#", "name", "phone", "state", "run", "message_id", "error", "sent_at", "delivered_at", "read_at", "text"}
+// The last column, account, is the WhatsApp account that sent (its name,
+// else its id; "" before a send was attempted).
+var exportHeader = []string{"#", "name", "phone", "state", "run", "message_id", "error", "sent_at", "delivered_at", "read_at", "text", "account"}
 
 // failureStates are the states "failures only" exports.
 var failureStates = []string{models.RecipientFailed, models.RecipientInvalid, models.RecipientUnknown}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"time"
@@ -62,7 +63,7 @@ func (p *messageParts) of(r *models.Recipient, rows []models.Message) []models.M
 func (p *messageParts) fileName(m models.Message) string { return p.names[m.MediaID] }
 
 // messageExportHeader names the columns of a per-message export.
-var messageExportHeader = []string{"#", "name", "phone", "message", "kind", "file", "state", "run", "message_id", "error", "sent_at", "delivered_at", "read_at", "text"}
+var messageExportHeader = []string{"#", "name", "phone", "message", "kind", "file", "state", "run", "message_id", "error", "sent_at", "delivered_at", "read_at", "text", "account"}
 
 func (p *messageParts) exportRows(r *models.Recipient, rows []models.Message, masked bool) [][]string {
 	ts := func(t *time.Time) string {
@@ -92,11 +93,25 @@ func (p *messageParts) exportRows(r *models.Recipient, rows []models.Message, ma
 // per recipient, or with messages one per message of each recipient;
 // masked hides the numbers (a viewer who may not see them).
 func (s *Server) eachExportRow(ctx context.Context, cp *models.Campaign, states []string, messages, masked bool, fn func([]string) error) error {
+	accounts, err := s.store.ListWhatsAppAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, a := range accounts {
+		names[a.ID] = cmp.Or(a.Name, a.ID)
+	}
+	account := func(r *models.Recipient) string {
+		if r.AccountID == "" {
+			return ""
+		}
+		return neutralizeCell(cmp.Or(names[r.AccountID], r.AccountID))
+	}
 	if !messages {
 		if err := fn(exportHeader); err != nil {
 			return err
 		}
-		return s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error { return fn(exportRow(r, masked)) })
+		return s.store.EachRecipient(ctx, cp.ID, states, func(r *models.Recipient) error { return fn(append(exportRow(r, masked), account(r))) })
 	}
 	parts, err := s.newMessageParts(ctx, cp)
 	if err != nil {
@@ -113,7 +128,7 @@ func (s *Server) eachExportRow(ctx context.Context, cp *models.Campaign, states 
 			}
 		}
 		for _, row := range parts.exportRows(r, rows, masked) {
-			if err := fn(row); err != nil {
+			if err := fn(append(row, account(r))); err != nil {
 				return err
 			}
 		}

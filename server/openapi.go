@@ -369,7 +369,7 @@ func openAPISchemas() obj {
 		"CampaignInput": object([]string{"name", "template"}, obj{"name": str(), "template": obj{"type": "string", "description": "Text with {{name}}, {{v1}}…, {{attribute|fallback}} and {a|b} spin."},
 			"group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"), "scheduled_at": nullable("string"),
 			"skip_not_on_whatsapp": obj{"type": "boolean", "description": "Leave out contacts a number check found not on WhatsApp: they count as skipped, not failed."},
-			"account_ids":          obj{"type": "array", "items": str(), "description": "The WhatsApp account to send through, stored with the campaign: absent or empty is the first account, one id that account. Several ids (rotation) are refused (422) in this version."},
+			"account_ids":          obj{"type": "array", "items": str(), "description": "The WhatsApp accounts to send through: absent or empty is the first account, one id that account, several a rotation (each message goes to the next account that is ready, outside its quiet hours and under its daily cap; each account keeps its own pacing clock; an account that drops stops receiving work and the recipient it held is settled on it when it is back). An unknown id is refused (422)."},
 			"media_ids":            obj{"type": "array", "items": str(), "maxItems": models.MaxCampaignFiles, "description": "Files of the media library, sent in this order (the template may then be empty)."},
 			"caption_mode":         obj{"type": "string", "enum": []string{models.CaptionFirstFile, models.CaptionSeparate}, "description": "first_file (default): the message is the first file's caption; separate: a text of its own before the files."}}),
 		"CampaignPatch": object(nil, obj{"name": str(), "template": str(), "group_ids": arr(str()), "contact_ids": arr(str()), "pacing": ref("Pacing"),
@@ -387,7 +387,8 @@ func openAPISchemas() obj {
 		"Recipient": object([]string{"seq", "contact_id", "phone", "name", "text", "state", "run"}, obj{
 			"seq": integer(), "contact_id": str(), "phone": str(), "name": str(), "text": str(), "state": strEnum(models.RecipientStates...),
 			"run": integer(), "message_id": str(), "error": str(), "sent_at": ts, "delivered_at": ts, "read_at": ts,
-			"messages": obj{"type": "array", "items": ref("Message"), "description": "With ?messages=1: the text and each file, in the order sent."}}),
+			"account_id": obj{"type": "string", "description": "The WhatsApp account that claimed the recipient for sending (absent before)."},
+			"messages":   obj{"type": "array", "items": ref("Message"), "description": "With ?messages=1: the text and each file, in the order sent."}}),
 		"Message": object([]string{"seq", "part", "kind", "state"}, obj{
 			"seq": integer(), "part": integer(), "run": integer(), "kind": strEnum(models.MessageText, models.MediaPhoto, models.MediaVideo, models.MediaDocument),
 			"media_id": str(), "file_name": str(), "text": obj{"type": "string", "description": "The text, or the file's caption."},

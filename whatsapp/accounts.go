@@ -388,6 +388,13 @@ func (s AccountSender) Ready() bool {
 	return err == nil && snd.Ready()
 }
 
+// AccountSenders is campaign.Options.AccountSender over the registry: the
+// Sender of one account, for rotations and for reconciling a recipient on
+// the account that holds it.
+func AccountSenders(reg *accounts.Registry) func(id string) campaign.Sender {
+	return func(id string) campaign.Sender { return AccountSender{Registry: reg, ID: id} }
+}
+
 // SenderFor is campaign.Options.SenderFor over the registry: a campaign
 // without accounts sends through the first account, one with an account
 // through that one.

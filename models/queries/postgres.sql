@@ -7,13 +7,14 @@
 -- name: claim-pending
 -- Marks up to n pending recipients of a run "sending" and returns them.
 -- = ANY(ARRAY(...)) keeps Postgres on the primary key instead of a hashed
--- semi-join over the whole campaign.
--- Args: sending, campaign, campaign, pending, run, n.
-UPDATE campaign_recipients SET state = $1
-WHERE campaign_id = $2 AND seq = ANY(ARRAY(
+-- semi-join over the whole campaign. The account that holds them is written
+-- in the same statement.
+-- Args: sending, account, campaign, campaign, pending, run, n.
+UPDATE campaign_recipients SET state = $1, account_id = $2
+WHERE campaign_id = $3 AND seq = ANY(ARRAY(
     SELECT seq FROM campaign_recipients
-    WHERE campaign_id = $3 AND state = $4 AND run = $5
-    ORDER BY seq LIMIT $6))
+    WHERE campaign_id = $4 AND state = $5 AND run = $6
+    ORDER BY seq LIMIT $7))
 RETURNING seq, contact_id, phone, name, body
 
 -- name: record-outcomes

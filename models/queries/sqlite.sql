@@ -7,9 +7,10 @@
 
 -- name: claim-pending
 -- Marks up to n pending recipients of a run "sending" and returns them. The
--- mark is committed before any message leaves (see ClaimPending).
--- Args: sending, campaign, campaign, pending, run, n.
-UPDATE campaign_recipients SET state = ?
+-- mark is committed before any message leaves (see ClaimPending), with the
+-- account that holds them.
+-- Args: sending, account, campaign, campaign, pending, run, n.
+UPDATE campaign_recipients SET state = ?, account_id = ?
 WHERE campaign_id = ? AND seq IN (
     SELECT seq FROM campaign_recipients
     WHERE campaign_id = ? AND state = ? AND run = ?
