@@ -1,6 +1,7 @@
 package whatsapp_test
 
 import (
+	"github.com/sambad/sambad/phone"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +98,7 @@ func TestAccountsPage(t *testing.T) {
 	s.link(second, "919866600002")
 	waitJS(t, p, "the card to show the linked number", `() => {
 		const c = document.querySelector('#acct-live-`+second+`');
-		return c && c.querySelector('[data-state="ready"]') && c.textContent.includes('+919866600002');
+		return c && c.querySelector('[data-state="ready"]') && c.textContent.includes('`+phone.Readable("+919866600002")+`');
 	}`)
 	if n := len(p.MustElements(`header .wa-acct`)); n != 1 {
 		t.Fatalf("the top bar shows %d other accounts, want 1", n)
