@@ -1,7 +1,6 @@
 package whatsapp_test
 
 import (
-	"github.com/sambad/sambad/phone"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/sambad/sambad/phone"
 )
 
 // viewer is a headless Chromium for looking at Sambad's pages (not a
