@@ -41,3 +41,8 @@ func (e *Engine) campaignReady(c *models.Campaign) bool {
 	}
 	return false
 }
+
+// CanSendCampaign reports whether campaign c would send now rather than
+// wait: one of its accounts (the first account for a campaign without
+// accounts) is ready. Pages use it for a campaign's own warnings.
+func (e *Engine) CanSendCampaign(c *models.Campaign) bool { return e.campaignReady(c) }

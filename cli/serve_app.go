@@ -34,7 +34,7 @@ func startApp(ctx context.Context, cfg *config.Config, db *models.DB, store *mod
 		deps.WhatsApp = whatsapp.FirstAccount{Registry: reg}
 		deps.Accounts = whatsapp.Accounts{Registry: reg}
 		deps.BrowserReady = browserReady(reg)
-		go recordAccountEvents(ctx, deps.WhatsApp, store)
+		go recordAccountEvents(ctx, reg, store)
 	} else {
 		deps.WhatsAppOffReason = "turned off by SAMBAD_NO_BROWSER"
 	}

@@ -24,6 +24,7 @@ type campaignShowView struct {
 	Files         []models.Media
 	TemplateError string
 	Groups        []models.Group
+	Wait          campaignWait // starting now would wait for WhatsApp
 }
 
 // campaignShow shows a campaign: the preview and start button for a draft,
@@ -45,6 +46,7 @@ func (s *Server) campaignShow(c *gin.Context) {
 		return
 	}
 	v.WillReceive = v.AudienceTotal - v.AudienceOut
+	v.Wait = s.campaignWait(mv.C)
 	if v.Sample, err = s.store.AudienceSample(ctx, mv.C.ID, 50); err != nil {
 		s.pageStoreError(c, err)
 		return

@@ -44,6 +44,10 @@ func newEventLine(e models.Event) eventLine {
 		l.Link = "/whatsapp"
 		v := newSessionView(true, SessionStatus{State: e.State})
 		l.Text, l.Tone = "WhatsApp: "+v.Label, v.Tone
+		if e.Subject != "" { // the account, since several can be linked
+			l.Link = "/accounts"
+			l.Text = "WhatsApp “" + e.Subject + "”: " + v.Label
+		}
 		if e.Detail != "" {
 			l.Text += " (" + e.Detail + ")"
 		}

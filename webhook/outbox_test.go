@@ -68,7 +68,7 @@ func TestOutboxEventsFromTheDatabase(t *testing.T) {
 		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventImport, Subject: "contacts.csv", State: "done", Detail: "3 new"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventWhatsApp, State: "logged_out"}); err != nil {
+		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventWhatsApp, SubjectID: "acct-2", Subject: "Shop phone", State: "logged_out"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventBackup, State: "done"}); err != nil {
@@ -94,7 +94,7 @@ func TestOutboxEventsFromTheDatabase(t *testing.T) {
 					t.Errorf("import payload %v", p)
 				}
 			case ev.Type == "session.state":
-				if p["state"] != "logged_out" {
+				if p["state"] != "logged_out" || p["account_id"] != "acct-2" || p["account_name"] != "Shop phone" {
 					t.Errorf("session payload %v", p)
 				}
 			}
