@@ -66,8 +66,10 @@ func (f *fakeAccounts) Update(ctx context.Context, id string, p models.WhatsAppA
 	return server.Account{}, fmt.Errorf("not in this test")
 }
 
-func (f *fakeAccounts) Remove(ctx context.Context, id string) error { return fmt.Errorf("not in this test") }
-func (f *fakeAccounts) Session(id string) server.WhatsApp         { return nil }
+func (f *fakeAccounts) Remove(ctx context.Context, id string) error {
+	return fmt.Errorf("not in this test")
+}
+func (f *fakeAccounts) Session(id string) server.WhatsApp { return nil }
 
 func (f *fakeAccounts) Subscribe() (<-chan string, func()) {
 	ch := make(chan string, 8)
@@ -347,5 +349,44 @@ func TestReportByAccount(t *testing.T) {
 	}
 	if got["Front desk"] != 5 || got["Shop phone"] != 4 || got["Backup"] != 1 || got[""] != 2 {
 		t.Fatalf("accounts per row: %v", got)
+	}
+}
+
+// The PDF report has the By account table and names, on each recipient's
+// row, the account that holds or sent it.
+func TestCampaignReportPDFByAccount(t *testing.T) {
+	x := newAcctSite(t, 12)
+	c := x.rotating(t)
+	text := pdfText(t, x.url+"/campaigns/"+c.ID+"/report.pdf")
+	words := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{
+		"By account", "Share of sent",
+		"Front desk " + phone.Readable("+919866600001") + " 4 2 1 1 0 0 57%",
+		"Shop phone " + phone.Readable("+919866600002") + " 3 0 0 0 1 0 42%",
+		"Backup " + phone.Readable("+919866600003") + " 0 0 0 0 0 1 0%",
+		"Account",
+	} {
+		if !strings.Contains(words, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	// Person 0-4 went through Front desk, 5-8 through Shop phone, 9 is
+	// held by Backup, 10 and 11 are not claimed yet.
+	want := map[int]string{0: "Front desk", 4: "Front desk", 5: "Shop phone", 8: "Shop phone", 9: "Backup"}
+	for _, line := range strings.Split(text, "\n") {
+		for i, acct := range want {
+			if strings.Contains(line, phone.Readable(fmt.Sprintf("+1415%07d", 5000000+i))) {
+				if !strings.Contains(line, acct) {
+					t.Errorf("Person %d's row does not name %s: %q", i, acct, line)
+				}
+				delete(want, i)
+			}
+		}
+		if strings.Contains(line, phone.Readable("+14155000011")) && (strings.Contains(line, "Front desk") || strings.Contains(line, "Shop phone") || strings.Contains(line, "Backup")) {
+			t.Errorf("an unclaimed recipient names an account: %q", line)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("rows not found: %v\n%s", want, text)
 	}
 }
