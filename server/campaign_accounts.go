@@ -16,8 +16,9 @@ type accountProgress struct {
 	// Label and Tone are the account's state pill (the accounts page's).
 	Label, Tone string
 	// Ready says the account can send now; Asleep that its browser sleeps
-	// and wakes for work (not a reason to wait).
-	Ready, Asleep bool
+	// and wakes for work (not a reason to wait); Elsewhere that another
+	// install drives it (hybrid mode), so its state is not known here.
+	Ready, Asleep, Elsewhere bool
 	// SharePct is its part of the campaign's messages sent, for its bar.
 	SharePct int64
 }
@@ -35,7 +36,9 @@ func (a accountProgress) Sending() int64 { return a.Counts[models.RecipientSendi
 
 // Waiting says the account holds recipients it cannot send now: they wait
 // for it (no other account may take them, see campaign/reconcile.go).
-func (a accountProgress) Waiting() bool { return a.Sending() > 0 && !a.Ready && !a.Asleep }
+func (a accountProgress) Waiting() bool {
+	return a.Sending() > 0 && !a.Ready && !a.Asleep && !a.Elsewhere
+}
 
 // accountLabels are the state pills of an account that is not simply in a
 // session state.
@@ -117,7 +120,7 @@ func (s *Server) accountStates(ctx context.Context) (map[string]accountProgress,
 		p.Label, p.Tone = t.label, t.tone
 		switch {
 		case !a.Here:
-			p.Label, p.Tone = accountElsewhere, ""
+			p.Label, p.Tone, p.Elsewhere = accountElsewhere, "", true
 		case a.Session.Asleep:
 			p.Label, p.Tone = accountAsleep, ""
 		}
