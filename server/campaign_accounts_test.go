@@ -248,7 +248,7 @@ func TestMonitorByAccount(t *testing.T) {
 	for i, want := range []string{
 		"Front desk " + phone.Readable("+919866600001") + " Connected 4 2 1 1 0 0 57%",
 		"Shop phone " + phone.Readable("+919866600002") + " Connected 3 0 0 0 1 0 42%",
-		"Backup " + phone.Readable("+919866600003") + " 1 held by Backup, waiting for it Logged out 0 0 0 0 0 1 0%",
+		"Backup " + phone.Readable("+919866600003") + " 1 held by Backup, waiting for it · Open accounts Logged out 0 0 0 0 0 1 0%",
 	} {
 		if got := accountRow(t, body, x.ids[i]); got != want {
 			t.Errorf("row %d = %q, want %q", i, got, want)
@@ -258,7 +258,7 @@ func TestMonitorByAccount(t *testing.T) {
 	// shown at once (not at the next 3 s refresh).
 	next := monitorEvents(t, x.url+"/campaigns/"+c.ID+"/events")
 	live := next(5 * time.Second)
-	if got := accountRow(t, live, x.ids[2]); !strings.Contains(got, "1 held by Backup, waiting for it Logged out") {
+	if got := accountRow(t, live, x.ids[2]); !strings.Contains(got, "1 held by Backup, waiting for it · Open accounts Logged out") {
 		t.Fatalf("live row of Backup: %q", got)
 	}
 	if got := accountRow(t, live, x.ids[0]); !strings.HasPrefix(got, "Front desk") || !strings.Contains(got, "4 2 1 1") {
