@@ -103,6 +103,8 @@ type Store interface {
 	ResolveUnknown(ctx context.Context, id, to string, run int) (int64, error)
 	ApplyAck(ctx context.Context, messageID, state string, at time.Time) (string, error)
 	CountStates(ctx context.Context, id string, run int) (models.StateCounts, error)
+	// CountStatesByAccount counts per account_id ("" unclaimed) and state.
+	CountStatesByAccount(ctx context.Context, id string) (map[string]models.StateCounts, error)
 	SentSince(ctx context.Context, t time.Time) (int64, error)
 	CountInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)
 	MarkInDoubt(ctx context.Context, id string, run int, through int64) (int64, error)

@@ -181,6 +181,34 @@ func (s *Store) CountStates(ctx context.Context, id string, run int) (StateCount
 	return out, rows.Err()
 }
 
+// CountStatesByAccount returns how many of a campaign's recipients each
+// WhatsApp account holds or sent, per state (every run): the key is the
+// recipient's account_id, "" for those no account has claimed yet. The
+// states are CountStates' own, so the counts per account add up to its.
+func (s *Store) CountStatesByAccount(ctx context.Context, id string) (map[string]StateCounts, error) {
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.CountStatesByAccount, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count recipients per account: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]StateCounts{}
+	for rows.Next() {
+		var acct, st string
+		var n int64
+		if err := rows.Scan(&acct, &st, &n); err != nil {
+			return nil, fmt.Errorf("store: unable to count recipients per account: %w", err)
+		}
+		if out[acct] == nil {
+			out[acct] = StateCounts{}
+		}
+		out[acct][st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to count recipients per account: %w", err)
+	}
+	return out, nil
+}
+
 // RecipientQuery selects a page of a campaign's recipients.
 type RecipientQuery struct {
 	CampaignID string

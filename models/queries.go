@@ -34,6 +34,7 @@ type queries struct {
 	MessageCampaign      string `query:"message-campaign"`
 	CountStates          string `query:"count-states"`
 	CountStatesOfRun     string `query:"count-states-of-run"`
+	CountStatesByAccount string `query:"count-states-by-account"`
 	SetRecipientState    string `query:"set-recipient-state"`
 	ResolveUnknownSent   string `query:"resolve-unknown-sent"`
 	ResolveUnknownResend string `query:"resolve-unknown-resend"`

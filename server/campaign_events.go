@@ -32,6 +32,9 @@ func (s *Server) campaignEvents(c *gin.Context) {
 func (s *Server) streamMonitor(c *gin.Context, ctx context.Context, id string, emit liveEmit) {
 	changed, stop := s.campaigns.Subscribe(id)
 	defer stop()
+	// An account that drops or comes back changes the "By account" pills.
+	accountChanged, stopAccounts := s.accountChanges()
+	defer stopAccounts()
 	tick := time.NewTicker(3 * time.Second)
 	defer tick.Stop()
 	for {
@@ -56,6 +59,7 @@ func (s *Server) streamMonitor(c *gin.Context, ctx context.Context, id string, e
 		case <-ctx.Done():
 			return
 		case <-changed:
+		case <-accountChanged:
 		case <-tick.C:
 		}
 	}

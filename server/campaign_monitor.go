@@ -25,6 +25,8 @@ type monitorView struct {
 	Live      campaign.Live
 	Loc       *time.Location
 	Leased    bool // hybrid mode: campaigns are sent by the install holding their lease
+	// Accounts is the "By account" table of a campaign with accounts.
+	Accounts []accountProgress
 }
 
 type stateCount struct {
@@ -47,6 +49,9 @@ func (s *Server) monitorView(ctx context.Context, id string) (*monitorView, erro
 	}
 	if v.Total > 0 {
 		v.Pct = v.Done * 100 / v.Total
+	}
+	if v.Accounts, err = s.campaignAccounts(ctx, cp); err != nil {
+		return nil, err
 	}
 	if cp.State == models.CampaignRunning || cp.State == models.CampaignPaused {
 		v.Remaining = counts[models.RecipientPending] + counts[models.RecipientSending]

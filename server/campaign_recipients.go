@@ -20,6 +20,9 @@ type recipientsView struct {
 	// With ?messages=1, each recipient's messages (text and files).
 	Messages  bool
 	WithParts []recipientWithMessages
+	// Names of the WhatsApp accounts, for the Account column of a campaign
+	// with accounts (nil: no column).
+	Names accountNamer
 }
 
 const recipientsPerPage = 50
@@ -55,6 +58,12 @@ func (s *Server) campaignRecipients(c *gin.Context) {
 	v := recipientsView{
 		M: mv, State: state, StateWords: filterWords(q.States), Run: q.Run, Items: items, Total: total, Page: q.Page, Pages: pageCount(total, recipientsPerPage),
 		Messages: messagesWanted(c),
+	}
+	if len(mv.C.AccountIDs) > 0 {
+		if v.Names, err = s.accountNames(ctx); err != nil {
+			s.pageStoreError(c, err)
+			return
+		}
 	}
 	if v.Messages {
 		if v.WithParts, err = s.recipientsWithMessages(ctx, mv.C, items); err != nil {

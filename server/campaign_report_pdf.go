@@ -29,6 +29,9 @@ type pdfReportView struct {
 	Matching  int64 // recipients the table would list without the bound
 	Truncated bool  // the bound cut the table short
 	Generated string
+	// Names of the WhatsApp accounts, for the Account column of a campaign
+	// with accounts (nil: no column).
+	Names accountNamer
 }
 
 // PDFPrinter makes a PDF of an HTML document (pdfprint.Printer).
@@ -71,6 +74,12 @@ func (s *Server) campaignReportPDF(c *gin.Context) {
 		return
 	}
 	pv.Truncated = int64(len(pv.Rows)) < pv.Matching && len(pv.Rows) == maxPDFRows
+	if len(v.M.C.AccountIDs) > 0 {
+		if pv.Names, err = s.accountNames(ctx); err != nil {
+			fail(http.StatusInternalServerError, "The WhatsApp accounts could not be read; see error.log.")
+			return
+		}
+	}
 	html, err := s.renderFragment(c, fragmentReportPDF, pv)
 	if err != nil {
 		logrus.WithFields(logrus.Fields{"campaign": v.M.C.ID, "error": err}).Error("server: unable to render the PDF report")

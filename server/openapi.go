@@ -422,6 +422,7 @@ func openAPISchemas() obj {
 			"id": integer(), "endpoint_id": str(), "event_id": integer(), "event_type": str(), "at": ts,
 			"source": strEnum("", "again", "test"), "ok": boolean(), "status": integer(), "latency_ms": integer(), "error": str(), "response": str()}),
 		"WebhookEvent": object([]string{"id", "type", "time", "payload"}, obj{
-			"id": str(), "type": strEnum(append([]string{"webhook.test"}, models.WebhookEventTypes...)...), "time": ts, "payload": obj{"type": "object"}}),
+			"id": str(), "type": strEnum(append([]string{"webhook.test"}, models.WebhookEventTypes...)...), "time": ts, "payload": obj{"type": "object",
+				"description": "The event's data, by type (README, Webhooks). message.*: campaign_id, recipient, contact_id, name, phone, message_id, state, error, account_id and account_name (the WhatsApp account that sent; \"\" when none)."}}),
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/internal/testdb"
@@ -103,6 +104,64 @@ func TestOutboxEventsFromTheDatabase(t *testing.T) {
 		want := "campaign.started campaign.paused campaign.resumed campaign.stopped import.completed session.state"
 		if strings.Join(got, " ") != want {
 			t.Fatalf("outbox = %v, want %s", got, want)
+		}
+
+		// Message events name the account that sent: its id and name, ""
+		// for a recipient that records none.
+		acct := &models.WhatsAppAccount{Name: "Shop phone"}
+		if err := s.CreateWhatsAppAccount(ctx, acct, 0); err != nil {
+			t.Fatal(err)
+		}
+		c := &models.Campaign{Name: "Through the shop", Template: "Hi {{name}}", GroupIDs: []string{g.ID}, AccountIDs: models.IDList{acct.ID}}
+		if err := s.CreateCampaign(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PlanRecipients(ctx, c.ID, func(*models.Contact) (string, error) { return "Hi", nil }); err != nil {
+			t.Fatal(err)
+		}
+		onShop, err := s.ClaimPendingOn(ctx, c.ID, acct.ID, 1, 2)
+		if err != nil || len(onShop) != 2 {
+			t.Fatalf("claim: %v, %v", onShop, err)
+		}
+		onNone, err := s.ClaimPendingOn(ctx, c.ID, "", 1, 1)
+		if err != nil || len(onNone) != 1 {
+			t.Fatalf("claim: %v, %v", onNone, err)
+		}
+		now := time.Now()
+		if err := s.RecordOutcomes(ctx, c.ID, []models.Outcome{
+			{Seq: onShop[0].Seq, State: models.RecipientSent, MessageID: "m-shop", At: now},
+			{Seq: onShop[1].Seq, State: models.RecipientFailed, Error: "no luck", At: now},
+			{Seq: onNone[0].Seq, State: models.RecipientSent, MessageID: "m-none", At: now},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApplyAck(ctx, "m-shop", models.RecipientDelivered, now); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.WebhookEventsAfter(ctx, evs[len(evs)-1].ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []string
+		for _, ev := range msgs {
+			var p map[string]any
+			if err := json.Unmarshal([]byte(ev.Payload), &p); err != nil {
+				t.Fatalf("payload %s: %v", ev.Payload, err)
+			}
+			if !strings.HasPrefix(ev.Type, "message.") {
+				continue
+			}
+			wantID, wantName := acct.ID, "Shop phone"
+			if p["message_id"] == "m-none" {
+				wantID, wantName = "", ""
+			}
+			if p["account_id"] != wantID || p["account_name"] != wantName || p["campaign_id"] != c.ID {
+				t.Errorf("%s payload %v: want account %q %q", ev.Type, p, wantID, wantName)
+			}
+			seen = append(seen, ev.Type)
+		}
+		if len(seen) != 4 {
+			t.Fatalf("message events = %v, want sent, failed, sent and delivered", seen)
 		}
 	})
 }

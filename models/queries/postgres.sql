@@ -57,6 +57,12 @@ SELECT campaign_id FROM campaign_recipients WHERE message_id = $1 LIMIT 1
 -- name: count-states
 SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 GROUP BY state
 
+-- name: count-states-by-account
+-- A campaign's recipients per account that holds or sent them (account_id,
+-- '' while none has claimed them) and state, every run: the monitor's and
+-- the report's "By account" table, in the same states as count-states.
+SELECT account_id, state, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 GROUP BY account_id, state
+
 -- name: count-states-of-run
 SELECT state, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 AND run = $2 GROUP BY state
 
