@@ -48,10 +48,13 @@ func (c *clockStore) WebhookEventsAfter(ctx context.Context, after int64, limit 
 }
 
 func (c *clockStore) FailWebhook(ctx context.Context, id string, d *models.WebhookDelivery, next time.Time, maxFailures int) (bool, error) {
+	wait := time.Until(next)
+	off, err := c.Store.FailWebhook(ctx, id, d, time.Now(), maxFailures)
+	// Recorded once stored, so a test that saw n waits finds n failures.
 	c.mu.Lock()
-	c.waits = append(c.waits, time.Until(next))
+	c.waits = append(c.waits, wait)
 	c.mu.Unlock()
-	return c.Store.FailWebhook(ctx, id, d, time.Now(), maxFailures)
+	return off, err
 }
 
 func runOn(t *testing.T, s webhook.Store, opt webhook.Options) *webhook.Dispatcher {
