@@ -326,10 +326,11 @@ func openAPISchemas() obj {
 	ts := strFmt("date-time")
 	return obj{
 		"Error": object([]string{"error"}, obj{"error": str(),
-			"line":   obj{"type": "integer", "description": "A template error: the line of the template (from 1)."},
-			"column": obj{"type": "integer", "description": "A template error: the column (from 1)."},
-			"status": obj{"type": "string", "enum": []string{"invalid_number", "failed"}, "description": "POST /messages: how the send ended."},
-			"items":  obj{"type": "array", "items": ref("UploadedMedia"), "description": "POST /media: the files stored before the one refused."}}),
+			"line":     obj{"type": "integer", "description": "A template error: the line of the template (from 1)."},
+			"column":   obj{"type": "integer", "description": "A template error: the column (from 1)."},
+			"status":   obj{"type": "string", "enum": []string{"invalid_number", "failed"}, "description": "POST /messages: how the send ended."},
+			"messages": obj{"type": "array", "items": ref("SentMessage"), "description": "POST /messages with media_ids: each file sent or tried, the last one the one that did not go."},
+			"items":    obj{"type": "array", "items": ref("UploadedMedia"), "description": "POST /media: the files stored before the one refused."}}),
 		"User": object([]string{"id", "name", "role", "see_numbers", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}},
 			"see_numbers": obj{"type": "boolean", "description": "Staff see phone numbers whole only with this; admins always do."},
@@ -420,8 +421,9 @@ func openAPISchemas() obj {
 			"position": integer(), "here": obj{"type": "boolean", "description": "This install holds the account's profile and drives it."},
 			"state": strEnum(sessionStates...), "session": ref("Session"), "sent_today": integer(), "created_at": ts, "updated_at": ts}),
 		"SendResult": object([]string{"status"}, obj{"status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str(),
-			"messages": obj{"type": "array", "description": "With media_ids: each file's outcome.", "items": object([]string{"kind", "status"},
-				obj{"kind": str(), "media_id": str(), "status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()})}}),
+			"messages": obj{"type": "array", "description": "With media_ids: each file's outcome.", "items": ref("SentMessage")}}),
+		"SentMessage": object([]string{"kind", "status"},
+			obj{"kind": str(), "media_id": str(), "status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()}),
 		"WebhookInput": object(nil, obj{"url": obj{"type": "string", "description": "http or https; private addresses need SAMBAD_WEBHOOK_ALLOW_PRIVATE=true."},
 			"events": obj{"type": "array", "items": strEnum(models.WebhookEventTypes...), "description": "Empty or absent: every event."},
 			"secret": obj{"type": "string", "description": "At least 16 characters; empty makes one."}, "enabled": boolean()}),

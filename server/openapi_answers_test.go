@@ -209,6 +209,9 @@ func answerCases(rcv *hookReceiver, wa *fakeSession) []apiCase {
 			return map[string]any{"phone": "98765 43210", "text": "The offer", "media_ids": []string{v["photo"], v["doc"]}}
 		}, want: 200},
 		{method: "POST", op: "/messages", path: "/messages", body: map[string]any{"phone": "98765 00099", "text": "Hello"}, want: 422},
+		{method: "POST", op: "/messages", path: "/messages", body: func(v saved) any {
+			return map[string]any{"phone": "98765 00099", "text": "The offer", "media_ids": []string{v["photo"]}}
+		}, want: 422},
 		{method: "POST", op: "/messages", path: "/messages", body: map[string]any{"phone": "12ab", "text": "Hello"}, want: 422},
 
 		{method: "GET", op: "/accounts", path: "/accounts", want: 200, save: map[string]string{"first": "items.0.id"}},
