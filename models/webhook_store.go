@@ -335,9 +335,11 @@ func insertDelivery(tx *gorm.DB, s *Store, d *WebhookDelivery) error {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
-	return tx.Exec(`INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, at, source, ok, status, latency_ms, error, response)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.EndpointID, d.EventID, d.EventType, d.At.UTC(), d.Source, d.OK, d.Status,
-		d.LatencyMS, d.Error, d.Response).Error
+	// RETURNING fills d.ID, so an answer carrying d names the logged row
+	// (POST /webhooks/{id}/test, then .../deliveries/{delivery}/again).
+	return tx.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, at, source, ok, status, latency_ms, error, response)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.EndpointID, d.EventID, d.EventType, d.At.UTC(), d.Source, d.OK, d.Status,
+		d.LatencyMS, d.Error, d.Response).Scan(&d.ID).Error
 }
 
 // WebhookDeliveries returns an endpoint's newest deliveries first.

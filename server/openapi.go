@@ -76,8 +76,14 @@ var (
 	errorAnswers = obj{
 		"400": obj{"$ref": "#/components/responses/Error"},
 		"401": obj{"$ref": "#/components/responses/Error"},
+		// Staff on an admin-only route.
+		"403": obj{"$ref": "#/components/responses/Error"},
 		"404": obj{"$ref": "#/components/responses/Error"},
+		// The body is over the route's limit.
+		"413": obj{"$ref": "#/components/responses/Error"},
 		"422": obj{"$ref": "#/components/responses/Error"},
+		// Too many wrong tokens from the caller's address.
+		"429": obj{"$ref": "#/components/responses/Error"},
 		"500": obj{"$ref": "#/components/responses/Error"},
 		// The campaign engine or WhatsApp is not running, or the cloud
 		// database cannot be reached.
@@ -222,8 +228,8 @@ func OpenAPI() obj {
 		"/media": obj{
 			"get": op("List media files", pageParams, nil, ok("A page of files.", "MediaPage")),
 			"post": op("Upload files (photo, video, document)", nil, multipart(obj{"file": arr(strFmt("binary"))}, "file"),
-				obj{"201": answer("The stored files (200 when every file was already stored).", object([]string{"items"}, obj{"items": arr(ref("Media"))})),
-					"200": answer("Every file was already stored.", object([]string{"items"}, obj{"items": arr(ref("Media"))})),
+				obj{"201": answer("The stored files (200 when every file was already stored).", object([]string{"items"}, obj{"items": arr(ref("UploadedMedia"))})),
+					"200": answer("Every file was already stored.", object([]string{"items"}, obj{"items": arr(ref("UploadedMedia"))})),
 					"413": obj{"$ref": "#/components/responses/Error"}}),
 		},
 		"/media/{id}": obj{
@@ -283,8 +289,9 @@ func OpenAPI() obj {
 		},
 		"/users/{id}": obj{
 			"patch": op("Change a user (admins only): name, role, see_numbers, or a new password (their sessions end). Demoting the last admin is 409",
-				one(idParam), jsonBody(ref("UserPatch")), ok("The user.", "User")),
-			"delete": op("Delete a user with their sessions and tokens (admins only); deleting the last admin is 409", one(idParam), nil, noContent),
+				one(idParam), jsonBody(ref("UserPatch")), with2(ok("The user.", "User"), obj{"409": obj{"$ref": "#/components/responses/Error"}})),
+			"delete": op("Delete a user with their sessions and tokens (admins only); deleting the last admin is 409", one(idParam), nil,
+				with2(noContent, obj{"409": obj{"$ref": "#/components/responses/Error"}})),
 		},
 		"/tokens": obj{
 			"get": op("List your API tokens; an admin sees everyone's (user_id= for one user's)",
@@ -318,7 +325,12 @@ func OpenAPI() obj {
 func openAPISchemas() obj {
 	ts := strFmt("date-time")
 	return obj{
-		"Error": object([]string{"error"}, obj{"error": str()}),
+		"Error": object([]string{"error"}, obj{"error": str(),
+			"line":     obj{"type": "integer", "description": "A template error: the line of the template (from 1)."},
+			"column":   obj{"type": "integer", "description": "A template error: the column (from 1)."},
+			"status":   obj{"type": "string", "enum": []string{"invalid_number", "failed"}, "description": "POST /messages: how the send ended."},
+			"messages": obj{"type": "array", "items": ref("SentMessage"), "description": "POST /messages with media_ids: each file sent or tried, the last one the one that did not go."},
+			"items":    obj{"type": "array", "items": ref("UploadedMedia"), "description": "POST /media: the files stored before the one refused."}}),
 		"User": object([]string{"id", "name", "role", "see_numbers", "created_at", "updated_at"}, obj{
 			"id": str(), "name": str(), "role": obj{"type": "string", "enum": []string{"admin", "staff"}},
 			"see_numbers": obj{"type": "boolean", "description": "Staff see phone numbers whole only with this; admins always do."},
@@ -394,10 +406,10 @@ func openAPISchemas() obj {
 			"media_id": str(), "file_name": str(), "text": obj{"type": "string", "description": "The text, or the file's caption."},
 			"state": strEnum(models.RecipientStates...), "message_id": str(), "error": str(), "sent_at": ts, "delivered_at": ts, "read_at": ts}),
 		"RecipientPage": listPage("Recipient"),
-		"Media": object([]string{"id", "sha256", "kind", "mime_type", "size", "name", "created_at", "updated_at"}, obj{
-			"id": str(), "sha256": str(), "kind": strEnum("photo", "video", "document"), "mime_type": str(), "size": integer(), "name": str(),
-			"width": integer(), "height": integer(), "created_at": ts, "updated_at": ts}),
-		"MediaPage": listPage("Media"),
+		"Media":         object([]string{"id", "sha256", "kind", "mime_type", "size", "name", "created_at", "updated_at"}, mediaProps()),
+		"MediaPage":     listPage("Media"),
+		"UploadedMedia": object([]string{"id", "sha256", "kind", "mime_type", "size", "name", "created_at", "updated_at", "duplicate"},
+			with2(mediaProps(), obj{"duplicate": obj{"type": "boolean", "description": "The same bytes were already stored: this is that file, under its first name."}})),
 		"Session": object([]string{"state"}, obj{"state": strEnum(sessionStates...), "percent": integer(), "qr": nullable("string"), "qr_rotation": integer(),
 			"qr_expired": boolean(), "link_code": str(), "since": ts, "error": str(),
 			"phone":  obj{"type": "string", "description": "The linked account's own number, read from the page."},
@@ -409,8 +421,9 @@ func openAPISchemas() obj {
 			"position": integer(), "here": obj{"type": "boolean", "description": "This install holds the account's profile and drives it."},
 			"state": strEnum(sessionStates...), "session": ref("Session"), "sent_today": integer(), "created_at": ts, "updated_at": ts}),
 		"SendResult": object([]string{"status"}, obj{"status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str(),
-			"messages": obj{"type": "array", "description": "With media_ids: each file's outcome.", "items": object([]string{"kind", "status"},
-				obj{"kind": str(), "media_id": str(), "status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()})}}),
+			"messages": obj{"type": "array", "description": "With media_ids: each file's outcome.", "items": ref("SentMessage")}}),
+		"SentMessage": object([]string{"kind", "status"},
+			obj{"kind": str(), "media_id": str(), "status": strEnum("sent", "invalid_number", "failed"), "message_id": str(), "reason": str()}),
 		"WebhookInput": object(nil, obj{"url": obj{"type": "string", "description": "http or https; private addresses need SAMBAD_WEBHOOK_ALLOW_PRIVATE=true."},
 			"events": obj{"type": "array", "items": strEnum(models.WebhookEventTypes...), "description": "Empty or absent: every event."},
 			"secret": obj{"type": "string", "description": "At least 16 characters; empty makes one."}, "enabled": boolean()}),
@@ -419,10 +432,16 @@ func openAPISchemas() obj {
 			"enabled": boolean(), "last_event_id": integer(), "failures": integer(), "next_attempt_at": nullable("string"),
 			"disabled_reason": str(), "created_at": ts, "updated_at": ts}),
 		"WebhookDelivery": object([]string{"id", "endpoint_id", "event_id", "event_type", "at", "ok", "status", "latency_ms"}, obj{
-			"id": integer(), "endpoint_id": str(), "event_id": integer(), "event_type": str(), "at": ts,
+			"id": obj{"type": "integer", "minimum": 1, "description": "The log entry: .../deliveries/{delivery}/again sends it again."}, "endpoint_id": str(), "event_id": integer(), "event_type": str(), "at": ts,
 			"source": strEnum("", "again", "test"), "ok": boolean(), "status": integer(), "latency_ms": integer(), "error": str(), "response": str()}),
 		"WebhookEvent": object([]string{"id", "type", "time", "payload"}, obj{
 			"id": str(), "type": strEnum(append([]string{"webhook.test"}, models.WebhookEventTypes...)...), "time": ts, "payload": obj{"type": "object",
 				"description": "The event's data, by type (README, Webhooks). message.*: campaign_id, recipient, contact_id, name, phone, message_id, state, error, account_id and account_name (the WhatsApp account that sent; \"\" when none)."}}),
 	}
+}
+
+// mediaProps are the fields of a media file.
+func mediaProps() obj {
+	return obj{"id": str(), "sha256": str(), "kind": strEnum("photo", "video", "document"), "mime_type": str(), "size": integer(), "name": str(),
+		"width": integer(), "height": integer(), "created_at": strFmt("date-time"), "updated_at": strFmt("date-time")}
 }

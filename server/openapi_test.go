@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"sort"
@@ -113,6 +114,10 @@ func (sp *apiSpec) check(t *testing.T, method, path string, r reply) {
 		}
 		return
 	}
+	if content, ok := resp["content"].(map[string]any); ok && content["application/json"] == nil {
+		sp.checkFile(t, method, path, r, content)
+		return
+	}
 	ptr := "#/paths/" + pointerEscape(path) + "/" + strings.ToLower(method) + "/responses/" + status
 	if ref, ok := resp["$ref"].(string); ok {
 		ptr = ref
@@ -127,6 +132,55 @@ func (sp *apiSpec) check(t *testing.T, method, path string, r reply) {
 	}
 	if err := sch.Validate(inst); err != nil {
 		t.Errorf("%s %s %d does not match its schema: %v\n%s", method, path, r.status, err, r.body)
+	}
+}
+
+// checkFile checks a file answer's Content-Type is the one described
+// (application/octet-stream stands for any type: a media file's own).
+func (sp *apiSpec) checkFile(t *testing.T, method, path string, r reply, content map[string]any) {
+	t.Helper()
+	mt, _, err := mime.ParseMediaType(r.header.Get("Content-Type"))
+	if err != nil {
+		t.Errorf("%s %s %d: Content-Type %q: %v", method, path, r.status, r.header.Get("Content-Type"), err)
+		return
+	}
+	if content[mt] == nil && content["application/octet-stream"] == nil {
+		t.Errorf("%s %s %d answered %s, a type the description does not list", method, path, r.status, mt)
+	}
+	if r.body == "" {
+		t.Errorf("%s %s %d: an empty file", method, path, r.status)
+	}
+}
+
+// strict holds answers to the schemas of the description strictly from
+// here on: an object schema listing its properties gets
+// additionalProperties false (unless it says otherwise), so a field an
+// answer carries that the description does not name fails the check.
+// The served description stays open, so clients accept fields added later.
+func (sp *apiSpec) strict(t *testing.T) {
+	t.Helper()
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["properties"].(map[string]any); ok {
+				if _, set := x["additionalProperties"]; !set {
+					x["additionalProperties"] = false
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(sp.doc)
+	sp.c = jsonschema.NewCompiler()
+	if err := sp.c.AddResource(specURL, any(sp.doc)); err != nil {
+		t.Fatal(err)
 	}
 }
 
