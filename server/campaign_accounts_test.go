@@ -21,16 +21,16 @@ import (
 	"github.com/sambad/sambad/server"
 )
 
-// fakeAccounts is the accounts port over the stored rows, each in the
+// storedAccounts is the accounts port over the stored rows, each in the
 // session state the test sets.
-type fakeAccounts struct {
+type storedAccounts struct {
 	store  *models.Store
 	mu     sync.Mutex
 	states map[string]string
 	subs   []chan string
 }
 
-func (f *fakeAccounts) List(ctx context.Context) ([]server.Account, error) {
+func (f *storedAccounts) List(ctx context.Context) ([]server.Account, error) {
 	rows, err := f.store.ListWhatsAppAccounts(ctx)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (f *fakeAccounts) List(ctx context.Context) ([]server.Account, error) {
 	return out, nil
 }
 
-func (f *fakeAccounts) Get(ctx context.Context, id string) (server.Account, error) {
+func (f *storedAccounts) Get(ctx context.Context, id string) (server.Account, error) {
 	list, err := f.List(ctx)
 	if err != nil {
 		return server.Account{}, err
@@ -58,20 +58,20 @@ func (f *fakeAccounts) Get(ctx context.Context, id string) (server.Account, erro
 	return server.Account{}, models.ErrNotFound
 }
 
-func (f *fakeAccounts) Create(ctx context.Context, name string) (server.Account, error) {
+func (f *storedAccounts) Create(ctx context.Context, name string) (server.Account, error) {
 	return server.Account{}, fmt.Errorf("not in this test")
 }
 
-func (f *fakeAccounts) Update(ctx context.Context, id string, p models.WhatsAppAccountPatch) (server.Account, error) {
+func (f *storedAccounts) Update(ctx context.Context, id string, p models.WhatsAppAccountPatch) (server.Account, error) {
 	return server.Account{}, fmt.Errorf("not in this test")
 }
 
-func (f *fakeAccounts) Remove(ctx context.Context, id string) error {
+func (f *storedAccounts) Remove(ctx context.Context, id string) error {
 	return fmt.Errorf("not in this test")
 }
-func (f *fakeAccounts) Session(id string) server.WhatsApp { return nil }
+func (f *storedAccounts) Session(id string) server.WhatsApp { return nil }
 
-func (f *fakeAccounts) Subscribe() (<-chan string, func()) {
+func (f *storedAccounts) Subscribe() (<-chan string, func()) {
 	ch := make(chan string, 8)
 	f.mu.Lock()
 	f.subs = append(f.subs, ch)
@@ -80,7 +80,7 @@ func (f *fakeAccounts) Subscribe() (<-chan string, func()) {
 }
 
 // set changes an account's state and tells the subscribers.
-func (f *fakeAccounts) set(id, state string) {
+func (f *storedAccounts) set(id, state string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.states[id] = state
@@ -98,7 +98,7 @@ type acctSite struct {
 	url      string
 	store    *models.Store
 	engine   *campaign.Engine
-	accounts *fakeAccounts
+	accounts *storedAccounts
 	ids      []string // Front desk, Shop phone, Backup
 	contacts []string
 }
@@ -112,7 +112,7 @@ func newAcctSite(t *testing.T, n int) *acctSite {
 		t.Fatal(err)
 	}
 	e := campaign.New(campaign.Options{Store: s, Sender: &memSender{sent: map[string][]string{}, invalid: map[string]bool{}}, Location: cfg.Location()})
-	fa := &fakeAccounts{store: s, states: map[string]string{}}
+	fa := &storedAccounts{store: s, states: map[string]string{}}
 	site := &acctSite{store: s, engine: e, accounts: fa}
 	for i, name := range []string{"Front desk", "Shop phone", "Backup"} {
 		a := &models.WhatsAppAccount{Name: name}
