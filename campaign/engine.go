@@ -539,8 +539,15 @@ func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64
 		e.live.bump(id)
 		return n, userError(err)
 	}
+	if fresh, ferr := e.store.GetCampaign(ctx, id); ferr == nil {
+		c = fresh // the runner may have completed the run meanwhile
+	}
 	if models.ActionReopen.Allowed(c.State) {
 		err = e.changed(id, e.store.ReopenCampaign(ctx, id))
+		if errors.Is(err, models.ErrState) {
+			err = nil // the runner reopened it first
+			e.wake()
+		}
 	} else {
 		e.wake()
 	}

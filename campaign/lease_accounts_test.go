@@ -75,9 +75,8 @@ func TestLeaseOnlyInstallsHoldingAccounts(t *testing.T) {
 
 	led := &sendLog{}
 	gx, _ := seedContacts(t, s, 20, "61")
-	onX := newCampaign(t, s, "On X {{name}}", gx.ID, fast)
-	onX.AccountIDs = []string{x}
-	if err := s.UpdateCampaign(ctx, onX); err != nil {
+	onX := &models.Campaign{Name: "On X", Template: "On X {{name}}", GroupIDs: []string{gx.ID}, Pacing: fast, AccountIDs: []string{x}}
+	if err := s.CreateCampaign(ctx, onX); err != nil {
 		t.Fatal(err)
 	}
 	gf, _ := seedContacts(t, s, 10, "62")
