@@ -8,8 +8,8 @@ func (e *Engine) CanSend() bool { return e.sender.Ready() }
 
 // senderOf is the Sender of campaign c's accounts.
 func (e *Engine) senderOf(c *models.Campaign) Sender {
-	if a := e.accountOf(c); !e.holds(a) {
-		return notHeldSender{id: a}
+	if len(c.AccountIDs) > 0 && !e.holds(c.AccountIDs[0]) {
+		return notHeldSender{id: c.AccountIDs[0]}
 	}
 	if e.opts.SenderFor != nil {
 		return e.opts.SenderFor(c)

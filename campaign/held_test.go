@@ -64,6 +64,12 @@ func TestReleaseHeldByDeadAccount(t *testing.T) {
 			t.Fatalf("held: %+v, %v", held, err)
 		}
 		var ue *campaign.Error
+		if err := e.AccountFree(ctx, ids[1]); !errors.As(err, &ue) || ue.Status != http.StatusConflict || !strings.Contains(ue.Message, c.Name) {
+			t.Fatalf("removing the account that holds it: %v; want a 409 naming the campaign", err)
+		}
+		if err := e.AccountFree(ctx, ids[0]); err != nil {
+			t.Fatalf("an account holding nothing: %v", err)
+		}
 		if _, err := e.ReleaseHeld(ctx, c.ID, ids[0]); !errors.As(err, &ue) || ue.Status != http.StatusConflict {
 			t.Fatalf("releasing a connected account: %v; want a 409", err)
 		}
@@ -95,6 +101,9 @@ func TestReleaseHeldByDeadAccount(t *testing.T) {
 		sends, repeated, err := s.SendLedger(ctx, c.ID)
 		if err != nil || sends != 30 || repeated != 0 {
 			t.Fatalf("ledger: %d sends, %d repeated, %v; want 30, 0", sends, repeated, err)
+		}
+		if err := e.AccountFree(ctx, ids[1]); err != nil {
+			t.Fatalf("the dead account, released, may be removed: %v", err)
 		}
 	})
 }

@@ -13,29 +13,27 @@ func (e *Engine) holds(id string) bool {
 	return id == "" || e.opts.HoldsAccount == nil || e.opts.HoldsAccount(id)
 }
 
-// campaignAccounts is the accounts campaign c sends through: its
-// account_ids, else the first account (nil when the store knows none).
-func (e *Engine) campaignAccounts(ctx context.Context, c *models.Campaign) []string {
-	if len(c.AccountIDs) > 0 {
-		return c.AccountIDs
-	}
-	if list := e.accountList(ctx); len(list) > 0 {
-		return []string{list[0].ID}
-	}
-	return nil
-}
-
 // holdsAny reports whether this install holds at least one of campaign c's
-// accounts: only then may it take the campaign's lease.
+// accounts: only then may it take the campaign's lease. A campaign without
+// account_ids sends, as it always has, through the first account this
+// install holds (SenderFor): any install holding an account may send it.
 func (e *Engine) holdsAny(ctx context.Context, c *models.Campaign) bool {
 	if e.opts.HoldsAccount == nil {
 		return true
 	}
-	ids := e.campaignAccounts(ctx, c)
-	if len(ids) == 0 {
-		return true
+	if len(c.AccountIDs) == 0 {
+		list := e.accountList(ctx)
+		if len(list) == 0 {
+			return true // no account known: the campaign's Sender says
+		}
+		for _, a := range list {
+			if e.holds(a.ID) {
+				return true
+			}
+		}
+		return false
 	}
-	for _, id := range ids {
+	for _, id := range c.AccountIDs {
 		if e.holds(id) {
 			return true
 		}
