@@ -90,6 +90,10 @@ func (e *Engine) ReleaseHeld(ctx context.Context, id, accountID string) (int64, 
 			name = fmt.Sprintf("%q (%s)", a.Name, a.ID)
 		}
 	}
+	if l := e.live.snapshot(id).Lease; e.lease != nil && l.Holder != "" && !l.Mine && l.Until.After(e.clock.Now()) {
+		// That install may be sending to one of them right now.
+		return 0, &Error{Status: http.StatusConflict, Message: fmt.Sprintf("Install %s is sending this campaign now; release them on that install, or once it has stopped sending", l.Holder)}
+	}
 	if e.accountReady(c, accountID) {
 		return 0, &Error{Status: http.StatusConflict, Message: fmt.Sprintf("WhatsApp account %s is connected: it checks its own chats and settles the recipients it holds by itself; nothing to release", name)}
 	}
