@@ -203,6 +203,11 @@ func (r *Registry) Get(id string) *Account {
 	return r.accounts[id]
 }
 
+// Holds reports whether this install holds account id: its profile is on
+// this install's disk and this registry drives it (the campaign engine's
+// Options.HoldsAccount). An account held by another install is false.
+func (r *Registry) Holds(id string) bool { return r.Get(id) != nil }
+
 // First returns the first account held here (the one /api/v1/session and
 // campaigns without accounts use), or nil when none is.
 func (r *Registry) First(ctx context.Context) *Account {

@@ -128,7 +128,7 @@ func (e *Engine) pickAccount(ctx context.Context, c *models.Campaign, p models.P
 			snd = e.senderOf(c)
 			a, pa = e.accountPacing(ctx, c, p)
 		} else {
-			snd = e.opts.AccountSender(id)
+			snd = e.accountSender(id) // never ready when held elsewhere
 			a, pa = id, withAccount(list, id, p)
 		}
 		if !snd.Ready() {

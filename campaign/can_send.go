@@ -8,6 +8,9 @@ func (e *Engine) CanSend() bool { return e.sender.Ready() }
 
 // senderOf is the Sender of campaign c's accounts.
 func (e *Engine) senderOf(c *models.Campaign) Sender {
+	if len(c.AccountIDs) > 0 && !e.holds(c.AccountIDs[0]) {
+		return notHeldSender{id: c.AccountIDs[0]}
+	}
 	if e.opts.SenderFor != nil {
 		return e.opts.SenderFor(c)
 	}
@@ -23,7 +26,7 @@ func (e *Engine) rotating(c *models.Campaign) bool {
 // when the engine can reach one account, else the campaign's.
 func (e *Engine) senderOn(c *models.Campaign, acct string) Sender {
 	if acct != "" && e.rotating(c) {
-		return e.opts.AccountSender(acct)
+		return e.accountSender(acct)
 	}
 	return e.senderOf(c)
 }
@@ -35,7 +38,7 @@ func (e *Engine) campaignReady(c *models.Campaign) bool {
 		return e.senderOf(c).Ready()
 	}
 	for _, id := range c.AccountIDs {
-		if e.opts.AccountSender(id).Ready() {
+		if e.accountSender(id).Ready() {
 			return true
 		}
 	}

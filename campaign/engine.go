@@ -53,6 +53,13 @@ type Options struct {
 	// left "sending" is reconciled on the account that holds it. Nil: no
 	// rotation (every campaign sends through SenderFor or Sender).
 	AccountSender func(id string) Sender
+	// HoldsAccount, when set, reports whether this install holds WhatsApp
+	// account id (hybrid mode: whatsapp_accounts.holder_install_id names
+	// the install whose disk holds its profile). A campaign's lease is
+	// taken only by an install holding one of its accounts (the first
+	// account for a campaign without account_ids), and it sends, and reads
+	// chats, only through the accounts it holds. Nil: every account.
+	HoldsAccount func(id string) bool
 }
 
 // Engine runs campaigns: one runner goroutine, owned by whoever calls Run,
@@ -256,7 +263,7 @@ func (e *Engine) nextRunning(ctx context.Context) (*models.Campaign, *heldLease)
 		return nil, nil
 	}
 	for i := range cs {
-		if h, ok := e.takeLease(ctx, cs[i].ID); ok {
+		if h, ok := e.takeLease(ctx, &cs[i]); ok {
 			return &cs[i], h
 		}
 	}
@@ -346,7 +353,16 @@ func (e *Engine) plan(ctx context.Context, c *models.Campaign) (_ models.PlanRes
 		if lerr != nil {
 			return models.PlanResult{}, lerr
 		}
-		defer func() { release(err) }()
+		defer func() {
+			if err == nil && !e.holdsAny(ctx, c) {
+				// Planned here, sent by an install holding its accounts:
+				// the lease taken to plan it is given up at once.
+				err2 := errors.New("campaign: this install holds none of the campaign's accounts")
+				release(err2)
+				return
+			}
+			release(err)
+		}()
 	}
 	files, err := e.checkFiles(ctx, c.ID)
 	if err != nil {
@@ -523,8 +539,15 @@ func (e *Engine) ResolveUnknown(ctx context.Context, id, decision string) (int64
 		e.live.bump(id)
 		return n, userError(err)
 	}
+	if fresh, ferr := e.store.GetCampaign(ctx, id); ferr == nil {
+		c = fresh // the runner may have completed the run meanwhile
+	}
 	if models.ActionReopen.Allowed(c.State) {
 		err = e.changed(id, e.store.ReopenCampaign(ctx, id))
+		if errors.Is(err, models.ErrState) {
+			err = nil // the runner reopened it first
+			e.wake()
+		}
 	} else {
 		e.wake()
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/sambad/sambad/models"
 )
 
 // DefaultLeaseTTL is how long a campaign's lease runs unless renewed.
@@ -15,6 +17,10 @@ const DefaultLeaseTTL = 60 * time.Second
 
 // statusElsewhere is the live status of a campaign another install sends.
 const statusElsewhere = "sending on another install"
+
+// statusNotHeld is the live status of a campaign none of whose accounts
+// this install holds (hybrid mode): it never tries to take its lease.
+const statusNotHeld = "sending from another install: this install holds none of its accounts"
 
 // LeaseView is what the monitor shows of a campaign's lease (hybrid mode).
 type LeaseView struct {
@@ -49,12 +55,26 @@ type heldLease struct {
 // send it now (another install holds it, or the database cannot be reached
 // and the lease this install last held has run out). It never changes the
 // campaign's state: a campaign sending elsewhere stays running there.
-func (e *Engine) takeLease(ctx context.Context, id string) (*heldLease, bool) {
+func (e *Engine) takeLease(ctx context.Context, c *models.Campaign) (*heldLease, bool) {
 	l := e.lease
 	if l == nil {
 		return nil, true
 	}
-	if !e.sender.Ready() {
+	id := c.ID
+	if !e.holdsAny(ctx, c) {
+		// Not even tried: only an install holding one of the campaign's
+		// accounts may send it.
+		e.live.change(id, func(lv *Live) bool {
+			if lv.Status == statusNotHeld && lv.Current == "" && lv.Until.IsZero() && !lv.Lease.Mine {
+				return false
+			}
+			lv.Lease.Mine = false
+			lv.Status, lv.Current, lv.Until = statusNotHeld, "", time.Time{}
+			return true
+		})
+		return nil, false
+	}
+	if !e.campaignReady(c) {
 		// Not taken while WhatsApp is down here: an install whose WhatsApp
 		// is connected may send it meanwhile.
 		e.live.update(id, func(lv *Live) { lv.Status, lv.Current = "waiting for WhatsApp on this install", "" })

@@ -115,14 +115,24 @@ type install struct {
 
 func startInstall(t *testing.T, s *models.Store, id string, led *sendLog, ttl, took time.Duration) *install {
 	t.Helper()
+	return startInstallWith(t, s, id, led, ttl, took, nil)
+}
+
+// startInstallWith is startInstall with mod applied to the engine's options.
+func startInstallWith(t *testing.T, s *models.Store, id string, led *sendLog, ttl, took time.Duration, mod func(*campaign.Options)) *install {
+	t.Helper()
 	db, err := testdb.Gorm(s).DB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	leases := syncer.NewLeases(func(context.Context) (*sql.DB, error) { return db, nil })
 	l := &pgLease{Lease: leases.For(func() string { return id }, nil)}
-	e := campaign.New(campaign.Options{Store: s, Sender: &installSender{install: id, led: led, took: took},
-		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl, TakeoverGrace: ttl})
+	o := campaign.Options{Store: s, Sender: &installSender{install: id, led: led, took: took},
+		IdlePoll: 10 * time.Millisecond, Location: time.UTC, Lease: l, LeaseTTL: ttl, TakeoverGrace: ttl}
+	if mod != nil {
+		mod(&o)
+	}
+	e := campaign.New(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()

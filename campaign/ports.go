@@ -117,6 +117,15 @@ type Store interface {
 	PutMessage(ctx context.Context, m models.Message) error
 	ResolveUnknownMessages(ctx context.Context, id, to string) (int64, error)
 	ReopenRecipient(ctx context.Context, id string, seq int64, run int) (bool, error)
+
+	// Recipients one account holds (campaign/held.go).
+	// ClaimPendingPinned is ClaimPendingOn for a rotation with files: a
+	// recipient part of whose messages went out is claimed only through
+	// the account that sent them.
+	ClaimPendingPinned(ctx context.Context, id, account string, run, n int) ([]models.Recipient, error)
+	ReleaseHeld(ctx context.Context, id string, run int, account, reason string) (int64, error)
+	HeldByAccount(ctx context.Context, id string, run int) (map[string]int64, error)
+	CampaignsHeldByAccount(ctx context.Context, account string) ([]models.CampaignHeld, error)
 }
 
 // Clock tells the time and waits; tests inject one to reach quiet hours.

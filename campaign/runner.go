@@ -101,7 +101,16 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		if ap.DailyCap > 0 {
 			n = min(n, ap.DailyCap-int(e.sentTodayCount(ctx, now, acct)))
 		}
-		recs, err := e.store.ClaimPendingOn(ctx, id, acct, c.Run, n)
+		var recs []models.Recipient
+		pinned := len(files) > 0 && e.rotating(c)
+		if pinned {
+			// A recipient whose first files went out through one account
+			// gets the rest through it: they belong in that chat, and a
+			// chat is read on the account that sent.
+			recs, err = e.store.ClaimPendingPinned(ctx, id, acct, c.Run, n)
+		} else {
+			recs, err = e.store.ClaimPendingOn(ctx, id, acct, c.Run, n)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -117,6 +126,15 @@ func (e *Engine) runCampaign(ctx context.Context, c *models.Campaign) {
 		}
 		storeErrors = 0
 		if len(recs) == 0 {
+			if pinned {
+				if cnt, err := e.store.CountStates(ctx, id, c.Run); err == nil && cnt[models.RecipientPending] > 0 {
+					// What is left is pinned to another account: this one
+					// waits, that one (once ready) sends it.
+					next[acct] = now.Add(e.opts.IdlePoll)
+					e.wait(ctx, id, gen, now.Add(e.opts.IdlePoll), "waiting for the account that sent a recipient's first files")
+					continue
+				}
+			}
 			e.finish(ctx, c)
 			if e.rotating(c) {
 				// A recipient held by an account that dropped keeps the
@@ -289,10 +307,17 @@ func (e *Engine) sendBatch(ctx context.Context, c *models.Campaign, sender Sende
 // finish completes a run once nothing is pending or sending.
 func (e *Engine) finish(ctx context.Context, c *models.Campaign) {
 	counts, err := e.store.CountStates(ctx, c.ID, c.Run)
-	if err != nil || counts[models.RecipientSending] > 0 {
+	if err != nil || counts[models.RecipientSending] > 0 || counts[models.RecipientPending] > 0 {
+		// Pending again since the claim (a person chose to resend): not done.
 		return
 	}
 	if err := e.store.CompleteRun(ctx, c.ID, c.Run); err != nil {
+		return
+	}
+	if n, err := e.store.CountStates(ctx, c.ID, c.Run); err == nil && n[models.RecipientPending] > 0 {
+		// A person's "resend" landed between the count and the completion
+		// (ResolveUnknown saw the campaign still running): it goes on.
+		e.changed(c.ID, e.store.ReopenCampaign(ctx, c.ID))
 		return
 	}
 	e.live.bump(c.ID)

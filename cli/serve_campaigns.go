@@ -35,13 +35,15 @@ func startCampaigns(ctx context.Context, cfg *config.Config, store *models.Store
 	var sender campaign.Sender = offlineSender{}
 	var senderFor func(*models.Campaign) campaign.Sender
 	var accountSender func(string) campaign.Sender
+	var holds func(string) bool
 	if reg != nil {
+		holds = reg.Holds
 		sender = whatsapp.FirstAccountSender{Registry: reg}
 		senderFor = whatsapp.SenderFor(reg)
 		accountSender = whatsapp.AccountSenders(reg)
 	}
 	e := campaign.New(campaign.Options{Store: store, Sender: sender, SenderFor: senderFor, AccountSender: accountSender,
-		Files: files, Location: cfg.Location(), Lease: lease})
+		HoldsAccount: holds, Files: files, Location: cfg.Location(), Lease: lease})
 	// Not ctx: the engine must outlive the HTTP server's drain and stop in its own stage.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

@@ -39,6 +39,12 @@ type queries struct {
 	ResolveUnknownSent   string `query:"resolve-unknown-sent"`
 	ResolveUnknownResend string `query:"resolve-unknown-resend"`
 	SentSince            string `query:"sent-since"`
+	// Recipients held by one account (campaign_held.go).
+	ClaimPendingPinned     string `query:"claim-pending-pinned"`
+	ReleaseHeldMessages    string `query:"release-held-messages"`
+	ReleaseHeld            string `query:"release-held"`
+	HeldByAccount          string `query:"held-by-account"`
+	CampaignsHeldByAccount string `query:"campaigns-held-by-account"`
 	// Accounts (whatsapp_account_store.go).
 	SentSinceByAccount string `query:"sent-since-by-account"`
 

@@ -27,6 +27,9 @@ func (s *Server) accountDelete(c *gin.Context) {
 		})
 		return
 	}
+	if !s.accountFree(c, id) {
+		return
+	}
 	if err := s.accounts.Remove(c.Request.Context(), id); err != nil {
 		s.accountError(c, err)
 		return

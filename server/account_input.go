@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 
+	"github.com/sambad/sambad/campaign"
 	"github.com/sambad/sambad/models"
 )
 
@@ -171,4 +172,24 @@ func (s *Server) checkCampaignAccounts(c *gin.Context, ids []string) string {
 		}
 	}
 	return ""
+}
+
+// accountFree refuses (409, answered here) removing an account that holds
+// campaign recipients whose sends are not settled: its chats are the only
+// record of whether they went out, so a person releases them on the
+// campaign's page first.
+func (s *Server) accountFree(c *gin.Context, id string) bool {
+	if s.campaigns == nil {
+		return true
+	}
+	err := s.campaigns.AccountFree(c.Request.Context(), id)
+	if err == nil {
+		return true
+	}
+	if ue := campaign.UserError(err); ue != nil {
+		s.answerError(c, ue.Status, ue.Message)
+		return false
+	}
+	s.storeError(c, err)
+	return false
 }

@@ -12,6 +12,9 @@ func (s *Server) apiAccountDelete(c *gin.Context) {
 	if !s.needAccounts(c) {
 		return
 	}
+	if !s.accountFree(c, c.Param("id")) {
+		return
+	}
 	if err := s.accounts.Remove(c.Request.Context(), c.Param("id")); err != nil {
 		s.accountError(c, err)
 		return

@@ -27,6 +27,9 @@ type monitorView struct {
 	Leased    bool // hybrid mode: campaigns are sent by the install holding their lease
 	// Accounts is the "By account" table of a campaign with accounts.
 	Accounts []accountProgress
+	// Held: the accounts holding recipients of the current run (left
+	// "sending"), each releasable while it is not connected.
+	Held []campaign.HeldAccount
 }
 
 type stateCount struct {
@@ -56,6 +59,9 @@ func (s *Server) monitorView(ctx context.Context, id string) (*monitorView, erro
 	if cp.State == models.CampaignRunning || cp.State == models.CampaignPaused {
 		v.Remaining = counts[models.RecipientPending] + counts[models.RecipientSending]
 		v.ETA, v.ETABasis = estimateText(cp.Pacing, v.Remaining, v.Live)
+		if counts[models.RecipientSending] > 0 {
+			v.Held, _ = s.campaigns.Held(ctx, id) // the monitor goes on without it
+		}
 	}
 	return v, nil
 }

@@ -203,6 +203,7 @@ var adminOnlyRoutes = []string{
 	"POST /api/v1/session/:action", "POST /api/v1/messages",
 	"POST /accounts", "POST /accounts/:id", "POST /accounts/:id/delete", "POST /accounts/:id/link-code", "POST /accounts/:id/session/:action",
 	"POST /api/v1/accounts", "PATCH /api/v1/accounts/:id", "DELETE /api/v1/accounts/:id", "POST /api/v1/accounts/:id/session/:action",
+	"POST /campaigns/:id/release-held", "POST /api/v1/campaigns/:id/release-held",
 }
 
 var staffAllowedRoutes = []string{

@@ -285,3 +285,60 @@ SELECT id FROM contact_groups WHERE lower(name) = lower(?)
 -- name: import-group-insert
 -- Args: id, name, created_at, updated_at.
 INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)
+
+-- ------------------------------------------------------- held by an account
+
+-- name: claim-pending-pinned
+-- claim-pending for a rotation of a campaign with files: a pending
+-- recipient some of whose messages already went out is claimed only
+-- through the account that sent them (its account_id), since its chat holds
+-- them; '' (released by a person) is free for any account.
+-- Args: sending, account, campaign, campaign, pending, run, account, n.
+UPDATE campaign_recipients SET state = ?, account_id = ?
+WHERE campaign_id = ? AND seq IN (
+    SELECT r.seq FROM campaign_recipients r
+    WHERE r.campaign_id = ? AND r.state = ? AND r.run = ?
+      AND (r.account_id = ? OR r.account_id = '' OR NOT EXISTS (
+          SELECT 1 FROM campaign_messages m
+          WHERE m.campaign_id = r.campaign_id AND m.seq = r.seq AND m.state IN ('sent', 'delivered', 'read')))
+    ORDER BY r.seq LIMIT ?)
+RETURNING seq, contact_id, phone, name, body
+
+-- name: release-held-messages
+-- The message in flight of each recipient an account holds ("sending"),
+-- released by a person: "unknown", with the reason. Run before release-held.
+-- Args: unknown, reason, campaign, sending, campaign, run, sending, account.
+UPDATE campaign_messages SET state = ?, error = ?
+WHERE campaign_id = ? AND state = ? AND seq IN (
+    SELECT seq FROM campaign_recipients
+    WHERE campaign_id = ? AND run = ? AND state = ? AND account_id = ?)
+
+-- name: release-held
+-- A person releases the recipients account holds in a run: those it left
+-- "sending", and the pending ones pinned to it (some of their messages went
+-- out through it). They become "unknown" with the reason, and free for any
+-- account (account_id '') once the person decides.
+-- Args: unknown, reason, campaign, run, account, sending, pending.
+UPDATE campaign_recipients SET state = ?1, error = ?2, account_id = ''
+WHERE campaign_id = ?3 AND run = ?4 AND account_id = ?5 AND (state = ?6 OR (state = ?7 AND EXISTS (
+    SELECT 1 FROM campaign_messages m
+    WHERE m.campaign_id = campaign_recipients.campaign_id AND m.seq = campaign_recipients.seq
+      AND m.state IN ('sent', 'delivered', 'read'))))
+
+-- name: held-by-account
+-- How many recipients of a run each account holds ("sending").
+-- Args: campaign, run, sending.
+SELECT account_id, COUNT(*) FROM campaign_recipients
+WHERE campaign_id = ? AND run = ? AND state = ? AND account_id <> ''
+GROUP BY account_id
+
+-- name: campaigns-held-by-account
+-- The campaigns (and how many recipients) an account holds: left
+-- "sending", or pending but pinned to it (some of their messages went out
+-- through it).
+-- Args: account, sending, pending.
+SELECT c.name, COUNT(*) FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+WHERE r.account_id = ?1 AND (r.state = ?2 OR (r.state = ?3 AND EXISTS (
+    SELECT 1 FROM campaign_messages m
+    WHERE m.campaign_id = r.campaign_id AND m.seq = r.seq AND m.state IN ('sent', 'delivered', 'read'))))
+GROUP BY c.name ORDER BY c.name
