@@ -17,6 +17,7 @@ import (
 	"github.com/sambad/sambad/config"
 	"github.com/sambad/sambad/internal/mediatest"
 	"github.com/sambad/sambad/internal/testdb"
+	"github.com/sambad/sambad/models"
 	"github.com/sambad/sambad/numbercheck"
 	"github.com/sambad/sambad/pdfprint"
 	"github.com/sambad/sambad/server"
@@ -131,7 +132,7 @@ func raw(s string) json.RawMessage { return json.RawMessage(s) }
 
 // answerCases walks every operation of /api/v1, successes and errors, in
 // an order where each case finds what it needs made by earlier ones.
-func answerCases(rcv *hookReceiver, wa *fakeSession) []apiCase {
+func answerCases(rcv *hookReceiver, wa *fakeSession, store *models.Store) []apiCase {
 	photo := &mediaFile{"offer.png", mediatest.PNG(64, 48)}
 	doc := &mediaFile{"prices.pdf", mediatest.PDF(3000)}
 	csvFile := &mediaFile{"c.csv", []byte("phone,name\n9876500001,Ravi\n12ab,Bad\n")}
@@ -268,6 +269,16 @@ func answerCases(rcv *hookReceiver, wa *fakeSession) []apiCase {
 		{method: "GET", op: "/campaigns/{id}/report.csv", path: "/campaigns/" + nope + "/report.csv", want: 404},
 		{method: "GET", op: "/campaigns/{id}/report.pdf", path: "/campaigns/{campaign}/report.pdf", want: 200},
 		{method: "GET", op: "/campaigns/{id}/report.pdf", path: "/campaigns/" + nope + "/report.pdf", want: 404},
+		// A recipient held by an account that never came back (an id no
+		// install drives), released by a person.
+		{method: "POST", op: "/campaigns/{id}/release-held", path: "/campaigns/{campaign}/release-held", body: func(v saved) any {
+			if err := testdb.Gorm(store).Exec("UPDATE campaign_recipients SET state = 'sending', account_id = 'gone-account' WHERE campaign_id = ?", v["campaign"]).Error; err != nil {
+				panic(err)
+			}
+			return map[string]any{"account_id": "gone-account"}
+		}, want: 200},
+		{method: "POST", op: "/campaigns/{id}/release-held", path: "/campaigns/{campaign}/release-held", body: map[string]any{"account_id": "gone-account"}, want: 409},
+		{method: "POST", op: "/campaigns/{id}/release-held", path: "/campaigns/" + nope + "/release-held", body: map[string]any{"account_id": "gone-account"}, want: 404},
 
 		{method: "POST", op: "/webhooks", path: "/webhooks", body: map[string]any{"url": rcv.url, "events": []string{"message.sent"}}, want: 201, save: map[string]string{"hook": "id", "secret": "secret"}},
 		{method: "POST", op: "/webhooks", path: "/webhooks", body: map[string]any{"url": "ftp://x"}, want: 422},
@@ -313,7 +324,7 @@ func TestOpenAPIEveryOperationAnswered(t *testing.T) {
 	rcv := newHookReceiver(t, &secret)
 	got := saved{}
 	seen := map[string]map[string]bool{} // "METHOD /op" → "success", "error"
-	for _, tc := range answerCases(rcv, wa) {
+	for _, tc := range answerCases(rcv, wa, s.store) {
 		path := "/api/v1" + got.fill(tc.path)
 		s.token = map[string]string{"": strongToken, "staff": got["staffToken"], "none": ""}[tc.as]
 		var r reply
