@@ -146,7 +146,7 @@ func (s *Store) LoadRows(ctx context.Context, table string, columns []string, ne
 // running when the backup was made: a restored campaign waits for a person
 // to resume it rather than sending by itself.
 func (s *Store) ParkRunningCampaigns(ctx context.Context) (int64, error) {
-	res, err := s.sqlDB().ExecContext(ctx, s.rebind("UPDATE campaigns SET state = ?, pause_reason = ? WHERE state = ?"),
+	res, err := s.sqlDB().ExecContext(ctx, s.q.ParkRunning,
 		CampaignPaused, PauseUser, CampaignRunning)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to pause restored campaigns: %w", err)
@@ -178,7 +178,7 @@ func (s *Store) ReplaceFrom(ctx context.Context, src *Store) (map[string]int64, 
 		}
 	}
 	var running int64
-	if err := tx.QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaigns WHERE state = ?"), CampaignRunning).Scan(&running); err != nil {
+	if err := tx.QueryRowContext(ctx, s.q.CountRunning, CampaignRunning).Scan(&running); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if running > 0 {

@@ -173,7 +173,7 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 	for i := range recs {
 		phones[i] = recs[i].Contact.Phone
 	}
-	existing, err := lookupContacts(ctx, b, b.dialect, phones)
+	existing, err := lookupContacts(ctx, b, b.q, b.dialect, phones)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ type queryer interface {
 }
 
 // lookupContacts returns the stored contacts among phones, keyed by phone.
-func lookupContacts(ctx context.Context, q queryer, dialect string, phones []string) (map[string]*Contact, error) {
+func lookupContacts(ctx context.Context, q queryer, named *queries, dialect string, phones []string) (map[string]*Contact, error) {
 	out := make(map[string]*Contact, len(phones))
 	for _, chunk := range chunks(phones, importChunk) {
 		args := make([]any, len(chunk))
@@ -273,8 +273,7 @@ func lookupContacts(ctx context.Context, q queryer, dialect string, phones []str
 			args[i] = p
 		}
 		ph := valuesList(dialect, 1, len(chunk))
-		rows, err := q.QueryContext(ctx, "SELECT id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, created_at"+
-			" FROM contacts WHERE phone IN "+ph, args...)
+		rows, err := q.QueryContext(ctx, fillSlot(named.ContactsByPhone, "phones", ph), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +301,7 @@ func (s *Store) StoredContacts(ctx context.Context, phones []string) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	found, err := lookupContacts(ctx, sqlDB, s.dialect, phones)
+	found, err := lookupContacts(ctx, sqlDB, s.q, s.dialect, phones)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to look up phones: %w", err)
 	}
