@@ -100,7 +100,7 @@ func (s *Store) MigrateUp(ctx context.Context) error {
 
 // TableColumns returns the business tables and their columns, parents first.
 func (s *Store) TableColumns(ctx context.Context) (map[string][]string, []string, error) {
-	tables, err := businessTables(ctx, s.sqlDB(), s.dialect)
+	tables, err := businessTables(ctx, s.sqlDB(), s.q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Store) ParkRunningCampaigns(ctx context.Context) (int64, error) {
 // while a campaign runs. Rows are deleted (not truncated) so the triggers
 // that track changes for sync see every one.
 func (s *Store) ReplaceFrom(ctx context.Context, src *Store) (map[string]int64, error) {
-	tables, err := businessTables(ctx, s.sqlDB(), s.dialect)
+	tables, err := businessTables(ctx, s.sqlDB(), s.q)
 	if err != nil {
 		return nil, err
 	}

@@ -244,7 +244,7 @@ func (b *bulkImport) addMembers(ctx context.Context, members [][2]string, now ti
 		for _, m := range chunk {
 			args = append(args, m[0], m[1], now)
 		}
-		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + valuesList(b.dialect, len(chunk), 3) + " ON CONFLICT DO NOTHING"
+		q := fillSlot(b.q.ImportMembersAdd, "rows", valuesList(b.dialect, len(chunk), 3))
 		if err := b.exec(ctx, q, args...); err != nil {
 			return err
 		}

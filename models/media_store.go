@@ -99,18 +99,17 @@ func (s *Store) DeleteMedia(ctx context.Context, id string) (*Media, error) {
 	}
 	var deleted *Media
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Where("id = ?", id)
-		if s.dialect == DialectPostgres {
-			// Conflicts with the key-share lock that linking the file to a
-			// campaign takes, so a link cannot slip in after the check.
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		// Locked on Postgres (media-for-delete says why).
+		m := &Media{}
+		res := tx.Raw(s.q.MediaForDelete, id).Scan(m)
+		if res.Error != nil {
+			return fmt.Errorf("store: unable to load a file's record: %w", res.Error)
 		}
-		m, err := s.takeMedia(q, id)
-		if err != nil {
-			return err
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: media %s: %w", id, ErrNotFound)
 		}
 		var names []string
-		err = tx.Raw(s.q.MediaUsedBy, id, unfinishedCampaignStates).Scan(&names).Error
+		err := tx.Raw(s.q.MediaUsedBy, id, unfinishedCampaignStates).Scan(&names).Error
 		if err != nil {
 			return fmt.Errorf("store: unable to check which campaigns use a file: %w", err)
 		}

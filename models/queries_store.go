@@ -107,6 +107,17 @@ type storeQueries struct {
 	AudiencePreviewContacts string `query:"audience-preview-contacts"`
 	AudiencePreviewCount    string `query:"audience-preview-count"`
 	AudiencePreviewFirst    string `query:"audience-preview-first"`
+
+	// imports (contact_import.go).
+	ImportMembersAdd string `query:"import-members-add"`
+
+	// files, by dialect (media_store.go).
+	MediaForDelete string `query:"media-for-delete"`
+
+	// backups, by dialect (backup_tables.go).
+	BackupTables  string `query:"backup-tables"`
+	BackupColumns string `query:"backup-columns"`
+	BackupParents string `query:"backup-parents"`
 }
 
 // fillSlot puts text where a named statement has {slot}. text is always

@@ -287,9 +287,11 @@ INSERT INTO contact_groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?
 -- Where a statement is assembled from optional filters, it is assembled
 -- only from the named pieces below: {slot} marks where another named
 -- piece (or a list of bind marks) goes, never text from a request.
--- Pieces and statements that hold a slot bind with ? in both files: the
--- store renumbers the assembled statement for Postgres (rebind), or GORM
--- binds it (a list it expands, rows it repeats).
+-- Pieces, statements that hold a slot, and media-used-by bind with ? in
+-- both files: the store renumbers the assembled statement for Postgres
+-- (rebind), or GORM binds it (a list it expands, rows it repeats). The
+-- rest are the same text in both files, ? renumbered $n, except a few
+-- whose SQL differs by dialect (see TestStoreQueriesSameInBothDialects).
 -- ================================================================
 
 -- ---------------------------------------------- dashboard (dashboard.go)
@@ -641,3 +643,34 @@ SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0) FROM 
 -- Its first contact not opted out; the columns scanContact reads.
 SELECT c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out, c.on_whatsapp, c.on_whatsapp_checked_at
 FROM contacts c WHERE {audience} AND NOT c.opted_out ORDER BY c.name, c.id LIMIT 1
+
+-- ------------------------------------------- imports (contact_import.go)
+
+-- name: import-members-add
+-- An import's group members, a chunk at a time. {rows} is valuesList's
+-- (group, contact, created_at) per member, already in the dialect's marks.
+INSERT INTO group_members (group_id, contact_id, created_at) VALUES {rows} ON CONFLICT DO NOTHING
+
+-- ------------------------------------ files, by dialect (media_store.go)
+
+-- name: media-for-delete
+-- The file about to be deleted. On Postgres FOR UPDATE conflicts with the
+-- key-share lock that linking the file to a campaign takes, so a link cannot
+-- slip in after the in-use check; a SQLite transaction is already exclusive
+-- (_txlock=immediate). Args: id.
+SELECT * FROM media WHERE id = ? LIMIT 1
+
+-- -------------------------------- backups, by dialect (backup_tables.go)
+
+-- name: backup-tables
+-- The tables, read from the database's own catalog so a table added by a
+-- later migration is backed up without a change in the code.
+SELECT name FROM sqlite_master WHERE type = 'table'
+
+-- name: backup-columns
+-- A table's columns, in order. Args: table.
+SELECT name FROM pragma_table_info(?) ORDER BY cid
+
+-- name: backup-parents
+-- The tables a table's foreign keys point at (restored first). Args: table.
+SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)
