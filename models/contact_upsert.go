@@ -60,7 +60,6 @@ func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
 // row count and the mask, so SQLite prepares it once an import.
 func (b *bulkImport) upsertQuery(rows, mask int) string {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES ")
 	param := 1
 	next := func() {
 		param++
@@ -90,15 +89,13 @@ func (b *bulkImport) upsertQuery(rows, mask int) string {
 		sb.WriteString("," + shared + "," + shared + ")")
 	}
 	if b.mode != ImportUpdate {
-		sb.WriteString(" ON CONFLICT (phone) DO NOTHING")
-		return sb.String()
+		return fillSlot(b.q.ImportUpsert, "rows", sb.String())
 	}
-	sb.WriteString(" ON CONFLICT (phone) DO UPDATE SET ")
+	var set strings.Builder
 	for i, col := range contactColumns[2:13] { // name, v1..v10
 		if mask&(1<<i) != 0 {
-			sb.WriteString(col + " = excluded." + col + ", ")
+			set.WriteString(col + " = excluded." + col + ", ")
 		}
 	}
-	sb.WriteString("attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at")
-	return sb.String()
+	return fillSlot(fillSlot(b.q.ImportUpsertUpdate, "rows", sb.String()), "columns", set.String())
 }

@@ -115,9 +115,11 @@ type storeQueries struct {
 	MediaForDelete string `query:"media-for-delete"`
 
 	// backups, by dialect (backup_tables.go).
-	BackupTables  string `query:"backup-tables"`
-	BackupColumns string `query:"backup-columns"`
-	BackupParents string `query:"backup-parents"`
+	BackupTables       string `query:"backup-tables"`
+	BackupColumns      string `query:"backup-columns"`
+	BackupParents      string `query:"backup-parents"`
+	ImportUpsert       string `query:"import-upsert"`
+	ImportUpsertUpdate string `query:"import-upsert-update"`
 }
 
 // fillSlot puts text where a named statement has {slot}. text is always

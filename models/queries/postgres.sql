@@ -623,3 +623,16 @@ SELECT column_name FROM information_schema.columns WHERE table_schema = current_
 SELECT DISTINCT ccu.relname FROM pg_constraint c JOIN pg_class rel ON rel.oid = c.conrelid
 JOIN pg_class ccu ON ccu.oid = c.confrelid JOIN pg_namespace ns ON ns.oid = rel.relnamespace
 WHERE c.contype = 'f' AND rel.relname = $1 AND ns.nspname = current_schema()
+
+-- name: import-upsert
+-- An import's contacts, a chunk at a time, when stored numbers are left as
+-- they are. {rows} is one tuple per contact, built by upsertQuery in the
+-- dialect's marks: a file's absent columns are '' there, and the times are
+-- one shared parameter.
+INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, search_text, created_at, updated_at) VALUES {rows} ON CONFLICT (phone) DO NOTHING
+
+-- name: import-upsert-update
+-- The same when an import updates stored numbers. {columns} is
+-- "col = excluded.col, " for each of name, v1..v10 the file holds (column
+-- names from contactColumns, never from the file).
+INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, search_text, created_at, updated_at) VALUES {rows} ON CONFLICT (phone) DO UPDATE SET {columns}attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at
