@@ -37,7 +37,7 @@ func (s *Store) Dump(ctx context.Context, w DumpWriter) error {
 	}
 	defer os.RemoveAll(dir)
 	copyPath := filepath.Join(dir, "copy.db")
-	if _, err := s.sqlDB().ExecContext(ctx, "VACUUM INTO ?", copyPath); err != nil {
+	if _, err := s.sqlDB().ExecContext(ctx, s.q.BackupCopy, copyPath); err != nil {
 		return fmt.Errorf("store: unable to copy the database for the backup: %w", err)
 	}
 	db, err := sql.Open("sqlite3", "file:"+copyPath+"?mode=ro")

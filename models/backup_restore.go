@@ -173,7 +173,7 @@ func (s *Store) ReplaceFrom(ctx context.Context, src *Store) (map[string]int64, 
 	}
 	defer tx.Rollback()
 	if s.dialect == DialectSQLite {
-		if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.RestoreDeferForeignKeys); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}

@@ -72,12 +72,11 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 	}
 	defer conn.Close()
 	if s.dialect == DialectSQLite {
-		// A bigger page cache for this connection while it imports: with the
-		// default 2 MiB, index pages are evicted and read back over and over.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+		// A bigger page cache for this connection while it imports.
+		if _, err := conn.ExecContext(ctx, s.q.ImportCacheLarge); err != nil {
 			return res, fmt.Errorf("store: unable to start the import: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		defer conn.ExecContext(context.WithoutCancel(ctx), s.q.ImportCacheDefault)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {

@@ -120,6 +120,12 @@ type storeQueries struct {
 	BackupParents      string `query:"backup-parents"`
 	ImportUpsert       string `query:"import-upsert"`
 	ImportUpsertUpdate string `query:"import-upsert-update"`
+
+	// SQLite only (contact_import.go, backup_dump.go, backup_restore.go).
+	ImportCacheLarge        string `query:"import-cache-large,sqlite"`
+	ImportCacheDefault      string `query:"import-cache-default,sqlite"`
+	BackupCopy              string `query:"backup-copy,sqlite"`
+	RestoreDeferForeignKeys string `query:"restore-defer-foreign-keys,sqlite"`
 }
 
 // fillSlot puts text where a named statement has {slot}. text is always

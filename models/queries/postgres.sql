@@ -636,3 +636,5 @@ INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, 
 -- "col = excluded.col, " for each of name, v1..v10 the file holds (column
 -- names from contactColumns, never from the file).
 INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, search_text, created_at, updated_at) VALUES {rows} ON CONFLICT (phone) DO UPDATE SET {columns}attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at
+
+-- ---- SQLite only (contact_import.go, backup_dump.go, backup_restore.go)

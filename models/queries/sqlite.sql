@@ -687,3 +687,23 @@ INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, 
 -- "col = excluded.col, " for each of name, v1..v10 the file holds (column
 -- names from contactColumns, never from the file).
 INSERT INTO contacts (id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, search_text, created_at, updated_at) VALUES {rows} ON CONFLICT (phone) DO UPDATE SET {columns}attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at
+
+-- ---- SQLite only (contact_import.go, backup_dump.go, backup_restore.go)
+
+-- name: import-cache-large
+-- A bigger page cache for the import's connection: with the default 2 MiB,
+-- index pages are evicted and read back over and over.
+PRAGMA cache_size = -32768
+
+-- name: import-cache-default
+-- Back to the default once the import is done.
+PRAGMA cache_size = -2000
+
+-- name: backup-copy
+-- A backup reads a copy, so writers are never held up (Postgres reads in a
+-- repeatable-read transaction instead). Args: the copy's path.
+VACUUM INTO ?
+
+-- name: restore-defer-foreign-keys
+-- A restore checks foreign keys at commit, once every table is in.
+PRAGMA defer_foreign_keys = ON
