@@ -150,12 +150,12 @@ func writeAudience(tx *gorm.DB, q *queries, c *Campaign) error {
 		}
 	}
 	for _, chunk := range chunks(c.ContactIDs, 200) {
-		rows := fillSlot(q.CampaignContactsAdd, "rows", strings.TrimSuffix(strings.Repeat("(?, ?),", len(chunk)), ","))
+		stmt := fillSlot(q.CampaignContactsAdd, "rows", strings.TrimSuffix(strings.Repeat("(?, ?),", len(chunk)), ","))
 		args := make([]any, 0, 2*len(chunk))
 		for _, id := range chunk {
 			args = append(args, c.ID, id)
 		}
-		if err := tx.Exec(rows, args...).Error; err != nil {
+		if err := tx.Exec(stmt, args...).Error; err != nil {
 			return err
 		}
 	}
