@@ -13,9 +13,6 @@ const maxPreviewIDs = 1000
 // (the campaign form while it is edited), as AudienceCounts does for a
 // saved campaign, and returns its first contact who is not opted out (nil
 // when there is none).
-// audienceColumns are the contact columns scanContact reads.
-const audienceColumns = "c.id, c.phone, c.name, c.v1, c.v2, c.v3, c.v4, c.v5, c.v6, c.v7, c.v8, c.v9, c.v10, c.attributes, c.opted_out, c.on_whatsapp, c.on_whatsapp_checked_at"
-
 func (s *Store) AudiencePreview(ctx context.Context, groupIDs, contactIDs []string) (total, optedOut int64, first *Contact, err error) {
 	if len(groupIDs)+len(contactIDs) == 0 {
 		return 0, 0, nil, nil
@@ -25,7 +22,9 @@ func (s *Store) AudiencePreview(ctx context.Context, groupIDs, contactIDs []stri
 	}
 	marks := func(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 	// Members of the groups and the contacts chosen one by one, each once.
-	// Ids that are not ids (a tampered form) match nothing.
+	// Ids that are not ids (a tampered form) match nothing. Either list may
+	// be empty, so the statements are assembled from named pieces and bind
+	// marks; the ids are only bound.
 	var parts []string
 	var args []any
 	valid := func(list []string) []any {
@@ -38,22 +37,22 @@ func (s *Store) AudiencePreview(ctx context.Context, groupIDs, contactIDs []stri
 		return out
 	}
 	if g := valid(groupIDs); len(g) > 0 {
-		parts = append(parts, "c.id IN (SELECT gm.contact_id FROM group_members gm WHERE gm.group_id IN ("+marks(len(g))+"))")
+		parts = append(parts, fillSlot(s.q.AudiencePreviewGroups, "ids", marks(len(g))))
 		args = append(args, g...)
 	}
 	if c := valid(contactIDs); len(c) > 0 {
-		parts = append(parts, "c.id IN ("+marks(len(c))+")")
+		parts = append(parts, fillSlot(s.q.AudiencePreviewContacts, "ids", marks(len(c))))
 		args = append(args, c...)
 	}
 	if len(parts) == 0 {
 		return 0, 0, nil, nil
 	}
 	where := "(" + strings.Join(parts, " OR ") + ")"
-	q := s.rebind("SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.opted_out THEN 1 ELSE 0 END), 0) FROM contacts c WHERE " + where)
+	q := s.rebind(fillSlot(s.q.AudiencePreviewCount, "audience", where))
 	if err := s.sqlDB().QueryRowContext(ctx, q, args...).Scan(&total, &optedOut); err != nil {
 		return 0, 0, nil, fmt.Errorf("store: unable to count the audience: %w", err)
 	}
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind("SELECT "+audienceColumns+" FROM contacts c WHERE "+where+" AND NOT c.opted_out ORDER BY c.name, c.id LIMIT 1"), args...)
+	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(fillSlot(s.q.AudiencePreviewFirst, "audience", where)), args...)
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("store: unable to read the audience: %w", err)
 	}

@@ -29,7 +29,7 @@ func (s *Store) Dump(ctx context.Context, w DumpWriter) error {
 			return fmt.Errorf("store: unable to start the backup: %w", err)
 		}
 		defer tx.Rollback()
-		return dumpFrom(ctx, tx, s.dialect, w)
+		return dumpFrom(ctx, tx, s.q, w)
 	}
 	dir, err := os.MkdirTemp("", "sambad-dump-")
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Store) Dump(ctx context.Context, w DumpWriter) error {
 	}
 	defer os.RemoveAll(dir)
 	copyPath := filepath.Join(dir, "copy.db")
-	if _, err := s.sqlDB().ExecContext(ctx, "VACUUM INTO ?", copyPath); err != nil {
+	if _, err := s.sqlDB().ExecContext(ctx, s.q.BackupCopy, copyPath); err != nil {
 		return fmt.Errorf("store: unable to copy the database for the backup: %w", err)
 	}
 	db, err := sql.Open("sqlite3", "file:"+copyPath+"?mode=ro")
@@ -45,11 +45,11 @@ func (s *Store) Dump(ctx context.Context, w DumpWriter) error {
 		return fmt.Errorf("store: unable to open the backup copy: %w", err)
 	}
 	defer db.Close()
-	return dumpFrom(ctx, db, DialectSQLite, w)
+	return dumpFrom(ctx, db, s.q, w) // the copy is SQLite, as s is
 }
 
-func dumpFrom(ctx context.Context, q querier, dialect string, w DumpWriter) error {
-	tables, err := businessTables(ctx, q, dialect)
+func dumpFrom(ctx context.Context, q querier, named *queries, w DumpWriter) error {
+	tables, err := businessTables(ctx, q, named)
 	if err != nil {
 		return err
 	}

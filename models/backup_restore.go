@@ -100,7 +100,7 @@ func (s *Store) MigrateUp(ctx context.Context) error {
 
 // TableColumns returns the business tables and their columns, parents first.
 func (s *Store) TableColumns(ctx context.Context) (map[string][]string, []string, error) {
-	tables, err := businessTables(ctx, s.sqlDB(), s.dialect)
+	tables, err := businessTables(ctx, s.sqlDB(), s.q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Store) LoadRows(ctx context.Context, table string, columns []string, ne
 // running when the backup was made: a restored campaign waits for a person
 // to resume it rather than sending by itself.
 func (s *Store) ParkRunningCampaigns(ctx context.Context) (int64, error) {
-	res, err := s.sqlDB().ExecContext(ctx, s.rebind("UPDATE campaigns SET state = ?, pause_reason = ? WHERE state = ?"),
+	res, err := s.sqlDB().ExecContext(ctx, s.q.ParkRunning,
 		CampaignPaused, PauseUser, CampaignRunning)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to pause restored campaigns: %w", err)
@@ -159,7 +159,7 @@ func (s *Store) ParkRunningCampaigns(ctx context.Context) (int64, error) {
 // while a campaign runs. Rows are deleted (not truncated) so the triggers
 // that track changes for sync see every one.
 func (s *Store) ReplaceFrom(ctx context.Context, src *Store) (map[string]int64, error) {
-	tables, err := businessTables(ctx, s.sqlDB(), s.dialect)
+	tables, err := businessTables(ctx, s.sqlDB(), s.q)
 	if err != nil {
 		return nil, err
 	}
@@ -173,12 +173,12 @@ func (s *Store) ReplaceFrom(ctx context.Context, src *Store) (map[string]int64, 
 	}
 	defer tx.Rollback()
 	if s.dialect == DialectSQLite {
-		if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.RestoreDeferForeignKeys); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
 	var running int64
-	if err := tx.QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM campaigns WHERE state = ?"), CampaignRunning).Scan(&running); err != nil {
+	if err := tx.QueryRowContext(ctx, s.q.CountRunning, CampaignRunning).Scan(&running); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if running > 0 {

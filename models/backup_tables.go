@@ -39,13 +39,9 @@ type tableInfo struct {
 // businessTables lists the tables a backup holds, parents before children,
 // read from the database's own catalog so a table added by a later
 // migration is backed up without a change here.
-func businessTables(ctx context.Context, q querier, dialect string) ([]tableInfo, error) {
+func businessTables(ctx context.Context, q querier, named *queries) ([]tableInfo, error) {
 	var names []string
-	listQ := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if dialect == DialectPostgres {
-		listQ = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-	}
-	if err := collect(ctx, q, listQ, &names); err != nil {
+	if err := collect(ctx, q, named.BackupTables, &names); err != nil {
 		return nil, err
 	}
 	byName := map[string]*tableInfo{}
@@ -54,18 +50,10 @@ func businessTables(ctx context.Context, q querier, dialect string) ([]tableInfo
 			continue
 		}
 		t := &tableInfo{Name: n}
-		colQ := "SELECT name FROM pragma_table_info(?) ORDER BY cid"
-		fkQ := "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)"
-		if dialect == DialectPostgres {
-			colQ = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
-			fkQ = `SELECT DISTINCT ccu.relname FROM pg_constraint c JOIN pg_class rel ON rel.oid = c.conrelid
-				JOIN pg_class ccu ON ccu.oid = c.confrelid JOIN pg_namespace ns ON ns.oid = rel.relnamespace
-				WHERE c.contype = 'f' AND rel.relname = $1 AND ns.nspname = current_schema()`
-		}
-		if err := collect(ctx, q, colQ, &t.Columns, n); err != nil {
+		if err := collect(ctx, q, named.BackupColumns, &t.Columns, n); err != nil {
 			return nil, err
 		}
-		if err := collect(ctx, q, fkQ, &t.Parents, n); err != nil {
+		if err := collect(ctx, q, named.BackupParents, &t.Parents, n); err != nil {
 			return nil, err
 		}
 		byName[n] = t

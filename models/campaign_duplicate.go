@@ -53,11 +53,7 @@ func (s *Store) DuplicateCampaign(ctx context.Context, id string) (*Campaign, er
 		// The audience and files as chosen; rows whose group, contact or
 		// file was deleted went with it (ON DELETE CASCADE), so every row
 		// copied still points at something.
-		for _, q := range []string{
-			`INSERT INTO campaign_groups (campaign_id, group_id) SELECT ?, group_id FROM campaign_groups WHERE campaign_id = ?`,
-			`INSERT INTO campaign_contacts (campaign_id, contact_id) SELECT ?, contact_id FROM campaign_contacts WHERE campaign_id = ?`,
-			`INSERT INTO campaign_media (campaign_id, media_id, position) SELECT ?, media_id, position FROM campaign_media WHERE campaign_id = ?`,
-		} {
+		for _, q := range []string{s.q.DuplicateGroups, s.q.DuplicateContacts, s.q.DuplicateMedia} {
 			if err := tx.Exec(q, c.ID, src.ID).Error; err != nil {
 				return err
 			}

@@ -102,6 +102,6 @@ func (s *Store) StopCampaign(ctx context.Context, id string, run int) error {
 func (s *Store) finish(ctx context.Context, id string, run int, a CampaignAction) error {
 	now := time.Now().UTC()
 	return s.changeState(ctx, id, a, map[string]any{"finished_at": now, "pause_reason": ""}, func(tx *gorm.DB) error {
-		return tx.Exec("UPDATE campaign_runs SET finished_at = ? WHERE campaign_id = ? AND run = ? AND finished_at IS NULL", now, id, run).Error
+		return tx.Exec(s.q.FinishRun, now, id, run).Error
 	})
 }

@@ -137,25 +137,25 @@ func dedupe(ids []string) []string {
 }
 
 // writeAudience replaces a campaign's chosen groups and contacts.
-func writeAudience(tx *gorm.DB, c *Campaign) error {
-	if err := tx.Exec("DELETE FROM campaign_groups WHERE campaign_id = ?", c.ID).Error; err != nil {
+func writeAudience(tx *gorm.DB, q *queries, c *Campaign) error {
+	if err := tx.Exec(q.CampaignGroupsClear, c.ID).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec("DELETE FROM campaign_contacts WHERE campaign_id = ?", c.ID).Error; err != nil {
+	if err := tx.Exec(q.CampaignContactsClear, c.ID).Error; err != nil {
 		return err
 	}
 	for _, g := range c.GroupIDs {
-		if err := tx.Exec("INSERT INTO campaign_groups (campaign_id, group_id) VALUES (?, ?)", c.ID, g).Error; err != nil {
+		if err := tx.Exec(q.CampaignGroupAdd, c.ID, g).Error; err != nil {
 			return err
 		}
 	}
 	for _, chunk := range chunks(c.ContactIDs, 200) {
-		q := "INSERT INTO campaign_contacts (campaign_id, contact_id) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?),", len(chunk)), ",")
+		stmt := fillSlot(q.CampaignContactsAdd, "rows", strings.TrimSuffix(strings.Repeat("(?, ?),", len(chunk)), ","))
 		args := make([]any, 0, 2*len(chunk))
 		for _, id := range chunk {
 			args = append(args, c.ID, id)
 		}
-		if err := tx.Exec(q, args...).Error; err != nil {
+		if err := tx.Exec(stmt, args...).Error; err != nil {
 			return err
 		}
 	}
@@ -191,7 +191,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 		if err := writeCampaignMedia(tx, c); err != nil {
 			return err
 		}
-		return writeAudience(tx, c)
+		return writeAudience(tx, s.q, c)
 	})
 	var ve *ValidationError
 	if errors.As(err, &ve) {
@@ -235,7 +235,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 			fields["caption_mode"] = c.CaptionMode
 			fields["scheduled_at"] = c.ScheduledAt
 			fields["skip_not_on_whatsapp"] = c.SkipNotOnWhatsApp
-			if err := writeAudience(tx, c); err != nil {
+			if err := writeAudience(tx, s.q, c); err != nil {
 				return err
 			}
 			if err := writeCampaignMedia(tx, c); err != nil {
@@ -269,14 +269,14 @@ func (s *Store) GetCampaign(ctx context.Context, id string) (*Campaign, error) {
 	}
 	c.GroupIDs, c.ContactIDs = []string{}, []string{}
 	db := s.db.WithContext(ctx)
-	if err := db.Raw("SELECT group_id FROM campaign_groups WHERE campaign_id = ? ORDER BY group_id", id).Scan(&c.GroupIDs).Error; err != nil {
+	if err := db.Raw(s.q.CampaignGroupIDs, id).Scan(&c.GroupIDs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to load campaign groups: %w", err)
 	}
-	if err := db.Raw("SELECT contact_id FROM campaign_contacts WHERE campaign_id = ? ORDER BY contact_id", id).Scan(&c.ContactIDs).Error; err != nil {
+	if err := db.Raw(s.q.CampaignContactIDs, id).Scan(&c.ContactIDs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to load campaign contacts: %w", err)
 	}
 	c.MediaIDs = []string{}
-	if err := db.Raw("SELECT media_id FROM campaign_media WHERE campaign_id = ? ORDER BY position, media_id", id).Scan(&c.MediaIDs).Error; err != nil {
+	if err := db.Raw(s.q.CampaignMediaIDs, id).Scan(&c.MediaIDs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to load campaign files: %w", err)
 	}
 	return &c, nil
@@ -317,7 +317,7 @@ func (s *Store) DeleteCampaign(ctx context.Context, id string) error {
 		if err := ActionDelete.Check(state); err != nil {
 			return err
 		}
-		return tx.Exec("DELETE FROM campaigns WHERE id = ?", id).Error
+		return tx.Exec(s.q.CampaignDelete, id).Error
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrState) {
 		return fmt.Errorf("store: unable to delete campaign: %w", err)

@@ -160,10 +160,10 @@ func (s *Store) BulkEditContacts(ctx context.Context, e BulkEdit) (int64, error)
 	}
 	var changed int64
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("DELETE FROM contact_bulk_edits").Error; err != nil {
+		if err := tx.Exec(s.q.BulkEditsClear).Error; err != nil {
 			return err
 		}
-		ids, err := bulkTargets(tx, e)
+		ids, err := bulkTargets(tx, s.q, e)
 		if err != nil {
 			return err
 		}
@@ -190,11 +190,11 @@ func (s *Store) BulkEditContacts(ctx context.Context, e BulkEdit) (int64, error)
 				if !had {
 					prev = nil
 				}
-				if err := tx.Exec("INSERT INTO contact_bulk_undo (edit_id, contact_id, previous) VALUES (?, ?, ?)", rec.ID, c.ID, prev).Error; err != nil {
+				if err := tx.Exec(s.q.BulkUndoInsert, rec.ID, c.ID, prev).Error; err != nil {
 					return err
 				}
 				f.set(c, val, present)
-				if err := writeBulkField(tx, f, c, now); err != nil {
+				if err := writeBulkField(tx, s.q, f, c, now); err != nil {
 					return err
 				}
 				changed++
@@ -216,7 +216,7 @@ func (s *Store) BulkEditContacts(ctx context.Context, e BulkEdit) (int64, error)
 
 // bulkTargets is the ids a bulk edit applies to, read inside its
 // transaction so that the set edited is the set counted.
-func bulkTargets(tx *gorm.DB, e BulkEdit) ([]string, error) {
+func bulkTargets(tx *gorm.DB, named *queries, e BulkEdit) ([]string, error) {
 	var ids []string
 	if e.Match == nil {
 		for _, chunk := range chunks(validIDs(e.IDs), 500) {
@@ -229,13 +229,13 @@ func bulkTargets(tx *gorm.DB, e BulkEdit) ([]string, error) {
 		return ids, nil
 	}
 	q := tx.Model(&Contact{})
-	if cond, args := e.Match.searchCond(); cond != "" {
+	if cond, args := e.Match.searchCond(named); cond != "" {
 		q = q.Where(cond, args...)
 	}
 	if e.Match.GroupID != "" {
-		q = q.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", e.Match.GroupID)
+		q = q.Where(named.ContactInGroup, e.Match.GroupID)
 	}
-	if cond := e.Match.onWhatsAppCond(); cond != "" {
+	if cond := e.Match.onWhatsAppCond(named); cond != "" {
 		q = q.Where(cond)
 	}
 	err := q.Order("id").Pluck("id", &ids).Error
@@ -243,7 +243,7 @@ func bulkTargets(tx *gorm.DB, e BulkEdit) ([]string, error) {
 }
 
 // writeBulkField stores c's edited field with its search text.
-func writeBulkField(tx *gorm.DB, f bulkField, c *Contact, now time.Time) error {
+func writeBulkField(tx *gorm.DB, q *queries, f bulkField, c *Contact, now time.Time) error {
 	c.refreshSearch()
 	var v any
 	switch col := f.column(); col {
@@ -257,7 +257,7 @@ func writeBulkField(tx *gorm.DB, f bulkField, c *Contact, now time.Time) error {
 		v = c.Variable(f.v)
 	}
 	// The column name comes from bulkField.column, never from the request.
-	return tx.Exec("UPDATE contacts SET "+f.column()+" = ?, search_text = ?, updated_at = ? WHERE id = ?", v, c.SearchText, now, c.ID).Error
+	return tx.Exec(fillSlot(q.BulkSetField, "column", f.column()), v, c.SearchText, now, c.ID).Error
 }
 
 // LastBulkEdit returns the bulk edit that Undo would revert, or nil.
@@ -296,7 +296,7 @@ func (s *Store) UndoBulkEdit(ctx context.Context) (int64, error) {
 			ContactID string
 			Previous  sql.NullString
 		}
-		if err := tx.Raw("SELECT contact_id, previous FROM contact_bulk_undo WHERE edit_id = ?", rec.ID).Scan(&rows).Error; err != nil {
+		if err := tx.Raw(s.q.BulkUndoRows, rec.ID).Scan(&rows).Error; err != nil {
 			return err
 		}
 		prev := make(map[string]sql.NullString, len(rows))
@@ -314,13 +314,13 @@ func (s *Store) UndoBulkEdit(ctx context.Context) (int64, error) {
 			for i := range cs {
 				p := prev[cs[i].ID]
 				f.set(&cs[i], p.String, p.Valid)
-				if err := writeBulkField(tx, f, &cs[i], now); err != nil {
+				if err := writeBulkField(tx, s.q, f, &cs[i], now); err != nil {
 					return err
 				}
 				restored++
 			}
 		}
-		return tx.Exec("DELETE FROM contact_bulk_edits WHERE id = ?", rec.ID).Error
+		return tx.Exec(s.q.BulkEditDelete, rec.ID).Error
 	})
 	if errors.Is(err, ErrNotFound) {
 		return 0, err

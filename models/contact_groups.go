@@ -19,8 +19,7 @@ func (s *Store) GroupNamesOf(ctx context.Context, contactIDs []string) (map[stri
 	if len(args) == 0 {
 		return out, nil
 	}
-	q := s.rebind("SELECT gm.contact_id, g.name FROM group_members gm JOIN contact_groups g ON g.id = gm.group_id WHERE gm.contact_id IN (" +
-		strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ") ORDER BY g.name")
+	q := s.rebind(fillSlot(s.q.GroupNamesOf, "ids", strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")))
 	rows, err := s.sqlDB().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read contacts' groups: %w", err)

@@ -72,12 +72,11 @@ func (s *Store) ImportContacts(ctx context.Context, mode ImportMode, fields Impo
 	}
 	defer conn.Close()
 	if s.dialect == DialectSQLite {
-		// A bigger page cache for this connection while it imports: with the
-		// default 2 MiB, index pages are evicted and read back over and over.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -32768"); err != nil {
+		// A bigger page cache for this connection while it imports.
+		if _, err := conn.ExecContext(ctx, s.q.ImportCacheLarge); err != nil {
 			return res, fmt.Errorf("store: unable to start the import: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		defer conn.ExecContext(context.WithoutCancel(ctx), s.q.ImportCacheDefault)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -173,7 +172,7 @@ func (b *bulkImport) write(ctx context.Context, recs []ImportRecord) error {
 	for i := range recs {
 		phones[i] = recs[i].Contact.Phone
 	}
-	existing, err := lookupContacts(ctx, b, b.dialect, phones)
+	existing, err := lookupContacts(ctx, b, b.q, b.dialect, phones)
 	if err != nil {
 		return err
 	}
@@ -244,7 +243,7 @@ func (b *bulkImport) addMembers(ctx context.Context, members [][2]string, now ti
 		for _, m := range chunk {
 			args = append(args, m[0], m[1], now)
 		}
-		q := "INSERT INTO group_members (group_id, contact_id, created_at) VALUES " + valuesList(b.dialect, len(chunk), 3) + " ON CONFLICT DO NOTHING"
+		q := fillSlot(b.q.ImportMembersAdd, "rows", valuesList(b.dialect, len(chunk), 3))
 		if err := b.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -265,7 +264,7 @@ type queryer interface {
 }
 
 // lookupContacts returns the stored contacts among phones, keyed by phone.
-func lookupContacts(ctx context.Context, q queryer, dialect string, phones []string) (map[string]*Contact, error) {
+func lookupContacts(ctx context.Context, q queryer, named *queries, dialect string, phones []string) (map[string]*Contact, error) {
 	out := make(map[string]*Contact, len(phones))
 	for _, chunk := range chunks(phones, importChunk) {
 		args := make([]any, len(chunk))
@@ -273,8 +272,7 @@ func lookupContacts(ctx context.Context, q queryer, dialect string, phones []str
 			args[i] = p
 		}
 		ph := valuesList(dialect, 1, len(chunk))
-		rows, err := q.QueryContext(ctx, "SELECT id, phone, name, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, attributes, opted_out, created_at"+
-			" FROM contacts WHERE phone IN "+ph, args...)
+		rows, err := q.QueryContext(ctx, fillSlot(named.ContactsByPhone, "phones", ph), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +300,7 @@ func (s *Store) StoredContacts(ctx context.Context, phones []string) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	found, err := lookupContacts(ctx, sqlDB, s.dialect, phones)
+	found, err := lookupContacts(ctx, sqlDB, s.q, s.dialect, phones)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to look up phones: %w", err)
 	}

@@ -29,19 +29,19 @@ type ContactQuery struct {
 }
 
 // searchCond is the WHERE condition (with its arguments) that Q selects, or
-// "" when there is no search.
-func (q ContactQuery) searchCond() (string, []any) {
+// "" when there is no search: a named piece, the term only bound.
+func (q ContactQuery) searchCond(named *queries) (string, []any) {
 	t := strings.TrimSpace(q.Q)
 	if t == "" {
 		return "", nil
 	}
 	if !q.NumberHidden {
-		return `search_text LIKE ? ESCAPE '\'`, []any{likePattern(t)}
+		return named.ContactSearch, []any{likePattern(t)}
 	}
 	// \x1f joins the fields of search_text: a term holding it could reach
 	// into the number from a neighbouring field.
 	p := likePattern(strings.ReplaceAll(t, "\x1f", " "))
-	return `((search_text LIKE ? ESCAPE '\' AND phone NOT LIKE ? ESCAPE '\') OR phone = ?)`, []any{p, p, q.ExactPhone}
+	return named.ContactSearchNumberHidden, []any{p, p, q.ExactPhone}
 }
 
 // OnWhatsAppFilters are the values ContactQuery.OnWhatsApp accepts.
@@ -53,14 +53,14 @@ func ValidOnWhatsAppFilter(v string) bool {
 }
 
 // onWhatsAppCond is the SQL condition of the OnWhatsApp filter; "" for none.
-func (q ContactQuery) onWhatsAppCond() string {
+func (q ContactQuery) onWhatsAppCond(named *queries) string {
 	switch q.OnWhatsApp {
 	case "true":
-		return "on_whatsapp = TRUE"
+		return named.ContactOnWhatsApp
 	case "false":
-		return "on_whatsapp = FALSE"
+		return named.ContactNotOnWhatsApp
 	case "unknown":
-		return "on_whatsapp IS NULL"
+		return named.ContactOnWhatsAppUnknown
 	}
 	return ""
 }
@@ -88,13 +88,13 @@ func likePattern(term string) string {
 
 func (s *Store) contactScope(ctx context.Context, q ContactQuery) *gorm.DB {
 	tx := s.db.WithContext(ctx).Model(&Contact{})
-	if cond, args := q.searchCond(); cond != "" {
+	if cond, args := q.searchCond(s.q); cond != "" {
 		tx = tx.Where(cond, args...)
 	}
 	if q.GroupID != "" {
-		tx = tx.Where("id IN (SELECT contact_id FROM group_members WHERE group_id = ?)", q.GroupID)
+		tx = tx.Where(s.q.ContactInGroup, q.GroupID)
 	}
-	if cond := q.onWhatsAppCond(); cond != "" {
+	if cond := q.onWhatsAppCond(s.q); cond != "" {
 		tx = tx.Where(cond)
 	}
 	return tx

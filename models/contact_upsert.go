@@ -59,8 +59,15 @@ func (b *bulkImport) upsert(ctx context.Context, rows []Contact) error {
 // upsertQuery is the statement upsert runs; its text only depends on the
 // row count and the mask, so SQLite prepares it once an import.
 func (b *bulkImport) upsertQuery(rows, mask int) string {
+	// The rows are written straight between the named statement's halves:
+	// a chunk's statement is tens of kilobytes, not worth copying again.
+	named := b.q.ImportUpsert
+	if b.mode == ImportUpdate {
+		named = b.q.ImportUpsertUpdate
+	}
+	head, tail, _ := strings.Cut(named, "{rows}")
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO contacts (" + strings.Join(contactColumns, ", ") + ") VALUES ")
+	sb.WriteString(head)
 	param := 1
 	next := func() {
 		param++
@@ -89,16 +96,15 @@ func (b *bulkImport) upsertQuery(rows, mask int) string {
 		}
 		sb.WriteString("," + shared + "," + shared + ")")
 	}
-	if b.mode != ImportUpdate {
-		sb.WriteString(" ON CONFLICT (phone) DO NOTHING")
-		return sb.String()
-	}
-	sb.WriteString(" ON CONFLICT (phone) DO UPDATE SET ")
-	for i, col := range contactColumns[2:13] { // name, v1..v10
-		if mask&(1<<i) != 0 {
-			sb.WriteString(col + " = excluded." + col + ", ")
+	before, after, _ := strings.Cut(tail, "{columns}") // only import-upsert-update has one
+	sb.WriteString(before)
+	if b.mode == ImportUpdate {
+		for i, col := range contactColumns[2:13] { // name, v1..v10
+			if mask&(1<<i) != 0 {
+				sb.WriteString(col + " = excluded." + col + ", ")
+			}
 		}
 	}
-	sb.WriteString("attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at")
+	sb.WriteString(after)
 	return sb.String()
 }

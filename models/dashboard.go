@@ -19,13 +19,13 @@ type Totals struct {
 func (s *Store) CountTotals(ctx context.Context) (Totals, error) {
 	t := Totals{ByState: map[string]int64{}}
 	db := s.sqlDB()
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contacts").Scan(&t.Contacts); err != nil {
+	if err := db.QueryRowContext(ctx, s.q.CountContacts).Scan(&t.Contacts); err != nil {
 		return t, fmt.Errorf("store: unable to count contacts: %w", err)
 	}
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contact_groups").Scan(&t.Groups); err != nil {
+	if err := db.QueryRowContext(ctx, s.q.CountGroups).Scan(&t.Groups); err != nil {
 		return t, fmt.Errorf("store: unable to count groups: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, "SELECT state, COUNT(*) FROM campaigns GROUP BY state")
+	rows, err := db.QueryContext(ctx, s.q.CountCampaignsByState)
 	if err != nil {
 		return t, fmt.Errorf("store: unable to count campaigns: %w", err)
 	}
@@ -60,13 +60,13 @@ func (s *Store) Activity(ctx context.Context, day time.Time) (DayActivity, error
 		q   string
 		dst *int64
 	}{
-		{"SELECT COUNT(*) FROM campaign_recipients WHERE sent_at >= ? AND sent_at < ?", &a.Sent},
-		{"SELECT COUNT(*) FROM campaign_recipients WHERE delivered_at >= ? AND delivered_at < ?", &a.Delivered},
-		{"SELECT COUNT(*) FROM campaign_recipients WHERE read_at >= ? AND read_at < ?", &a.Read},
-		{"SELECT COUNT(*) FROM campaign_sends WHERE at >= ? AND at < ? AND state = 'failed'", &a.Failed},
+		{s.q.ActivitySent, &a.Sent},
+		{s.q.ActivityDelivered, &a.Delivered},
+		{s.q.ActivityRead, &a.Read},
+		{s.q.ActivityFailed, &a.Failed},
 	}
 	for _, q := range queries {
-		if err := s.sqlDB().QueryRowContext(ctx, s.rebind(q.q), from.UTC(), to.UTC()).Scan(q.dst); err != nil {
+		if err := s.sqlDB().QueryRowContext(ctx, q.q, from.UTC(), to.UTC()).Scan(q.dst); err != nil {
 			return a, fmt.Errorf("store: unable to count the day's messages: %w", err)
 		}
 	}

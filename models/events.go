@@ -32,8 +32,7 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
-	_, err := s.sqlDB().ExecContext(ctx, s.rebind(`INSERT INTO events (at, kind, subject_id, subject, state, prev_state, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), e.At.UTC(), e.Kind, e.SubjectID, e.Subject, e.State, e.PrevState, e.Detail)
+	_, err := s.sqlDB().ExecContext(ctx, s.q.EventInsert, e.At.UTC(), e.Kind, e.SubjectID, e.Subject, e.State, e.PrevState, e.Detail)
 	if err != nil {
 		return fmt.Errorf("store: unable to record an event: %w", err)
 	}
@@ -42,8 +41,7 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 
 // RecentEvents returns the newest events first, at most limit.
 func (s *Store) RecentEvents(ctx context.Context, limit int) ([]Event, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(`SELECT id, at, kind, subject_id, subject, state, prev_state, detail
-		FROM events ORDER BY id DESC LIMIT ?`), limit)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.EventsRecent, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list events: %w", err)
 	}

@@ -99,32 +99,30 @@ func (s *Store) DeleteMedia(ctx context.Context, id string) (*Media, error) {
 	}
 	var deleted *Media
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Where("id = ?", id)
-		if s.dialect == DialectPostgres {
-			// Conflicts with the key-share lock that linking the file to a
-			// campaign takes, so a link cannot slip in after the check.
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		// Locked on Postgres (media-for-delete says why).
+		m := &Media{}
+		res := tx.Raw(s.q.MediaForDelete, id).Scan(m)
+		if res.Error != nil {
+			return fmt.Errorf("store: unable to load a file's record: %w", res.Error)
 		}
-		m, err := s.takeMedia(q, id)
-		if err != nil {
-			return err
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: media %s: %w", id, ErrNotFound)
 		}
 		var names []string
-		err = tx.Raw(`SELECT c.name FROM campaign_media cm JOIN campaigns c ON c.id = cm.campaign_id
-			WHERE cm.media_id = ? AND c.state IN ? ORDER BY c.name`, id, unfinishedCampaignStates).Scan(&names).Error
+		err := tx.Raw(s.q.MediaUsedBy, id, unfinishedCampaignStates).Scan(&names).Error
 		if err != nil {
 			return fmt.Errorf("store: unable to check which campaigns use a file: %w", err)
 		}
 		if len(names) > 0 {
 			return &MediaInUseError{Campaigns: names}
 		}
-		if err := tx.Exec(`DELETE FROM campaign_media WHERE media_id = ?`, id).Error; err != nil {
+		if err := tx.Exec(s.q.MediaUnlink, id).Error; err != nil {
 			return fmt.Errorf("store: unable to delete a file: %w", err)
 		}
 		if err := tx.Delete(&Media{}, "id = ?", id).Error; err != nil {
 			return fmt.Errorf("store: unable to delete a file: %w", err)
 		}
-		if err := tx.Exec(`DELETE FROM media_chunks WHERE sha256 = ?`, m.SHA256).Error; err != nil {
+		if err := tx.Exec(s.q.MediaChunksDelete, m.SHA256).Error; err != nil {
 			return fmt.Errorf("store: unable to delete a file's chunks: %w", err)
 		}
 		deleted = m
@@ -152,8 +150,7 @@ func (s *Store) PutMediaChunks(ctx context.Context, sum string, start int, chunk
 		marks[i] = "(?, ?, ?)"
 		args = append(args, sum, start+i, base64.StdEncoding.EncodeToString(data))
 	}
-	err := s.db.WithContext(ctx).Exec(`INSERT INTO media_chunks (sha256, idx, data) VALUES `+strings.Join(marks, ", ")+
-		` ON CONFLICT (sha256, idx) DO NOTHING`, args...).Error
+	err := s.db.WithContext(ctx).Exec(fillSlot(s.q.MediaChunksPut, "rows", strings.Join(marks, ", ")), args...).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to save chunks %d-%d of a file: %w", start, start+len(chunks)-1, err)
 	}
@@ -164,7 +161,7 @@ func (s *Store) PutMediaChunks(ctx context.Context, sum string, start int, chunk
 // when it is not here (yet: in hybrid mode chunks arrive with the pull).
 func (s *Store) MediaChunk(ctx context.Context, sum string, idx int) ([]byte, error) {
 	var data []string
-	err := s.db.WithContext(ctx).Raw(`SELECT data FROM media_chunks WHERE sha256 = ? AND idx = ?`, sum, idx).Scan(&data).Error
+	err := s.db.WithContext(ctx).Raw(s.q.MediaChunk, sum, idx).Scan(&data).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read chunk %d of a file: %w", idx, err)
 	}
@@ -182,9 +179,7 @@ func (s *Store) MediaChunk(ctx context.Context, sum string, idx int) ([]byte, er
 // uploaded before this install synced, or cut short by a crash.
 func (s *Store) MediaWithoutChunks(ctx context.Context) ([]Media, error) {
 	items := []Media{}
-	err := s.db.WithContext(ctx).Raw(`SELECT * FROM media m
-		WHERE (SELECT COUNT(*) FROM media_chunks c WHERE c.sha256 = m.sha256) < (m.size + ?) / ?
-		ORDER BY m.created_at`, MediaChunkSize-1, MediaChunkSize).Scan(&items).Error
+	err := s.db.WithContext(ctx).Raw(s.q.MediaWithoutChunks, MediaChunkSize-1, MediaChunkSize).Scan(&items).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list files without chunks: %w", err)
 	}

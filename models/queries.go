@@ -82,6 +82,9 @@ type queries struct {
 	// Imports (contact_import.go).
 	ImportGroupID     string `query:"import-group-id"`
 	ImportGroupInsert string `query:"import-group-insert"`
+
+	// The rest of the store (queries_store.go).
+	storeQueries
 }
 
 // loadQueries reads the dialect's file into a queries.
@@ -150,10 +153,30 @@ func parseQueries(src string) (map[string]string, error) {
 // fillQueries sets each field of q from byName, checking that the file has
 // exactly the queries the dialect needs.
 func fillQueries(q *queries, byName map[string]string, dialect string) error {
-	v := reflect.ValueOf(q).Elem()
 	used := map[string]bool{}
+	if err := fillFields(reflect.ValueOf(q).Elem(), byName, dialect, used); err != nil {
+		return err
+	}
+	for name := range byName {
+		if !used[name] {
+			return fmt.Errorf("query %q is not used by the store (for this dialect)", name)
+		}
+	}
+	return nil
+}
+
+// fillFields sets the tagged string fields of v, and those of the structs
+// it embeds (storeQueries).
+func fillFields(v reflect.Value, byName map[string]string, dialect string, used map[string]bool) error {
 	for i := 0; i < v.NumField(); i++ {
-		name, only, _ := strings.Cut(v.Type().Field(i).Tag.Get("query"), ",")
+		f := v.Type().Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if err := fillFields(v.Field(i), byName, dialect, used); err != nil {
+				return err
+			}
+			continue
+		}
+		name, only, _ := strings.Cut(f.Tag.Get("query"), ",")
 		if only != "" && only != dialect {
 			continue
 		}
@@ -163,11 +186,6 @@ func fillQueries(q *queries, byName map[string]string, dialect string) error {
 		}
 		v.Field(i).SetString(text)
 		used[name] = true
-	}
-	for name := range byName {
-		if !used[name] {
-			return fmt.Errorf("query %q is not used by the store (for this dialect)", name)
-		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -60,5 +61,55 @@ func TestQueriesMissingFailsStartup(t *testing.T) {
 	}
 	if _, err := parseQueries("-- name: a\n-- only a comment\n-- name: b\nSELECT 2\n"); err == nil {
 		t.Fatal("an empty query was accepted")
+	}
+}
+
+// TestStoreQueriesMissingFailsStartup: the statements of storeQueries
+// (embedded in queries) are checked at start-up like the rest.
+func TestStoreQueriesMissingFailsStartup(t *testing.T) {
+	for _, d := range []string{DialectSQLite, DialectPostgres} {
+		src, err := queriesFS.ReadFile("queries/" + d + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName, err := parseQueries(string(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		delete(byName, "webhook-advance")
+		if err := fillQueries(&queries{}, byName, d); err == nil || !strings.Contains(err.Error(), `"webhook-advance" is missing`) {
+			t.Fatalf("%s: a missing store query: %v", d, err)
+		}
+	}
+}
+
+// TestStoreQueriesSameInBothDialects: a statement of storeQueries is the
+// same in both files, its ? renumbered $n for Postgres (or left as ? where
+// it is assembled and then renumbered or bound by GORM), except the few
+// whose SQL differs by dialect, named here.
+func TestStoreQueriesSameInBothDialects(t *testing.T) {
+	differ := map[string]bool{"lock-users": true, "media-for-delete": true, "backup-tables": true, "backup-columns": true, "backup-parents": true}
+	lite, err := loadQueries(DialectSQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := loadQueries(DialectPostgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv, pv := reflect.ValueOf(lite.storeQueries), reflect.ValueOf(pg.storeQueries)
+	for i := 0; i < lv.NumField(); i++ {
+		f := lv.Type().Field(i)
+		name, only, _ := strings.Cut(f.Tag.Get("query"), ",")
+		l, p := lv.Field(i).String(), pv.Field(i).String()
+		if differ[name] || only != "" {
+			if !differ[name] && only != "" && (l != "" && p != "") {
+				t.Errorf("%s: only for %s but in both files", name, only)
+			}
+			continue
+		}
+		if p != l && p != (&Store{dialect: DialectPostgres}).rebind(l) {
+			t.Errorf("%s differs between the dialects:\nsqlite:   %s\npostgres: %s", name, l, p)
+		}
 	}
 }

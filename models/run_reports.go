@@ -37,20 +37,16 @@ func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, 
 	var where []string
 	var args []any
 	if !q.From.IsZero() {
-		where, args = append(where, "r.started_at >= ?"), append(args, q.From.UTC())
+		where, args = append(where, s.q.RunReportFrom), append(args, q.From.UTC())
 	}
 	if !q.To.IsZero() {
-		where, args = append(where, "r.started_at < ?"), append(args, q.To.UTC())
+		where, args = append(where, s.q.RunReportTo), append(args, q.To.UTC())
 	}
 	if q.State != "" {
-		where, args = append(where, "c.state = ?"), append(args, q.State)
+		where, args = append(where, s.q.RunReportState), append(args, q.State)
 	}
 	if t := strings.TrimSpace(q.Q); t != "" {
-		where, args = append(where, `LOWER(c.name) LIKE ? ESCAPE '\'`), append(args, likePattern(t))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		where, args = append(where, s.q.RunReportName), append(args, likePattern(t))
 	}
 	var runs []struct {
 		CampaignID, Name, State, Kind string
@@ -62,9 +58,9 @@ func (s *Store) RunReports(ctx context.Context, q RunReportQuery) ([]RunReport, 
 	}
 	// The runs first (few), then their counts from the recipients'
 	// (campaign_id, state, seq) index, one grouped statement per campaign.
-	err := s.db.WithContext(ctx).Raw(`SELECT r.campaign_id, c.name, c.state, r.kind, r.run, r.recipients, r.started_at, r.finished_at, c.updated_at
-		FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id`+cond+`
-		ORDER BY r.started_at DESC, r.campaign_id, r.run DESC LIMIT ?`, append(args, q.Limit)...).Scan(&runs).Error
+	// The filters are optional: the statement is assembled from named
+	// pieces, the request's values only bound (GORM binds the ?s).
+	err := s.db.WithContext(ctx).Raw(fillSlot(s.q.RunReports, "where", whereClause(where)), append(args, q.Limit)...).Scan(&runs).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list runs: %w", err)
 	}
@@ -126,7 +122,7 @@ func (s *Store) countStatesByRun(ctx context.Context, id string) (map[int]StateC
 		State string
 		N     int64
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT run, state, COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY run, state`, id).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(s.q.CountStatesByRun, id).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count recipients per run: %w", err)
 	}

@@ -7,7 +7,7 @@ import (
 
 // Settings returns the stored settings by key.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, "SELECT key, value FROM settings")
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read settings: %w", err)
 	}
@@ -33,13 +33,11 @@ func (s *Store) SaveSettings(ctx context.Context, values map[string]string) erro
 	defer tx.Rollback()
 	now := s.now()
 	for k, v := range values {
-		q, args := "DELETE FROM settings WHERE key = ?", []any{k}
+		q, args := s.q.SettingsDelete, []any{k}
 		if v != "" {
-			q = `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
-			args = []any{k, v, now}
+			q, args = s.q.SettingsPut, []any{k, v, now}
 		}
-		if _, err := tx.ExecContext(ctx, s.rebind(q), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("store: unable to save settings: %w", err)
 		}
 	}

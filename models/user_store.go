@@ -78,10 +78,10 @@ func ValidateRole(role string) error {
 // the last admin): SQLite transactions are already exclusive
 // (_txlock=immediate); Postgres takes a table lock that readers ignore.
 func (s *Store) lockUsers(tx *gorm.DB) error {
-	if s.dialect != DialectPostgres {
+	if s.q.LockUsers == "" { // SQLite: lock-users is Postgres's only
 		return nil
 	}
-	return tx.Exec("LOCK TABLE auth_users IN SHARE ROW EXCLUSIVE MODE").Error
+	return tx.Exec(s.q.LockUsers).Error
 }
 
 // ownerQuery selects the owner: the first admin made.

@@ -95,8 +95,7 @@ func checkWebhookEvents(events []string) error {
 	return nil
 }
 
-const webhookColumns = `id, url, events, secret, enabled, last_event_id, failures, next_attempt_at, disabled_reason, created_at, updated_at`
-
+// scanWebhook reads a row of the webhook, webhooks and webhooks-due queries.
 func scanWebhook(sc interface{ Scan(...any) error }) (*Webhook, error) {
 	var (
 		w      Webhook
@@ -127,9 +126,7 @@ func (s *Store) CreateWebhook(ctx context.Context, url, secret string, events []
 	}
 	now := s.now()
 	id := NewID()
-	_, err := s.sqlDB().ExecContext(ctx, s.rebind(`INSERT INTO webhook_endpoints
-		(id, url, events, secret, enabled, last_event_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM webhook_events), ?, ?)`),
+	_, err := s.sqlDB().ExecContext(ctx, s.q.WebhookCreate,
 		id, url, strings.Join(events, ","), secret, enabled, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to create a webhook: %w", err)
@@ -142,7 +139,7 @@ func (s *Store) Webhook(ctx context.Context, id string) (*Webhook, error) {
 	if !ValidID(id) {
 		return nil, fmt.Errorf("store: webhook %q: %w", id, ErrNotFound)
 	}
-	w, err := scanWebhook(s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = ?`), id))
+	w, err := scanWebhook(s.sqlDB().QueryRowContext(ctx, s.q.Webhook, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: webhook %q: %w", id, ErrNotFound)
 	}
@@ -154,13 +151,13 @@ func (s *Store) Webhook(ctx context.Context, id string) (*Webhook, error) {
 
 // Webhooks lists every endpoint, oldest first.
 func (s *Store) Webhooks(ctx context.Context) ([]*Webhook, error) {
-	return s.queryWebhooks(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints ORDER BY created_at, id`)
+	return s.queryWebhooks(ctx, s.q.Webhooks)
 }
 
 // EnabledWebhooks counts the endpoints switched on.
 func (s *Store) EnabledWebhooks(ctx context.Context) (int, error) {
 	var n int
-	if err := s.sqlDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_endpoints WHERE enabled`).Scan(&n); err != nil {
+	if err := s.sqlDB().QueryRowContext(ctx, s.q.WebhooksEnabledCount).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to count webhooks: %w", err)
 	}
 	return n, nil
@@ -168,12 +165,11 @@ func (s *Store) EnabledWebhooks(ctx context.Context) (int, error) {
 
 // DueWebhooks lists the switched-on endpoints whose backoff has run out.
 func (s *Store) DueWebhooks(ctx context.Context, now time.Time) ([]*Webhook, error) {
-	return s.queryWebhooks(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints
-		WHERE enabled AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at, id`, now.UTC())
+	return s.queryWebhooks(ctx, s.q.WebhooksDue, now.UTC())
 }
 
 func (s *Store) queryWebhooks(ctx context.Context, q string, args ...any) ([]*Webhook, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(q), args...)
+	rows, err := s.sqlDB().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list webhooks: %w", err)
 	}
@@ -215,8 +211,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in WebhookInput) (
 		}
 		w.Enabled = *in.Enabled
 	}
-	_, err = s.sqlDB().ExecContext(ctx, s.rebind(`UPDATE webhook_endpoints SET url = ?, events = ?, secret = ?,
-		enabled = ?, failures = ?, disabled_reason = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`),
+	_, err = s.sqlDB().ExecContext(ctx, s.q.WebhookUpdate,
 		w.URL, strings.Join(w.Events, ","), w.Secret, w.Enabled, w.Failures, w.DisabledReason, w.NextAttemptAt, s.now(), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to update a webhook: %w", err)
@@ -229,10 +224,10 @@ func (s *Store) DeleteWebhook(ctx context.Context, id string) error {
 	if _, err := s.Webhook(ctx, id); err != nil {
 		return err
 	}
-	if _, err := s.sqlDB().ExecContext(ctx, s.rebind(`DELETE FROM webhook_deliveries WHERE endpoint_id = ?`), id); err != nil {
+	if _, err := s.sqlDB().ExecContext(ctx, s.q.WebhookDeleteDeliveries, id); err != nil {
 		return fmt.Errorf("store: unable to delete a webhook: %w", err)
 	}
-	if _, err := s.sqlDB().ExecContext(ctx, s.rebind(`DELETE FROM webhook_endpoints WHERE id = ?`), id); err != nil {
+	if _, err := s.sqlDB().ExecContext(ctx, s.q.WebhookDelete, id); err != nil {
 		return fmt.Errorf("store: unable to delete a webhook: %w", err)
 	}
 	return nil
@@ -240,8 +235,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, id string) error {
 
 // WebhookEventsAfter returns up to limit outbox events after id, oldest first.
 func (s *Store) WebhookEventsAfter(ctx context.Context, after int64, limit int) ([]WebhookEvent, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(`SELECT id, type, at, payload FROM webhook_events
-		WHERE id > ? ORDER BY id LIMIT ?`), after, limit)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.WebhookEventsAfter, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read webhook events: %w", err)
 	}
@@ -260,7 +254,7 @@ func (s *Store) WebhookEventsAfter(ctx context.Context, after int64, limit int) 
 // WebhookEventByID returns one outbox event; ErrNotFound once it is pruned.
 func (s *Store) WebhookEventByID(ctx context.Context, id int64) (*WebhookEvent, error) {
 	var e WebhookEvent
-	err := s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT id, type, at, payload FROM webhook_events WHERE id = ?`), id).
+	err := s.sqlDB().QueryRowContext(ctx, s.q.WebhookEvent, id).
 		Scan(&e.ID, &e.Type, &e.At, &e.Payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: webhook event %d: %w", id, ErrNotFound)
@@ -281,8 +275,7 @@ func (s *Store) AdvanceWebhook(ctx context.Context, id string, eventID int64, d 
 				return err
 			}
 		}
-		return tx.Exec(`UPDATE webhook_endpoints SET last_event_id = ?, failures = 0, next_attempt_at = NULL
-			WHERE id = ? AND last_event_id < ?`, eventID, id, eventID).Error
+		return tx.Exec(s.q.WebhookAdvance, eventID, id, eventID).Error
 	})
 }
 
@@ -295,7 +288,7 @@ func (s *Store) FailWebhook(ctx context.Context, id string, d *WebhookDelivery, 
 		if err := insertDelivery(tx, s, d); err != nil {
 			return err
 		}
-		if err := tx.Exec(`UPDATE webhook_endpoints SET failures = failures + 1, next_attempt_at = ? WHERE id = ?`,
+		if err := tx.Exec(s.q.WebhookFail,
 			next.UTC(), id).Error; err != nil {
 			return err
 		}
@@ -305,8 +298,7 @@ func (s *Store) FailWebhook(ctx context.Context, id string, d *WebhookDelivery, 
 		}
 		reason := fmt.Sprintf("Switched off after %s (last: %s). Fix the receiver, then switch it on: it resumes with the events it missed.",
 			tries, d.summary())
-		res := tx.Exec(`UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ?, updated_at = ?
-			WHERE id = ? AND failures >= ?`, false, reason, s.now(), id, maxFailures)
+		res := tx.Exec(s.q.WebhookSwitchOff, false, reason, s.now(), id, maxFailures)
 		disabled = res.RowsAffected > 0
 		return res.Error
 	})
@@ -335,17 +327,13 @@ func insertDelivery(tx *gorm.DB, s *Store, d *WebhookDelivery) error {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
-	// RETURNING fills d.ID, so an answer carrying d names the logged row
-	// (POST /webhooks/{id}/test, then .../deliveries/{delivery}/again).
-	return tx.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, at, source, ok, status, latency_ms, error, response)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.EndpointID, d.EventID, d.EventType, d.At.UTC(), d.Source, d.OK, d.Status,
+	return tx.Raw(s.q.WebhookDeliveryInsert, d.EndpointID, d.EventID, d.EventType, d.At.UTC(), d.Source, d.OK, d.Status,
 		d.LatencyMS, d.Error, d.Response).Scan(&d.ID).Error
 }
 
 // WebhookDeliveries returns an endpoint's newest deliveries first.
 func (s *Store) WebhookDeliveries(ctx context.Context, endpointID string, limit int) ([]WebhookDelivery, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.rebind(`SELECT id, endpoint_id, event_id, event_type, at, source, ok, status,
-		latency_ms, error, response FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?`), endpointID, limit)
+	rows, err := s.sqlDB().QueryContext(ctx, s.q.WebhookDeliveries, endpointID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list webhook deliveries: %w", err)
 	}
@@ -365,8 +353,7 @@ func (s *Store) WebhookDeliveries(ctx context.Context, endpointID string, limit 
 // WebhookDeliveryByID returns one logged delivery of an endpoint.
 func (s *Store) WebhookDeliveryByID(ctx context.Context, endpointID string, id int64) (*WebhookDelivery, error) {
 	var d WebhookDelivery
-	err := s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT id, endpoint_id, event_id, event_type, at, source, ok, status,
-		latency_ms, error, response FROM webhook_deliveries WHERE endpoint_id = ? AND id = ?`), endpointID, id).
+	err := s.sqlDB().QueryRowContext(ctx, s.q.WebhookDelivery, endpointID, id).
 		Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.At, &d.Source, &d.OK, &d.Status, &d.LatencyMS, &d.Error, &d.Response)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: webhook delivery %d: %w", id, ErrNotFound)
@@ -383,8 +370,7 @@ func (s *Store) PruneWebhooks(ctx context.Context, keep time.Duration, logKept i
 	cut := s.now().Add(-keep).UTC()
 	// An endpoint that is switched off still owns the events after its
 	// cursor: it catches up when switched on again (within keep).
-	_, err := s.sqlDB().ExecContext(ctx, s.rebind(`DELETE FROM webhook_events WHERE at < ?
-		AND id <= (SELECT COALESCE(MIN(last_event_id), (SELECT MAX(id) FROM webhook_events)) FROM webhook_endpoints WHERE enabled)`), cut)
+	_, err := s.sqlDB().ExecContext(ctx, s.q.WebhookPruneEvents, cut)
 	if err != nil {
 		return fmt.Errorf("store: unable to prune webhook events: %w", err)
 	}
@@ -394,13 +380,12 @@ func (s *Store) PruneWebhooks(ctx context.Context, keep time.Duration, logKept i
 	}
 	for _, w := range hooks {
 		var oldest int64
-		err := s.sqlDB().QueryRowContext(ctx, s.rebind(`SELECT id FROM webhook_deliveries WHERE endpoint_id = ?
-			ORDER BY id DESC LIMIT 1 OFFSET ?`), w.ID, logKept-1).Scan(&oldest)
+		err := s.sqlDB().QueryRowContext(ctx, s.q.WebhookLogOldestKept, w.ID, logKept-1).Scan(&oldest)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err == nil {
-			_, err = s.sqlDB().ExecContext(ctx, s.rebind(`DELETE FROM webhook_deliveries WHERE endpoint_id = ? AND id < ?`), w.ID, oldest)
+			_, err = s.sqlDB().ExecContext(ctx, s.q.WebhookLogTrim, w.ID, oldest)
 		}
 		if err != nil {
 			return fmt.Errorf("store: unable to prune the webhook log: %w", err)
