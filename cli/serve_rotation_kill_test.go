@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,7 +126,15 @@ func TestServeRotationSurvivesLogoutAndKill9(t *testing.T) {
 	<-child.exited
 	killed := time.Now()
 	atKill := len(campaign())
-	t.Logf("SIGKILL with %d campaign messages at WhatsApp", atKill)
+	// Its browsers go with it (leakless), before the restart opens the
+	// same profiles.
+	for left := browsersOn(dataDir); len(left) > 0; left = browsersOn(dataDir) {
+		if time.Since(killed) > 10*time.Second {
+			t.Fatalf("10 s after the kill, Chromium still runs on Sambad's profiles: pids %v", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("SIGKILL with %d campaign messages at WhatsApp; its browsers gone %s later", atKill, time.Since(killed).Round(time.Millisecond))
 
 	// While Sambad is down: the recipient the logged-out account had in
 	// flight is still "sending", held by that account, not sent by another.
@@ -233,26 +245,51 @@ func TestServeRotationSurvivesLogoutAndKill9(t *testing.T) {
 }
 
 // linkAccount links account id as the phone number would, scanning each
-// new QR code it shows, until the account is ready on that number.
+// new QR code it shows (and asking for a new series when one expired),
+// until the account is ready on that number.
 func (c *serveChild) linkAccount(t *testing.T, sim *wasim.Server, id, number string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	scanned := ""
+	scanned, reloaded := "", time.Time{}
 	var a server.Account
 	for time.Now().Before(deadline) {
 		c.api(t, http.MethodGet, "/api/v1/accounts/"+id, nil, &a)
 		if a.State == "ready" && digits(a.Session.Phone) == number {
 			return
 		}
-		if a.State == "qr" && a.Session.QR != nil && *a.Session.QR != "" && *a.Session.QR != scanned {
+		if a.State == "qr" && a.Session.QRExpired && time.Since(reloaded) > 5*time.Second {
+			reloaded = time.Now()
+			// The series ran out while nobody scanned (a long campaign):
+			// ask for a new one, as a person would.
+			c.api(t, http.MethodPost, "/api/v1/accounts/"+id+"/session/reload-qr", nil, nil)
+		} else if a.State == "qr" && a.Session.QR != nil && *a.Session.QR != "" && *a.Session.QR != scanned {
 			scanned = *a.Session.QR
-			if err := sim.ScanRefAs(scanned, number); err != nil {
+			if err := sim.ScanRefAs(scanned, number); errors.Is(err, wasim.ErrNoQR) {
+				scanned = "" // it expired as we read it: look again
+			} else if err != nil {
 				c.fatal(t, "scan for account %s: %v", id, err)
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	c.fatal(t, "account %s never got ready on %s; last %+v", id, number, a)
+}
+
+// browsersOn lists the processes whose command line names dir (Chromium
+// started on a profile under it), from /proc.
+func browsersOn(dir string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline"); err == nil && strings.Contains(string(b), dir) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
 
 // getCampaign reads the campaign once.
