@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 )
 
 // ClaimPendingPinned is ClaimPendingOn for a rotation of a campaign with
@@ -12,24 +11,7 @@ import (
 // since the rest belong in the same chat and a chat is read on the account
 // that sent.
 func (s *Store) ClaimPendingPinned(ctx context.Context, id, account string, run, n int) ([]Recipient, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.q.ClaimPendingPinned, RecipientSending, account, id, id, RecipientPending, run, account, n)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
-	}
-	defer rows.Close()
-	out := make([]Recipient, 0, n)
-	for rows.Next() {
-		r := Recipient{CampaignID: id, State: RecipientSending, Run: run, AccountID: account}
-		if err := rows.Scan(&r.Seq, &r.ContactID, &r.Phone, &r.Name, &r.Body); err != nil {
-			return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
-	}
-	slices.SortFunc(out, func(a, b Recipient) int { return int(a.Seq - b.Seq) })
-	return out, nil
+	return s.claim(ctx, id, account, run, n, s.q.ClaimPendingPinned, RecipientSending, account, id, id, RecipientPending, run, account, n)
 }
 
 // ReleaseHeld moves the recipients WhatsApp account account holds in run

@@ -23,7 +23,13 @@ func (s *Store) ClaimPending(ctx context.Context, id string, run, n int) ([]Reci
 // holds them (campaign_recipients.account_id), so an interrupted send is
 // reconciled on the account that made it.
 func (s *Store) ClaimPendingOn(ctx context.Context, id, account string, run, n int) ([]Recipient, error) {
-	rows, err := s.sqlDB().QueryContext(ctx, s.q.ClaimPending, RecipientSending, account, id, id, RecipientPending, run, n)
+	return s.claim(ctx, id, account, run, n, s.q.ClaimPending, RecipientSending, account, id, id, RecipientPending, run, n)
+}
+
+// claim runs a claim statement (one that marks recipients "sending" for
+// account and returns them) and gives the claimed recipients in seq order.
+func (s *Store) claim(ctx context.Context, id, account string, run, n int, query string, args ...any) ([]Recipient, error) {
+	rows, err := s.sqlDB().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to claim recipients: %w", err)
 	}
