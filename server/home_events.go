@@ -46,7 +46,9 @@ func newEventLine(e models.Event) eventLine {
 		l.Text, l.Tone = "WhatsApp: "+v.Label, v.Tone
 		if e.Subject != "" { // the account, since several can be linked
 			l.Link = "/accounts"
-			l.Text = "WhatsApp “" + e.Subject + "”: " + v.Label
+			if e.Subject != "WhatsApp" { // the first account's default name says nothing more
+				l.Text = "WhatsApp “" + e.Subject + "”: " + v.Label
+			}
 		}
 		if e.Detail != "" {
 			l.Text += " (" + e.Detail + ")"

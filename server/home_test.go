@@ -111,13 +111,16 @@ func TestHomeDashboard(t *testing.T) {
 		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventWhatsApp, SubjectID: "acct-2", Subject: "Office phone", State: "logged_out"}); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.RecordEvent(ctx, models.Event{Kind: models.EventWhatsApp, SubjectID: "acct-1", Subject: "WhatsApp", State: "qr"}); err != nil {
+			t.Fatal(err)
+		}
 		done := seedHomeCampaign(t, s, "Old news", 2)
 		testdb.Gorm(s).Exec("UPDATE campaigns SET state = 'completed' WHERE id = ?", done.ID)
 
 		wants := []string{
 			`data-count="contacts">8<`, `data-count="groups">2<`, `data-count="campaigns">2<`,
 			`Campaign “Diwali offer” started`, `Campaign “Diwali offer” paused (WhatsApp is not connected)`,
-			`Campaign “Diwali offer” resumed`, `Campaign “Old news” finished`, `WhatsApp: Phone offline`, `WhatsApp “Office phone”: `,
+			`Campaign “Diwali offer” resumed`, `Campaign “Old news” finished`, `WhatsApp: Phone offline`, `WhatsApp “Office phone”: `, `WhatsApp: Scan the QR code`,
 			`daily cap of “Diwali offer”`, `/ 250`,
 			`4 of 6 done (66%)`, `href="/campaigns/` + cp.ID + `"`,
 		}
